@@ -1,0 +1,35 @@
+package eu.bborelay.replay;
+
+/**
+ * One WebSocket message of a recording: the raw combined-stream JSON exactly as Binance sent it, its stream name and
+ * where its {@code data} value sits inside the JSON text. Created and read by the replay thread only.
+ */
+final class RecordedMessage {
+    /** Local receive time from the recording, converted to nanoseconds since the epoch. */
+    final long receiveNanos;
+    /** The {@code stream} field, e.g. {@code btcusdt@bookTicker}. */
+    final String stream;
+    /** The whole recorded JSON text {@code {"stream":...,"data":...}}, unchanged. */
+    final String json;
+    private final int dataStart;
+    private final int dataEnd;
+    private String data;
+
+    RecordedMessage(long receiveNanos, String stream, String json, int dataStart, int dataEnd) {
+        this.receiveNanos = receiveNanos;
+        this.stream = stream;
+        this.json = json;
+        this.dataStart = dataStart;
+        this.dataEnd = dataEnd;
+    }
+
+    /** The exact text of the {@code data} value (what a raw {@code /ws/} stream sends), cut out of {@link #json}. */
+    String data() {
+        String d = data;
+        if (d == null) {
+            d = json.substring(dataStart, dataEnd);
+            data = d;
+        }
+        return d;
+    }
+}

@@ -1,0 +1,330 @@
+package eu.bborelay.common;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
+import org.msgpack.core.buffer.MessageBuffer;
+import org.msgpack.value.ValueType;
+
+/**
+ * Decodes one frame payload (the msgpack map after the length prefix) into a reused {@link BookTicker}, or a
+ * control frame.
+ *
+ * <p>Accepts the original Python sender's quotes (seven keys, no {@code type}) and ours; ignores unknown keys;
+ * takes {@code mid} from the frame when present, else computes it. Required in a data frame: {@code seq, ts,
+ * symbol, bid, ask}. Quote decoding allocates nothing in steady state: keys are compared as bytes and symbols
+ * are interned. Not thread-safe: one decoder per connection, used by the thread that reads it.
+ */
+public final class FrameDecoder {
+    private static final byte[][] KEYS = {
+        FrameDescriptor.utf8(FrameDescriptor.KEY_SEQ),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_TS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_SYMBOL),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_MID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ASK),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BINANCE_TS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_TYPE),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BID_QTY),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_QTY),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_UPDATE_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_SESSION),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_PROTO),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_SYMBOLS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_SEQ),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_SENDER),
+    };
+    private static final int SEQ = 0;
+    private static final int TS = 1;
+    private static final int SYMBOL = 2;
+    private static final int MID = 3;
+    private static final int BID = 4;
+    private static final int ASK = 5;
+    private static final int BINANCE_TS = 6;
+    private static final int TYPE = 7;
+    private static final int BID_QTY = 8;
+    private static final int ASK_QTY = 9;
+    private static final int UPDATE_ID = 10;
+    private static final int SESSION = 11;
+    private static final int PROTO = 12;
+    private static final int SYMBOLS = 13;
+    private static final int LAST_SEQ = 14;
+    private static final int SENDER = 15;
+    private static final int UNKNOWN_KEY = -1;
+    private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
+
+    private static final int T_NONE = 0;
+    private static final int T_BBO = 1;
+    private static final int T_HELLO = 2;
+    private static final int T_HB = 3;
+    private static final int T_OTHER = 4;
+    private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
+    private static final byte[] V_HELLO = FrameDescriptor.utf8(FrameDescriptor.TYPE_HELLO);
+    private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
+
+    private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
+    private final MessageUnpacker unpacker = MessagePack.DEFAULT_UNPACKER_CONFIG.newUnpacker(input);
+    private final SymbolTable symbols = new SymbolTable();
+    private byte[] scratch = new byte[64];
+    private byte[] wrappedArray;
+    private MessageBuffer wrapped;
+    private Hello hello;
+
+    /**
+     * Decodes {@code payload[0, length)}.
+     *
+     * @param payload the frame payload, without the length prefix; the decoder may keep a reference to the array
+     *                and reuses its wrapper while the same array is passed again
+     * @param length payload length in bytes, at least 1
+     * @param quote filled when the result is {@link FrameType#QUOTE}; left partly written otherwise
+     * @return what the frame was
+     * @throws FrameFormatException with reason MALFORMED_MSGPACK, MISSING_KEY or BAD_VALUE; the decoder stays usable
+     */
+    public FrameType decode(byte[] payload, int length, BookTicker quote) throws FrameFormatException {
+        if (payload != wrappedArray) {
+            wrappedArray = payload;
+            wrapped = MessageBuffer.wrap(payload);
+        }
+        // The whole array is exposed; a frame that claims more bytes than it has reads past length and is
+        // caught by the position check below.
+        try {
+            input.reset(wrapped);
+            unpacker.reset(input);
+            FrameType type = decodeMap(quote);
+            long read = unpacker.getTotalReadBytes();
+            if (read != length) {
+                throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK, read > length
+                        ? "msgpack map is truncated: it needs more than the frame's " + length + " bytes"
+                        : "frame has " + (length - read) + " bytes after its msgpack map");
+            }
+            return type;
+        } catch (FrameFormatException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // MessageTypeException, MessageSizeException, MessageInsufficientBufferException, EOF...
+            throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                    "payload is not a well-formed msgpack map: " + e, e);
+        }
+    }
+
+    /** The hello decoded by the last call that returned {@link FrameType#HELLO}; null before. */
+    public Hello hello() {
+        return hello;
+    }
+
+    private FrameType decodeMap(BookTicker q) throws IOException {
+        if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
+            throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                    "frame payload is a msgpack " + unpacker.getNextFormat().getValueType() + ", expected a map");
+        }
+        int entries = unpacker.unpackMapHeader();
+        int seen = 0; // bit per key index
+        long seq = 0;
+        long ts = 0;
+        String symbol = null;
+        double mid = Double.NaN;
+        double bid = Double.NaN;
+        double ask = Double.NaN;
+        long binanceTs = 0;
+        double bidQty = Double.NaN;
+        double askQty = Double.NaN;
+        long updateId = BookTicker.NO_UPDATE_ID;
+        int type = T_NONE;
+        String session = null;
+        int proto = 0;
+        List<String> symbolList = null;
+        long lastSeq = 0;
+        String sender = "";
+        for (int i = 0; i < entries; i++) {
+            if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
+                throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                        "map key #" + i + " is a msgpack " + unpacker.getNextFormat().getValueType()
+                                + ", expected a string");
+            }
+            int key = readKey();
+            if (key == UNKNOWN_KEY || unpacker.tryUnpackNil()) {
+                if (key == UNKNOWN_KEY) {
+                    unpacker.skipValue();
+                }
+                continue;
+            }
+            seen |= 1 << key;
+            switch (key) {
+                case SEQ -> seq = readLong(key);
+                case TS -> ts = readLong(key);
+                case SYMBOL -> symbol = readSymbol();
+                case MID -> mid = readDouble(key);
+                case BID -> bid = readDouble(key);
+                case ASK -> ask = readDouble(key);
+                case BINANCE_TS -> binanceTs = readLong(key);
+                case TYPE -> type = readType();
+                case BID_QTY -> bidQty = readDouble(key);
+                case ASK_QTY -> askQty = readDouble(key);
+                case UPDATE_ID -> updateId = readLong(key);
+                case SESSION -> session = readString(key);
+                case PROTO -> proto = (int) readLong(key);
+                case SYMBOLS -> symbolList = readStringArray(key);
+                case LAST_SEQ -> lastSeq = readLong(key);
+                case SENDER -> sender = readString(key);
+                default -> unpacker.skipValue();
+            }
+        }
+        if ((seen & (1 << TS)) != 0) {
+            if (type != T_NONE && type != T_BBO) {
+                return FrameType.UNKNOWN;
+            }
+            int required = (1 << SEQ) | (1 << TS) | (1 << SYMBOL) | (1 << BID) | (1 << ASK);
+            if ((seen & required) != required) {
+                throw missing(seen);
+            }
+            if (seq < 1) {
+                throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                        "quote has seq " + seq + ", sequence numbers start at 1");
+            }
+            if (!Double.isFinite(bid) || !Double.isFinite(ask)) {
+                throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                        "quote for " + symbol + " has a non-finite price: bid=" + bid + " ask=" + ask);
+            }
+            q.set(symbol, bid, bidQty, ask, askQty, updateId, binanceTs).seq(seq).sendEpochNanos(ts);
+            if (!Double.isNaN(mid)) {
+                q.mid(mid);
+            }
+            return FrameType.QUOTE;
+        }
+        switch (type) {
+            case T_HELLO:
+                if (session == null) {
+                    throw new FrameFormatException(FrameFormatException.Reason.MISSING_KEY,
+                            "hello frame misses required key 'session'");
+                }
+                hello = new Hello(session, proto, symbolList == null ? List.of() : symbolList, lastSeq, sender);
+                return FrameType.HELLO;
+            case T_HB:
+                return FrameType.HEARTBEAT;
+            default:
+                return FrameType.UNKNOWN;
+        }
+    }
+
+    private static FrameFormatException missing(int seen) {
+        int[] required = {SEQ, TS, SYMBOL, BID, ASK};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < required.length; i++) {
+            if ((seen & (1 << required[i])) == 0) {
+                sb.append(sb.length() == 0 ? "'" : ", '").append(REQUIRED_NAMES[i]).append('\'');
+            }
+        }
+        return new FrameFormatException(FrameFormatException.Reason.MISSING_KEY,
+                "quote frame misses required key(s) " + sb);
+    }
+
+    private int readKey() throws IOException {
+        int len = readRawString();
+        for (int k = 0; k < KEYS.length; k++) {
+            byte[] candidate = KEYS[k];
+            if (candidate.length == len && Arrays.equals(candidate, 0, len, scratch, 0, len)) {
+                return k;
+            }
+        }
+        return UNKNOWN_KEY;
+    }
+
+    private int readType() throws IOException {
+        requireString(TYPE);
+        int len = readRawString();
+        if (eq(V_BBO, len)) {
+            return T_BBO;
+        } else if (eq(V_HELLO, len)) {
+            return T_HELLO;
+        } else if (eq(V_HB, len)) {
+            return T_HB;
+        }
+        return T_OTHER;
+    }
+
+    private boolean eq(byte[] v, int len) {
+        return v.length == len && Arrays.equals(v, 0, len, scratch, 0, len);
+    }
+
+    private String readSymbol() throws IOException {
+        requireString(SYMBOL);
+        int len = readRawString();
+        return symbols.intern(scratch, len);
+    }
+
+    private String readString(int key) throws IOException {
+        requireString(key);
+        return unpacker.unpackString();
+    }
+
+    private List<String> readStringArray(int key) throws IOException {
+        if (unpacker.getNextFormat().getValueType() != ValueType.ARRAY) {
+            throw badType(key, "an array of strings");
+        }
+        int n = unpacker.unpackArrayHeader();
+        List<String> list = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            list.add(readString(key));
+        }
+        return list;
+    }
+
+    private int readRawString() throws IOException {
+        int len = unpacker.unpackRawStringHeader();
+        if (len > scratch.length) {
+            if (len > FrameDescriptor.MAX_MAX_FRAME_LENGTH) {
+                throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                        "string of " + len + " bytes is longer than any frame");
+            }
+            scratch = new byte[Math.max(len, scratch.length * 2)];
+        }
+        unpacker.readPayload(scratch, 0, len);
+        return len;
+    }
+
+    private void requireString(int key) throws IOException {
+        if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
+            throw badType(key, "a string");
+        }
+    }
+
+    private long readLong(int key) throws IOException {
+        MessageFormat f = unpacker.getNextFormat();
+        if (f.getValueType() != ValueType.INTEGER) {
+            throw badType(key, "an integer");
+        }
+        if (f == MessageFormat.UINT64) {
+            // values above Long.MAX_VALUE make unpackLong throw, which we report as BAD_VALUE
+            try {
+                return unpacker.unpackLong();
+            } catch (RuntimeException e) {
+                throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                        "key '" + new String(KEYS[key], java.nio.charset.StandardCharsets.UTF_8)
+                                + "' holds an integer above 2^63-1", e);
+            }
+        }
+        return unpacker.unpackLong();
+    }
+
+    private double readDouble(int key) throws IOException {
+        ValueType vt = unpacker.getNextFormat().getValueType();
+        if (vt == ValueType.FLOAT) {
+            return unpacker.unpackDouble();
+        }
+        if (vt == ValueType.INTEGER) {
+            return unpacker.unpackLong();
+        }
+        throw badType(key, "a number");
+    }
+
+    private FrameFormatException badType(int key, String expected) throws IOException {
+        return new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                "key '" + new String(KEYS[key], java.nio.charset.StandardCharsets.UTF_8) + "' holds a msgpack "
+                        + unpacker.getNextFormat().getValueType() + ", expected " + expected);
+    }
+}

@@ -1,0 +1,79 @@
+package eu.bborelay.common;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Layout of one frame on the sender-to-receiver TCP/TLS stream, and the msgpack keys it carries.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |            Length N (unsigned 32-bit, big-endian)             |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                                                               ...
+ *  ...      N bytes: exactly one msgpack map with string keys       |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ * </pre>
+ *
+ * <p>{@code 1 <= N <= maxFrameLength} ({@link #DEFAULT_MAX_FRAME_LENGTH} unless configured). A frame whose map has
+ * a {@link #KEY_TS} key is data (this is how the original Python receiver tells them apart); a frame without
+ * {@code ts} and {@code seq} is control ({@code hello}, {@code hb}). See docs/PROTOCOL.md for the full contract.
+ */
+public final class FrameDescriptor {
+    /** Bytes of the length prefix. */
+    public static final int LENGTH_FIELD_LENGTH = 4;
+    /** Default cap on N, the payload length in bytes. */
+    public static final int DEFAULT_MAX_FRAME_LENGTH = 65_536;
+    /** Largest cap a receiver may configure, in bytes. */
+    public static final int MAX_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
+    /** Protocol version announced in {@code hello}. */
+    public static final int PROTOCOL_VERSION = 1;
+
+    /** Our sequence number: gapless per sender session, starts at 1. Never Binance's update id. */
+    public static final String KEY_SEQ = "seq";
+    /** Sender wall clock when the frame is written, ns since the Unix epoch. */
+    public static final String KEY_TS = "ts";
+    public static final String KEY_SYMBOL = "symbol";
+    public static final String KEY_MID = "mid";
+    public static final String KEY_BID = "bid";
+    public static final String KEY_ASK = "ask";
+    /** Binance event time {@code E} in ms since the epoch, 0 when the message has none (spot bookTicker). */
+    public static final String KEY_BINANCE_TS = "binance_ts";
+    public static final String KEY_TYPE = "type";
+    public static final String KEY_BID_QTY = "bid_qty";
+    public static final String KEY_ASK_QTY = "ask_qty";
+    /** Binance order book update id {@code u}. */
+    public static final String KEY_UPDATE_ID = "update_id";
+    // hello
+    public static final String KEY_SESSION = "session";
+    public static final String KEY_PROTO = "proto";
+    public static final String KEY_SYMBOLS = "symbols";
+    public static final String KEY_LAST_SEQ = "last_seq";
+    public static final String KEY_SENDER = "sender";
+
+    /** {@code type} of a best bid/ask quote (Binance bookTicker). */
+    public static final String TYPE_BBO = "bbo";
+    /** {@code type} of the control frame a sender writes first on every connection. */
+    public static final String TYPE_HELLO = "hello";
+    /** {@code type} of a heartbeat control frame. */
+    public static final String TYPE_HEARTBEAT = "hb";
+
+    private FrameDescriptor() {
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Validates a payload length read from the prefix; returns a reason, or null when acceptable. */
+    public static String checkLength(long length, int maxFrameLength) {
+        if (length < 1) {
+            return "frame length " + length + " is below the minimum of 1";
+        }
+        if (length > maxFrameLength) {
+            return "frame length " + length + " exceeds the maximum of " + maxFrameLength + " bytes";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,204 @@
+package eu.bborelay.common;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.buffer.MessageBuffer;
+import org.msgpack.core.buffer.MessageBufferOutput;
+
+/**
+ * Encodes frames (length prefix plus one msgpack map) into one reused buffer.
+ *
+ * <p>Usage, on the single thread that owns the encoder and the socket:
+ * <pre>{@code
+ * int n = encoder.encodeQuote(quote);      // quote.seq() and quote.sendEpochNanos() must be set
+ * out.write(encoder.buffer(), 0, n);
+ * }</pre>
+ * The bytes in {@link #buffer()} are valid until the next encode call. Quotes are written with the original
+ * Python relay's seven keys first and in its order ({@code seq, ts, symbol, mid, bid, ask, binance_ts}), then
+ * {@code type, bid_qty, ask_qty, update_id}; integers in their smallest msgpack form and prices as float64, as
+ * Python's msgpack does. Steady state allocates nothing per quote. Not thread-safe.
+ */
+public final class FrameEncoder {
+    private static final byte[] K_SEQ = FrameDescriptor.utf8(FrameDescriptor.KEY_SEQ);
+    private static final byte[] K_TS = FrameDescriptor.utf8(FrameDescriptor.KEY_TS);
+    private static final byte[] K_SYMBOL = FrameDescriptor.utf8(FrameDescriptor.KEY_SYMBOL);
+    private static final byte[] K_MID = FrameDescriptor.utf8(FrameDescriptor.KEY_MID);
+    private static final byte[] K_BID = FrameDescriptor.utf8(FrameDescriptor.KEY_BID);
+    private static final byte[] K_ASK = FrameDescriptor.utf8(FrameDescriptor.KEY_ASK);
+    private static final byte[] K_BINANCE_TS = FrameDescriptor.utf8(FrameDescriptor.KEY_BINANCE_TS);
+    private static final byte[] K_TYPE = FrameDescriptor.utf8(FrameDescriptor.KEY_TYPE);
+    private static final byte[] K_BID_QTY = FrameDescriptor.utf8(FrameDescriptor.KEY_BID_QTY);
+    private static final byte[] K_ASK_QTY = FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_QTY);
+    private static final byte[] K_UPDATE_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_UPDATE_ID);
+    private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
+    private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
+
+    private final FrameOutput output = new FrameOutput();
+    private final MessagePacker packer;
+    private final SymbolTable symbols = new SymbolTable();
+    private int length;
+
+    public FrameEncoder() {
+        packer = new MessagePack.PackerConfig().withStr8FormatSupport(true).withBufferSize(512).newPacker(output);
+    }
+
+    /**
+     * Encodes a quote frame with every key of this sender.
+     *
+     * @return the frame length in bytes, length prefix included; the bytes are {@code buffer()[0, return)}
+     */
+    public int encodeQuote(BookTicker q) {
+        try {
+            begin();
+            boolean hasQty = !Double.isNaN(q.bidQty()) && !Double.isNaN(q.askQty());
+            boolean hasUpdateId = q.updateId() != BookTicker.NO_UPDATE_ID;
+            packer.packMapHeader(8 + (hasQty ? 2 : 0) + (hasUpdateId ? 1 : 0));
+            key(K_SEQ).packLong(q.seq());
+            key(K_TS).packLong(q.sendEpochNanos());
+            key(K_SYMBOL);
+            str(symbols.bytes(q.symbol()));
+            key(K_MID).packDouble(q.mid());
+            key(K_BID).packDouble(q.bid());
+            key(K_ASK).packDouble(q.ask());
+            key(K_BINANCE_TS).packLong(q.binanceEventTimeMs());
+            key(K_TYPE);
+            str(V_BBO);
+            if (hasQty) {
+                key(K_BID_QTY).packDouble(q.bidQty());
+                key(K_ASK_QTY).packDouble(q.askQty());
+            }
+            if (hasUpdateId) {
+                key(K_UPDATE_ID).packLong(q.updateId());
+            }
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // FrameOutput never throws
+        }
+    }
+
+    /** Encodes a hello control frame. Allocation here is fine: once per connection. */
+    public int encodeHello(Hello hello) {
+        try {
+            begin();
+            packer.packMapHeader(6);
+            key(K_TYPE);
+            str(FrameDescriptor.utf8(FrameDescriptor.TYPE_HELLO));
+            key(FrameDescriptor.utf8(FrameDescriptor.KEY_SESSION)).packString(hello.sessionId());
+            key(FrameDescriptor.utf8(FrameDescriptor.KEY_PROTO)).packInt(hello.protocolVersion());
+            key(FrameDescriptor.utf8(FrameDescriptor.KEY_SYMBOLS)).packArrayHeader(hello.symbols().size());
+            for (String s : hello.symbols()) {
+                packer.packString(s);
+            }
+            key(FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_SEQ)).packLong(hello.lastSeq());
+            key(FrameDescriptor.utf8(FrameDescriptor.KEY_SENDER)).packString(hello.sender());
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Encodes a heartbeat control frame {@code {"type":"hb"}}. */
+    public int encodeHeartbeat() {
+        try {
+            begin();
+            packer.packMapHeader(1);
+            key(K_TYPE);
+            str(V_HB);
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last encoded frame occupies {@code [0, length())}. */
+    public byte[] buffer() {
+        return output.array;
+    }
+
+    /** Length of the last encoded frame, prefix included. */
+    public int length() {
+        return length;
+    }
+
+    private void begin() throws IOException {
+        output.committed = 0;
+    }
+
+    private int end() throws IOException {
+        packer.flush();
+        int n = output.committed;
+        byte[] a = output.array;
+        a[0] = (byte) (n >>> 24);
+        a[1] = (byte) (n >>> 16);
+        a[2] = (byte) (n >>> 8);
+        a[3] = (byte) n;
+        length = n + FrameDescriptor.LENGTH_FIELD_LENGTH;
+        return length;
+    }
+
+    private MessagePacker key(byte[] utf8) throws IOException {
+        return str(utf8);
+    }
+
+    private MessagePacker str(byte[] utf8) throws IOException {
+        packer.packRawStringHeader(utf8.length);
+        packer.writePayload(utf8);
+        return packer;
+    }
+
+    /**
+     * Output that places the packer's bytes right after a 4-byte hole for the length prefix, in one array that
+     * grows only when a frame outgrows it. The common case hands the packer the same {@link MessageBuffer}
+     * every time, so encoding allocates nothing.
+     */
+    private static final class FrameOutput implements MessageBufferOutput {
+        byte[] array = new byte[1024];
+        int committed; // payload bytes written after the prefix
+        private MessageBuffer whole = MessageBuffer.wrap(array, 4, array.length - 4);
+
+        @Override
+        public MessageBuffer next(int minimumSize) {
+            int start = 4 + committed;
+            ensure(start + minimumSize);
+            if (committed == 0) {
+                return whole;
+            }
+            return MessageBuffer.wrap(array, start, array.length - start);
+        }
+
+        @Override
+        public void writeBuffer(int length) {
+            committed += length;
+        }
+
+        @Override
+        public void write(byte[] buffer, int offset, int length) {
+            ensure(4 + committed + length);
+            System.arraycopy(buffer, offset, array, 4 + committed, length);
+            committed += length;
+        }
+
+        @Override
+        public void add(byte[] buffer, int offset, int length) {
+            write(buffer, offset, length);
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        private void ensure(int capacity) {
+            if (capacity > array.length) {
+                array = Arrays.copyOf(array, Math.max(capacity, array.length * 2));
+                whole = MessageBuffer.wrap(array, 4, array.length - 4);
+            }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package eu.bborelay.common;
+
+/** What {@link FrameDecoder#decode} found in a frame. */
+public enum FrameType {
+    /** A best bid/ask quote ({@code type} "bbo" or absent, with {@code ts}); the {@link BookTicker} was filled. */
+    QUOTE,
+    /** A sender's hello; see {@link FrameDecoder#hello()}. */
+    HELLO,
+    /** A heartbeat control frame. */
+    HEARTBEAT,
+    /** A well-formed map of a type this version does not handle (e.g. a future trade); to be ignored. */
+    UNKNOWN
+}
