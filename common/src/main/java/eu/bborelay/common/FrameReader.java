@@ -39,7 +39,7 @@ public final class FrameReader {
      * @throws EOFException when the stream ends inside a frame
      */
     public int read() throws IOException {
-        int n = in.readNBytes(header, 0, header.length);
+        int n = readFully(header, header.length);
         if (n == 0) {
             return -1;
         }
@@ -55,12 +55,25 @@ public final class FrameReader {
                     header[3]) + "): not a frame of this protocol, or a corrupt stream");
         }
         int len = (int) length;
-        int got = in.readNBytes(payload, 0, len);
+        int got = readFully(payload, len);
         if (got < len) {
             throw new EOFException("connection closed inside a frame (" + got + " of " + len + " payload bytes)");
         }
         framesRead++;
         return len;
+    }
+
+    /** Reads until {@code len} bytes or end of stream; returns the count read (streams may override readNBytes). */
+    private int readFully(byte[] buf, int len) throws IOException {
+        int n = 0;
+        while (n < len) {
+            int r = in.read(buf, n, len - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+        }
+        return n;
     }
 
     /** The reused payload buffer; the last frame read is at {@code [0, N)}. */

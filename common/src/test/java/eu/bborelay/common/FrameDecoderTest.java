@@ -1,0 +1,194 @@
+package eu.bborelay.common;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
+
+class FrameDecoderTest {
+    private final FrameDecoder decoder = new FrameDecoder();
+    private final BookTicker quote = new BookTicker();
+
+    @Test
+    void roundTripsEveryField() throws Exception {
+        BookTicker in = new BookTicker().set("ETHUSDT", 2500.5, 1.25, 2500.6, 0.5, 123, 1680652700435L)
+                .seq(42).sendEpochNanos(1_700_000_000_123_456_789L);
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodeQuote(in);
+        assertEquals(FrameType.QUOTE, decoder.decode(java.util.Arrays.copyOfRange(enc.buffer(), 4, n), n - 4, quote));
+        assertEquals(in.toString(), quote.toString());
+    }
+
+    @Test
+    void helloAndHeartbeatRoundTrip() throws Exception {
+        FrameEncoder enc = new FrameEncoder();
+        Hello hello = new Hello("abc123", FrameDescriptor.PROTOCOL_VERSION, List.of("BTCUSDT", "ETHUSDT"), 99,
+                "bbo-relay-sender/test");
+        int n = enc.encodeHello(hello);
+        assertEquals(FrameType.HELLO, decoder.decode(java.util.Arrays.copyOfRange(enc.buffer(), 4, n), n - 4, quote));
+        assertEquals(hello, decoder.hello());
+        n = enc.encodeHeartbeat();
+        assertEquals(FrameType.HEARTBEAT,
+                decoder.decode(java.util.Arrays.copyOfRange(enc.buffer(), 4, n), n - 4, quote));
+    }
+
+    @Test
+    void controlFramesCarryNeitherTsNorSeq() throws Exception {
+        FrameEncoder enc = new FrameEncoder();
+        for (int n : new int[] {enc.encodeHello(new Hello("s", 1, List.of("BTCUSDT"), 0, "x")),
+            enc.encodeHeartbeat()}) {
+            Map<String, Object> map = unpack(java.util.Arrays.copyOfRange(enc.buffer(), 4, n));
+            assertTrue(!map.containsKey("ts") && !map.containsKey("seq"), map.toString());
+        }
+    }
+
+    @Test
+    void ignoresUnknownKeysAndNilValues() throws Exception {
+        byte[] p = pack(Map.of("seq", 5, "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0,
+                "future_key", List.of(1, 2, 3), "binance_ts", NIL));
+        assertEquals(FrameType.QUOTE, decoder.decode(p, p.length, quote));
+        assertEquals(5, quote.seq());
+        assertEquals(1.5, quote.mid());
+        assertEquals(0, quote.binanceEventTimeMs());
+    }
+
+    @Test
+    void acceptsIntegerPrices() throws Exception {
+        byte[] p = pack(Map.of("seq", 1, "ts", 1L, "symbol", "X", "bid", 1, "ask", 2));
+        assertEquals(FrameType.QUOTE, decoder.decode(p, p.length, quote));
+        assertEquals(1.0, quote.bid());
+    }
+
+    @Test
+    void quoteMissingBidIsRejectedNamingTheKey() {
+        byte[] p = pack(Map.of("seq", 1, "ts", 1L, "symbol", "BTCUSDT", "ask", 2.0));
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length, quote));
+        assertEquals(FrameFormatException.Reason.MISSING_KEY, e.reason());
+        assertTrue(e.getMessage().contains("'bid'"), e.getMessage());
+    }
+
+    @Test
+    void wrongValueTypeIsBadValue() {
+        byte[] p = pack(Map.of("seq", "one", "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0));
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length, quote));
+        assertEquals(FrameFormatException.Reason.BAD_VALUE, e.reason());
+        assertTrue(e.getMessage().contains("'seq'"), e.getMessage());
+    }
+
+    @Test
+    void zeroSeqIsBadValue() {
+        byte[] p = pack(Map.of("seq", 0, "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0));
+        assertEquals(FrameFormatException.Reason.BAD_VALUE,
+                assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length, quote)).reason());
+    }
+
+    @Test
+    void notAMapIsMalformed() {
+        byte[] p = {(byte) 0x93, 1, 2, 3}; // [1,2,3]
+        assertEquals(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length, quote)).reason());
+    }
+
+    @Test
+    void garbageIsMalformedAndTheDecoderStaysUsable() throws Exception {
+        byte[] garbage = {(byte) 0xc1, (byte) 0xff, 0x00, 0x13};
+        assertEquals(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                assertThrows(FrameFormatException.class, () -> decoder.decode(garbage, garbage.length, quote))
+                        .reason());
+        byte[] p = pack(Map.of("seq", 1, "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0));
+        assertEquals(FrameType.QUOTE, decoder.decode(p, p.length, quote));
+    }
+
+    @Test
+    void truncatedMapIsMalformedEvenWhenTheBufferHoldsStaleBytesBeyondIt() {
+        byte[] p = pack(Map.of("seq", 1, "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0));
+        // decode only the first half of the frame, the rest of the array still holds the old bytes
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length / 2, quote));
+        assertEquals(FrameFormatException.Reason.MALFORMED_MSGPACK, e.reason());
+    }
+
+    @Test
+    void trailingBytesAfterTheMapAreMalformed() {
+        byte[] p = pack(Map.of("seq", 1, "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0));
+        byte[] longer = java.util.Arrays.copyOf(p, p.length + 2);
+        assertEquals(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                assertThrows(FrameFormatException.class, () -> decoder.decode(longer, longer.length, quote))
+                        .reason());
+    }
+
+    @Test
+    void nonStringKeyIsMalformed() {
+        byte[] p = {(byte) 0x81, 0x01, 0x02}; // {1: 2}
+        assertEquals(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length, quote)).reason());
+    }
+
+    @Test
+    void unknownDataTypeAndUnknownControlAreIgnoredNotErrors() throws Exception {
+        byte[] trade = pack(Map.of("type", "trade", "seq", 1, "ts", 1L, "symbol", "BTCUSDT"));
+        assertEquals(FrameType.UNKNOWN, decoder.decode(trade, trade.length, quote));
+        byte[] control = pack(Map.of("type", "pong"));
+        assertEquals(FrameType.UNKNOWN, decoder.decode(control, control.length, quote));
+    }
+
+    @Test
+    void internsSymbols() throws Exception {
+        byte[] p = pack(Map.of("seq", 1, "ts", 1L, "symbol", "BTCUSDT", "bid", 1.0, "ask", 2.0));
+        decoder.decode(p, p.length, quote);
+        String first = quote.symbol();
+        decoder.decode(p.clone(), p.length, quote);
+        assertTrue(first == quote.symbol(), "same String instance for the same symbol");
+    }
+
+    private static final Object NIL = new Object();
+
+    static byte[] pack(Map<String, ?> map) {
+        try (MessageBufferPacker p = MessagePack.newDefaultBufferPacker()) {
+            p.packMapHeader(map.size());
+            for (Map.Entry<String, ?> e : map.entrySet()) {
+                p.packString(e.getKey());
+                packValue(p, e.getValue());
+            }
+            return p.toByteArray();
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void packValue(MessageBufferPacker p, Object v) throws IOException {
+        if (v == NIL) {
+            p.packNil();
+        } else if (v instanceof Integer i) {
+            p.packInt(i);
+        } else if (v instanceof Long l) {
+            p.packLong(l);
+        } else if (v instanceof Double d) {
+            p.packDouble(d);
+        } else if (v instanceof String s) {
+            p.packString(s);
+        } else if (v instanceof List<?> list) {
+            p.packArrayHeader(list.size());
+            for (Object o : list) {
+                packValue(p, o);
+            }
+        } else {
+            throw new IllegalArgumentException(String.valueOf(v));
+        }
+    }
+
+    private static Map<String, Object> unpack(byte[] payload) throws IOException {
+        var u = MessagePack.newDefaultUnpacker(payload);
+        int n = u.unpackMapHeader();
+        Map<String, Object> m = new java.util.HashMap<>();
+        for (int i = 0; i < n; i++) {
+            m.put(u.unpackString(), u.unpackValue());
+        }
+        return m;
+    }
+}
