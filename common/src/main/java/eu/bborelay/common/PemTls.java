@@ -60,8 +60,9 @@ public final class PemTls {
     }
 
     /**
-     * Context for a TLS server that presents {@code certChain}/{@code key} and, when {@code clientCa} is not null,
-     * trusts client certificates issued by it (combine with {@link #requireClientAuth}).
+     * Context for a TLS server that presents {@code certChain}/{@code key} and trusts client certificates issued
+     * by {@code clientCa} only; with a null {@code clientCa} it trusts no client certificate at all (never the
+     * JDK's default trust store). Combine with {@link #serverParameters}.
      */
     public static SSLContext serverContext(Path certChain, Path key, Path clientCa) {
         return context(certChain, key, clientCa);
@@ -176,9 +177,27 @@ public final class PemTls {
         }
     }
 
+    /** Trust managers for {@code trustedCa} only; for null, trusting nothing (never the JDK default store). */
+    static javax.net.ssl.TrustManager[] trustManagers(Path trustedCa) throws GeneralSecurityException, IOException {
+        KeyStore ts = KeyStore.getInstance("PKCS12");
+        ts.load(null, null);
+        if (trustedCa != null) {
+            int i = 0;
+            for (X509Certificate ca : readCertificates(trustedCa)) {
+                ts.setCertificateEntry("ca" + i++, ca);
+            }
+        }
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ts);
+        return tmf.getTrustManagers();
+    }
+
     private static SSLContext context(Path certChain, Path key, Path trustedCa) {
         try {
             KeyManagerFactory kmf = null;
+            if (certChain != null && key == null) {
+                throw new TlsConfigException("certificate " + certChain + " is given without its private key file");
+            }
             if (certChain != null) {
                 List<X509Certificate> chain = readCertificates(certChain);
                 PrivateKey pk = readPrivateKey(key);
@@ -194,19 +213,9 @@ public final class PemTls {
                 kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
                 kmf.init(ks, pw);
             }
-            TrustManagerFactory tmf = null;
-            if (trustedCa != null) {
-                KeyStore ts = KeyStore.getInstance("PKCS12");
-                ts.load(null, null);
-                int i = 0;
-                for (X509Certificate ca : readCertificates(trustedCa)) {
-                    ts.setCertificateEntry("ca" + i++, ca);
-                }
-                tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ts);
-            }
+            javax.net.ssl.TrustManager[] trustManagers = trustManagers(trustedCa);
             SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            ctx.init(kmf == null ? null : kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+            ctx.init(kmf == null ? null : kmf.getKeyManagers(), trustManagers, null);
             return ctx;
         } catch (GeneralSecurityException | IOException e) {
             throw new TlsConfigException("cannot build a TLS context from " + certChain + ", " + key + ", "

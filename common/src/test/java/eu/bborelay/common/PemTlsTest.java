@@ -76,6 +76,23 @@ class PemTlsTest {
     }
 
     @Test
+    void certificateWithoutKeyIsAClearError() {
+        TestCerts certs = TestCerts.project();
+        var e = assertThrows(PemTls.TlsConfigException.class,
+                () -> PemTls.serverContext(certs.receiverCert(), null, certs.caCert()));
+        assertTrue(e.getMessage().contains("without its private key"), e.getMessage());
+    }
+
+    @Test
+    void withoutACaNothingIsTrustedNotEvenThePublicCas() throws Exception {
+        var none = (javax.net.ssl.X509TrustManager) PemTls.trustManagers(null)[0];
+        assertEquals(0, none.getAcceptedIssuers().length);
+        var ours = (javax.net.ssl.X509TrustManager) PemTls.trustManagers(TestCerts.project().caCert())[0];
+        assertEquals(1, ours.getAcceptedIssuers().length);
+        assertEquals(PemTls.readCertificates(TestCerts.project().caCert()).get(0), ours.getAcceptedIssuers()[0]);
+    }
+
+    @Test
     void clientNeedsACa() {
         assertThrows(PemTls.TlsConfigException.class, () -> PemTls.clientContext(null, null, null));
     }

@@ -1,0 +1,88 @@
+package eu.bborelay.receiver;
+
+import static eu.bborelay.receiver.ReceiverContext.LOG;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * The acceptor thread {@code relay-receiver-acceptor}: accepts TCP connections, layers TLS over each (server mode,
+ * TLS 1.3, client certificate as configured) and hands it to a new {@link Connection} thread, which does the
+ * handshake, so a slow or hostile client never holds up the next accept. Keeping the plain socket lets
+ * {@link Connection#close} end a blocked read at once.
+ */
+final class Acceptor implements Runnable {
+    private final ReceiverContext ctx;
+    private final ServerSocket server;
+    private final SSLSocketFactory factory;
+    private final SSLParameters parameters;
+
+    Acceptor(ReceiverContext ctx, ServerSocket server, SSLSocketFactory factory, SSLParameters parameters) {
+        this.ctx = ctx;
+        this.server = server;
+        this.factory = factory;
+        this.parameters = parameters;
+    }
+
+    @Override
+    public void run() {
+        while (!ctx.closing) {
+            Socket raw;
+            try {
+                raw = server.accept();
+            } catch (IOException e) {
+                if (ctx.closing || server.isClosed()) {
+                    return;
+                }
+                ctx.reportError(new IOException("accept failed on " + server.getLocalSocketAddress(), e));
+                pause(); // e.g. out of file descriptors: do not spin
+                continue;
+            }
+            try {
+                serve(raw);
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(raw);
+                ctx.reportError(e);
+            }
+        }
+    }
+
+    private void serve(Socket raw) throws IOException {
+        if (ctx.connections.size() >= ReceiverContext.MAX_CONNECTIONS) {
+            ctx.counters.handshakeFailures.increment();
+            if (ctx.refusedLines.tryAcquire()) {
+                LOG.warn("Refused connection from {}: already {} connections (the limit)",
+                        raw.getRemoteSocketAddress(), ReceiverContext.MAX_CONNECTIONS);
+            }
+            closeQuietly(raw);
+            return;
+        }
+        SSLSocket ssl = (SSLSocket) factory.createSocket(raw, raw.getInetAddress().getHostAddress(), raw.getPort(),
+                true);
+        ssl.setUseClientMode(false);
+        ssl.setSSLParameters(parameters);
+        Connection connection = new Connection(ctx, raw, ssl, ctx.connectionNumbers.incrementAndGet());
+        ctx.connections.add(connection);
+        connection.start();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package eu.bborelay.receiver;
+
+import eu.bborelay.common.FrameFormatException;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The receiver's counters since start. Incremented by the reader threads without locks; read by anyone. */
+final class Counters {
+    final AtomicInteger connectionsOpen = new AtomicInteger();
+    final LongAdder connectionsAccepted = new LongAdder();
+    final LongAdder handshakeFailures = new LongAdder();
+    final LongAdder quotesDelivered = new LongAdder();
+    final LongAdder gaps = new LongAdder();
+    final LongAdder duplicates = new LongAdder();
+    final LongAdder outOfOrder = new LongAdder();
+    final LongAdder replaysIgnored = new LongAdder();
+    final LongAdder unknownFrames = new LongAdder();
+    final LongAdder listenerErrors = new LongAdder();
+    final LongAdder latencyClamped = new LongAdder();
+    private final LongAdder[] malformed = new LongAdder[FrameFormatException.Reason.values().length];
+
+    Counters() {
+        for (int i = 0; i < malformed.length; i++) {
+            malformed[i] = new LongAdder();
+        }
+    }
+
+    void malformed(FrameFormatException.Reason reason) {
+        malformed[reason.ordinal()].increment();
+    }
+
+    long malformedTotal() {
+        long sum = 0;
+        for (LongAdder a : malformed) {
+            sum += a.sum();
+        }
+        return sum;
+    }
+
+    Map<FrameFormatException.Reason, Long> malformedByReason() {
+        Map<FrameFormatException.Reason, Long> m = new EnumMap<>(FrameFormatException.Reason.class);
+        for (FrameFormatException.Reason r : FrameFormatException.Reason.values()) {
+            m.put(r, malformed[r.ordinal()].sum());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,329 @@
+package eu.bborelay.receiver;
+
+import eu.bborelay.common.EpochNanoClock;
+import eu.bborelay.common.FrameDescriptor;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Immutable configuration of a {@link Receiver}, made by {@link #builder()}. Every field has a default except the
+ * TLS material; {@link Builder#build()} validates all of them once. The library reads no system properties or
+ * environment variables: the host owns its configuration.
+ *
+ * <pre>{@code
+ * ReceiverConfig config = ReceiverConfig.builder()
+ *         .tls(Path.of("/certs/receiver.crt"), Path.of("/certs/receiver.key"), Path.of("/certs/ca.crt"))
+ *         .statsInterval(30, TimeUnit.SECONDS)
+ *         .build();
+ * }</pre>
+ */
+public final class ReceiverConfig {
+    /** Default {@link #bindAddress()}: every local interface. */
+    public static final String DEFAULT_BIND_ADDRESS = "0.0.0.0";
+    /** Default {@link #port()}. */
+    public static final int DEFAULT_PORT = 9001;
+    /** Default {@link #statsIntervalNanos()}: 10 s. */
+    public static final long DEFAULT_STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** Default {@link #handshakeTimeoutNanos()}: 5 s. */
+    public static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Longest accepted handshake timeout, 10 minutes. */
+    static final long MAX_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(10);
+    /** Longest accepted stats interval, 1 day. */
+    static final long MAX_STATS_INTERVAL_NANOS = TimeUnit.DAYS.toNanos(1);
+
+    private final String bindAddress;
+    private final int port;
+    private final Path certChain;
+    private final Path key;
+    private final Path clientCa;
+    private final SSLContext sslContext;
+    private final boolean requireClientCertificate;
+    private final int maxFrameLength;
+    private final long statsIntervalNanos;
+    private final long handshakeTimeoutNanos;
+    private final EpochNanoClock clock;
+    private final ErrorHandler errorHandler;
+
+    private ReceiverConfig(Builder b, long statsIntervalNanos, long handshakeTimeoutNanos, ErrorHandler errorHandler) {
+        bindAddress = b.bindAddress;
+        port = b.port;
+        certChain = b.certChain;
+        key = b.key;
+        clientCa = b.clientCa;
+        sslContext = b.sslContext;
+        requireClientCertificate = b.requireClientCertificate;
+        maxFrameLength = b.maxFrameLength;
+        this.statsIntervalNanos = statsIntervalNanos;
+        this.handshakeTimeoutNanos = handshakeTimeoutNanos;
+        clock = b.clock;
+        this.errorHandler = errorHandler;
+    }
+
+    /** A builder with every default set and no TLS material. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Local address to listen on, a literal IP or a host name; {@value #DEFAULT_BIND_ADDRESS} by default. */
+    public String bindAddress() {
+        return bindAddress;
+    }
+
+    /** TCP port to listen on; 0 picks an ephemeral port (see {@link Receiver#port()}). */
+    public int port() {
+        return port;
+    }
+
+    /** PEM certificate chain this receiver presents; null when {@link #sslContext()} is set. */
+    public Path certChain() {
+        return certChain;
+    }
+
+    /** PEM (PKCS#8) private key of {@link #certChain()}; null when {@link #sslContext()} is set. */
+    public Path key() {
+        return key;
+    }
+
+    /** PEM CA certificate(s) that must have signed a sender's client certificate; null when not given. */
+    public Path clientCa() {
+        return clientCa;
+    }
+
+    /** The host's own TLS context; null when the receiver builds one from {@link #certChain()} and friends. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    /** Whether a sender must present a certificate signed by {@link #clientCa()} (true by default). */
+    public boolean requireClientCertificate() {
+        return requireClientCertificate;
+    }
+
+    /** Largest accepted frame payload in bytes; a longer frame closes its connection. */
+    public int maxFrameLength() {
+        return maxFrameLength;
+    }
+
+    /** Interval of the periodic stats lines in nanoseconds; 0 means no periodic lines. */
+    public long statsIntervalNanos() {
+        return statsIntervalNanos;
+    }
+
+    /** How long a connecting sender has to complete the TLS handshake, in nanoseconds. */
+    public long handshakeTimeoutNanos() {
+        return handshakeTimeoutNanos;
+    }
+
+    /** Wall clock that stamps {@link eu.bborelay.common.BookTicker#receiveEpochNanos()}. */
+    public EpochNanoClock clock() {
+        return clock;
+    }
+
+    /** Where listener exceptions and internal failures go. */
+    public ErrorHandler errorHandler() {
+        return errorHandler;
+    }
+
+    /** Describes the TLS setup for the log, e.g. {@code client certificate required, CA /certs/ca.crt}. */
+    String describeTls() {
+        if (!requireClientCertificate) {
+            return "NO client certificate required";
+        }
+        return "client certificate required, " + (sslContext != null ? "host-supplied SSLContext" : "CA " + clientCa);
+    }
+
+    @Override
+    public String toString() {
+        return "ReceiverConfig{bindAddress=" + bindAddress + ", port=" + port
+                + (sslContext != null ? ", sslContext=" + sslContext.getProtocol()
+                : ", certChain=" + certChain + ", key=" + key + ", clientCa=" + clientCa)
+                + ", requireClientCertificate=" + requireClientCertificate + ", maxFrameLength=" + maxFrameLength
+                + ", statsIntervalNanos=" + statsIntervalNanos + ", handshakeTimeoutNanos=" + handshakeTimeoutNanos
+                + '}';
+    }
+
+    /**
+     * Collects the settings; {@link #build()} checks them. Not thread-safe; each setter returns this. Setters do
+     * not validate, so the order of calls never matters.
+     */
+    public static final class Builder {
+        private String bindAddress = DEFAULT_BIND_ADDRESS;
+        private int port = DEFAULT_PORT;
+        private Path certChain;
+        private Path key;
+        private Path clientCa;
+        private SSLContext sslContext;
+        private boolean requireClientCertificate = true;
+        private int maxFrameLength = FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH;
+        private TimeUnit statsIntervalUnit = TimeUnit.NANOSECONDS;
+        private TimeUnit handshakeTimeoutUnit = TimeUnit.NANOSECONDS;
+        private long statsInterval = DEFAULT_STATS_INTERVAL_NANOS;
+        private long handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT_NANOS;
+        private EpochNanoClock clock = EpochNanoClock.SYSTEM;
+        private ErrorHandler errorHandler;
+
+        private Builder() {
+        }
+
+        /**
+         * @param bindAddress local IP or host name to listen on, default
+         *                    {@value ReceiverConfig#DEFAULT_BIND_ADDRESS}
+         */
+        public Builder bindAddress(String bindAddress) {
+            this.bindAddress = bindAddress;
+            return this;
+        }
+
+        /** @param port TCP port, 0..65535, default {@value ReceiverConfig#DEFAULT_PORT}; 0 = an ephemeral port */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * TLS material as PEM files, as written by {@code scripts/generate-certs.sh}. Excludes
+         * {@link #sslContext(SSLContext)}.
+         *
+         * @param certChain this receiver's certificate (chain)
+         * @param key its unencrypted PKCS#8 private key
+         * @param clientCa the CA that signs senders' client certificates; required while
+         *                 {@link #requireClientCertificate(boolean)} is true (the JDK's default trust store is never
+         *                 used to verify senders); may be null otherwise
+         */
+        public Builder tls(Path certChain, Path key, Path clientCa) {
+            this.certChain = certChain;
+            this.key = key;
+            this.clientCa = clientCa;
+            return this;
+        }
+
+        /**
+         * A TLS context the host built itself (its key manager presents the receiver's certificate, its trust
+         * manager verifies senders). TLS 1.3 is still enforced on the server socket. Excludes {@link #tls}.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /**
+         * @param require true (default): a sender must present a certificate signed by the client CA, so nobody
+         *                else can inject prices. false: no client certificate is asked for, for a sender that has
+         *                none (the original Python one); logged as a warning at start
+         */
+        public Builder requireClientCertificate(boolean require) {
+            this.requireClientCertificate = require;
+            return this;
+        }
+
+        /**
+         * @param maxFrameLength largest accepted frame payload in bytes, 1 to
+         *                       {@link FrameDescriptor#MAX_MAX_FRAME_LENGTH}, default
+         *                       {@link FrameDescriptor#DEFAULT_MAX_FRAME_LENGTH}; also the size of each connection's
+         *                       read buffer
+         */
+        public Builder maxFrameLength(int maxFrameLength) {
+            this.maxFrameLength = maxFrameLength;
+            return this;
+        }
+
+        /**
+         * @param interval interval of the periodic stats lines, default 10 s; 0 = no periodic lines (the final line
+         *                 at {@link Receiver#close()} is still logged); at most one day
+         * @param unit unit of {@code interval}
+         */
+        public Builder statsInterval(long interval, TimeUnit unit) {
+            this.statsInterval = interval;
+            this.statsIntervalUnit = unit;
+            return this;
+        }
+
+        /**
+         * @param timeout time a connecting sender has to complete the TLS handshake, default 5 s; more than 0 and
+         *                at most 10 minutes
+         * @param unit unit of {@code timeout}
+         */
+        public Builder handshakeTimeout(long timeout, TimeUnit unit) {
+            this.handshakeTimeout = timeout;
+            this.handshakeTimeoutUnit = unit;
+            return this;
+        }
+
+        /** @param clock the receiver's wall clock, default {@link EpochNanoClock#SYSTEM}; tests skew it */
+        public Builder clock(EpochNanoClock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * @param errorHandler receives listener exceptions and internal failures; must not throw. Default: logs
+         *                     through SLF4J, the first error with its stack trace, later ones as a count per stats
+         *                     interval
+         */
+        public Builder errorHandler(ErrorHandler errorHandler) {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * Validates every field.
+         *
+         * @throws IllegalArgumentException naming the first field that is wrong and what it expects
+         */
+        public ReceiverConfig build() {
+            if (bindAddress == null || bindAddress.isBlank()) {
+                throw new IllegalArgumentException("bindAddress must be an IP address or host name, was "
+                        + (bindAddress == null ? "null" : "'" + bindAddress + "'"));
+            }
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0..65535 (0 = ephemeral), was " + port);
+            }
+            boolean pem = certChain != null || key != null || clientCa != null;
+            if (pem && sslContext != null) {
+                throw new IllegalArgumentException("tls and sslContext exclude each other: set one of them");
+            }
+            if (!pem && sslContext == null) {
+                throw new IllegalArgumentException("tls is required: set tls(certChain, key, clientCa) or"
+                        + " sslContext(context)");
+            }
+            if (pem) {
+                if (certChain == null || key == null) {
+                    throw new IllegalArgumentException("tls needs both certChain and key, got "
+                            + (certChain == null ? "no certChain" : "no key"));
+                }
+                if (requireClientCertificate && clientCa == null) {
+                    throw new IllegalArgumentException("tls clientCa is required while requireClientCertificate is"
+                            + " true: senders are verified against it, never against the JDK's default trust store");
+                }
+            }
+            if (maxFrameLength < 1 || maxFrameLength > FrameDescriptor.MAX_MAX_FRAME_LENGTH) {
+                throw new IllegalArgumentException("maxFrameLength must be 1.." + FrameDescriptor.MAX_MAX_FRAME_LENGTH
+                        + " bytes, was " + maxFrameLength);
+            }
+            if (statsIntervalUnit == null) {
+                throw new IllegalArgumentException("statsInterval unit must not be null");
+            }
+            long statsIntervalNanos = statsIntervalUnit.toNanos(statsInterval);
+            if (statsInterval < 0 || statsIntervalNanos > MAX_STATS_INTERVAL_NANOS
+                    || (statsInterval > 0 && statsIntervalNanos < TimeUnit.MILLISECONDS.toNanos(1))) {
+                throw new IllegalArgumentException("statsInterval must be 0 (no periodic lines) or 1 ms..1 day, was "
+                        + statsInterval + " " + statsIntervalUnit);
+            }
+            if (handshakeTimeoutUnit == null) {
+                throw new IllegalArgumentException("handshakeTimeout unit must not be null");
+            }
+            long handshakeTimeoutNanos = handshakeTimeoutUnit.toNanos(handshakeTimeout);
+            if (handshakeTimeout <= 0 || handshakeTimeoutNanos < TimeUnit.MILLISECONDS.toNanos(1)
+                    || handshakeTimeoutNanos > MAX_HANDSHAKE_TIMEOUT_NANOS) {
+                throw new IllegalArgumentException("handshakeTimeout must be 1 ms..10 minutes, was "
+                        + handshakeTimeout + " " + handshakeTimeoutUnit);
+            }
+            if (clock == null) {
+                throw new IllegalArgumentException("clock must not be null");
+            }
+            return new ReceiverConfig(this, statsIntervalNanos, handshakeTimeoutNanos,
+                    errorHandler != null ? errorHandler : new LoggingErrorHandler());
+        }
+    }
+}

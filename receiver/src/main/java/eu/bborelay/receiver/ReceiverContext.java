@@ -1,0 +1,58 @@
+package eu.bborelay.receiver;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * State shared by one receiver's threads: configuration, counters, sessions, symbols and the open connections.
+ * Every member is thread-safe; who mutates what is described on each type.
+ */
+final class ReceiverContext {
+    static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
+    /** Sequence-gap WARN lines per stats interval. */
+    static final int GAP_LINES_PER_INTERVAL = 10;
+    /** Handshake-failure WARN lines per stats interval. */
+    static final int HANDSHAKE_LINES_PER_INTERVAL = 10;
+    /** Most connections (including ones still in their handshake) served at once; more are refused. */
+    static final int MAX_CONNECTIONS = 64;
+
+    final ReceiverConfig config;
+    final TickerListener listener;
+    final Counters counters = new Counters();
+    final Sessions sessions = new Sessions();
+    final ConcurrentHashMap<String, SymbolState> symbols = new ConcurrentHashMap<>();
+    final LatencyStats latency = new LatencyStats();
+    final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    final AtomicLong connectionNumbers = new AtomicLong();
+    final RateLimiter gapLines = new RateLimiter(GAP_LINES_PER_INTERVAL);
+    final RateLimiter malformedLines = new RateLimiter(1);
+    final RateLimiter handshakeLines = new RateLimiter(HANDSHAKE_LINES_PER_INTERVAL);
+    final RateLimiter refusedLines = new RateLimiter(1);
+    final long startNanos = System.nanoTime();
+    volatile boolean closing;
+
+    ReceiverContext(ReceiverConfig config, TickerListener listener) {
+        this.config = config;
+        this.listener = listener;
+    }
+
+    /** The symbol's shared state, created on its first quote. */
+    SymbolState symbol(String symbol) {
+        return symbols.computeIfAbsent(symbol, SymbolState::new);
+    }
+
+    /** Passes {@code t} to the configured error handler, which must not throw; if it does anyway, logs that. */
+    void reportError(Throwable t) {
+        try {
+            config.errorHandler().onError(t);
+        } catch (Throwable handlerFailure) {
+            if (handlerFailure instanceof VirtualMachineError) {
+                throw (VirtualMachineError) handlerFailure;
+            }
+            LOG.error("The ErrorHandler threw while handling {}; it must not throw", t, handlerFailure);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package eu.bborelay.receiver;
+
+import eu.bborelay.common.FrameFormatException;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of a {@link Receiver}'s counters since it started, from {@link Receiver#stats()}. Immutable; safe to
+ * keep and share. Latencies are one-way: receiver wall clock at decode minus the sender's wall clock at write
+ * ({@code ts}), so they include the two clocks' offset. A percentile is 0 while nothing has been measured.
+ *
+ * @param connectionsOpen sender connections open now (TLS handshake completed)
+ * @param connectionsAccepted sender connections whose TLS handshake completed, since start
+ * @param handshakeFailures connection attempts refused or failed during the TLS handshake (no or a foreign client
+ *                          certificate, plaintext, timeout), since start
+ * @param sessions sender sessions known to this receiver (one per sender process lifetime, plus one shared by
+ *                 senders that send no hello)
+ * @param quotesDelivered quotes passed to {@link TickerListener#onBookTicker}
+ * @param gaps updates lost: sequence numbers skipped by the sender's stream and never arrived (an update that
+ *             arrives late is taken off again)
+ * @param duplicates quotes dropped because their sequence number had been delivered already
+ * @param outOfOrder quotes that arrived after a higher sequence number: delivered late when they filled a gap,
+ *                   dropped when too old to tell (more than 64 behind)
+ * @param replaysIgnored quotes a reconnecting sender replayed that this receiver had already delivered
+ * @param malformedFrames frames that broke the wire contract, by reason; {@code BAD_LENGTH} closed its connection,
+ *                        the others were skipped. Every reason is present
+ * @param unknownFrames well-formed frames of a type this version ignores
+ * @param listenerErrors exceptions thrown by the {@link TickerListener}
+ * @param latencyClamped latencies outside 0..10 s (clock skew, or a stale quote) recorded as the nearest bound
+ * @param p50OneWayNanos median one-way latency since start, ns
+ * @param p95OneWayNanos 95th percentile one-way latency since start, ns
+ * @param p99OneWayNanos 99th percentile one-way latency since start, ns
+ * @param maxOneWayNanos largest one-way latency since start, ns (at most 10 s)
+ * @param symbols one entry per symbol seen, sorted by symbol
+ */
+public record ReceiverStats(
+        int connectionsOpen,
+        long connectionsAccepted,
+        long handshakeFailures,
+        int sessions,
+        long quotesDelivered,
+        long gaps,
+        long duplicates,
+        long outOfOrder,
+        long replaysIgnored,
+        Map<FrameFormatException.Reason, Long> malformedFrames,
+        long unknownFrames,
+        long listenerErrors,
+        long latencyClamped,
+        long p50OneWayNanos,
+        long p95OneWayNanos,
+        long p99OneWayNanos,
+        long maxOneWayNanos,
+        List<SymbolStats> symbols) {
+
+    public ReceiverStats {
+        EnumMap<FrameFormatException.Reason, Long> all = new EnumMap<>(FrameFormatException.Reason.class);
+        for (FrameFormatException.Reason r : FrameFormatException.Reason.values()) {
+            all.put(r, malformedFrames.getOrDefault(r, 0L));
+        }
+        malformedFrames = Collections.unmodifiableMap(all);
+        symbols = List.copyOf(symbols);
+    }
+
+    /** Sum of {@link #malformedFrames()} over all reasons. */
+    public long malformedFramesTotal() {
+        long sum = 0;
+        for (long n : malformedFrames.values()) {
+            sum += n;
+        }
+        return sum;
+    }
+
+    /** The entry for {@code symbol}, or null when it has not been seen. */
+    public SymbolStats symbol(String symbol) {
+        for (SymbolStats s : symbols) {
+            if (s.symbol().equals(symbol)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Counters of one symbol since start.
+     *
+     * @param symbol Binance symbol, e.g. {@code BTCUSDT}
+     * @param quotes quotes of this symbol delivered to the listener, from all senders
+     * @param lastSeq sequence number of the latest quote (in its sender's session)
+     * @param lastMid mid price of the latest quote
+     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch
+     * @param p50OneWayNanos median one-way latency of this symbol since start, ns
+     * @param p95OneWayNanos 95th percentile, ns
+     * @param p99OneWayNanos 99th percentile, ns
+     */
+    public record SymbolStats(
+            String symbol,
+            long quotes,
+            long lastSeq,
+            double lastMid,
+            long lastReceiveEpochNanos,
+            long p50OneWayNanos,
+            long p95OneWayNanos,
+            long p99OneWayNanos) {
+    }
+}

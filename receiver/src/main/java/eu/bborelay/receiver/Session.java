@@ -1,0 +1,28 @@
+package eu.bborelay.receiver;
+
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One sender session: a sender process lifetime, named by the id in its hello, or the shared legacy session of
+ * senders that send none. Outlives connections, so a sender that reconnects continues its sequence tracking.
+ *
+ * <p>The tracker is owned by one connection at a time ({@link #owner}): a connection that announces the session
+ * takes it over, and waits for the previous owner's reader thread to end first (see
+ * {@link Connection#takeOver(Session)}), so the tracker is only ever touched by one thread at a time.
+ */
+final class Session {
+    /** Shown for the session of senders that send no hello. */
+    static final String LEGACY_ID = "(legacy, no hello)";
+
+    final String id;
+    final SequenceTracker tracker;
+    final AtomicReference<Connection> owner = new AtomicReference<>();
+    /** Creation order, for evicting the oldest idle sessions. */
+    final long order;
+
+    Session(String id, SequenceTracker tracker, long order) {
+        this.id = id;
+        this.tracker = tracker;
+        this.order = order;
+    }
+}

@@ -1,0 +1,132 @@
+package eu.bborelay.receiver;
+
+import static eu.bborelay.receiver.ReceiverContext.LOG;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Pulls the latency recorders into their interval and since-start accumulations and turns them into the periodic
+ * log lines ({@link #report}, on the stats thread {@code relay-receiver-stats}) and {@link ReceiverStats}
+ * snapshots ({@link #snapshot}, any thread). Both pull under this object's lock, so nothing recorded is lost
+ * between a periodic line and a snapshot. Never on a reader thread.
+ */
+final class StatsReporter {
+    private final ReceiverContext ctx;
+    private long lastReportNanos;
+
+    StatsReporter(ReceiverContext ctx) {
+        this.ctx = ctx;
+        this.lastReportNanos = ctx.startNanos;
+    }
+
+    /**
+     * Ends a stats interval: logs one line per symbol seen so far and the summary line when {@code lines}, then
+     * starts the next interval and logs what the rate limits held back.
+     */
+    synchronized void report(boolean lines) {
+        long now = System.nanoTime();
+        pull();
+        TreeMap<String, SymbolState> symbols = new TreeMap<>(ctx.symbols);
+        if (lines) {
+            double seconds = Math.max(1e-9, (now - lastReportNanos) / 1e9);
+            long gaps = ctx.counters.gaps.sum();
+            for (SymbolState s : symbols.values()) {
+                var latest = s.latest();
+                if (latest == null) {
+                    continue;
+                }
+                Histogram h = s.latency.interval();
+                long quotes = s.quotes.sum();
+                LOG.info(StatsFormat.symbolLine(s.symbol, latest.mid(), h.getTotalCount(),
+                        percentile(h, 50), percentile(h, 95), percentile(h, 99),
+                        (quotes - s.quotesAtLastReport) / seconds, quotes, gaps));
+            }
+            Counters c = ctx.counters;
+            LOG.info(StatsFormat.summaryLine(c.connectionsOpen.get(), ctx.sessions.size(), c.quotesDelivered.sum(),
+                    gaps, c.duplicates.sum(), c.outOfOrder.sum(), c.malformedTotal(), c.listenerErrors.sum(),
+                    c.latencyClamped.sum(), c.replaysIgnored.sum(), c.handshakeFailures.sum(),
+                    c.unknownFrames.sum()));
+        }
+        for (SymbolState s : symbols.values()) {
+            s.latency.resetInterval();
+            s.quotesAtLastReport = s.quotes.sum();
+        }
+        ctx.latency.resetInterval();
+        lastReportNanos = now;
+        rollLimits();
+    }
+
+    /** The last interval's lines, then the totals line; at close. */
+    synchronized void finalReport() {
+        report(true);
+        Histogram h = ctx.latency.total();
+        Counters c = ctx.counters;
+        LOG.info(StatsFormat.totalsLine(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - ctx.startNanos),
+                c.connectionsAccepted.sum(), c.quotesDelivered.sum(), c.gaps.sum(), percentile(h, 50),
+                percentile(h, 95), percentile(h, 99), percentile(h, 100), h.getTotalCount()));
+    }
+
+    /** Counters and latency since start. */
+    synchronized ReceiverStats snapshot() {
+        pull();
+        List<ReceiverStats.SymbolStats> perSymbol = new ArrayList<>();
+        for (SymbolState s : new TreeMap<>(ctx.symbols).values()) {
+            var latest = s.latest();
+            if (latest == null) {
+                continue;
+            }
+            Histogram h = s.latency.total();
+            perSymbol.add(new ReceiverStats.SymbolStats(s.symbol, s.quotes.sum(), latest.seq(), latest.mid(),
+                    latest.receiveEpochNanos(), percentile(h, 50), percentile(h, 95),
+                    percentile(h, 99)));
+        }
+        Counters c = ctx.counters;
+        Histogram all = ctx.latency.total();
+        return new ReceiverStats(c.connectionsOpen.get(), c.connectionsAccepted.sum(), c.handshakeFailures.sum(),
+                ctx.sessions.size(), c.quotesDelivered.sum(), c.gaps.sum(), c.duplicates.sum(), c.outOfOrder.sum(),
+                c.replaysIgnored.sum(), c.malformedByReason(), c.unknownFrames.sum(), c.listenerErrors.sum(),
+                c.latencyClamped.sum(), percentile(all, 50), percentile(all, 95),
+                percentile(all, 99), percentile(all, 100), perSymbol);
+    }
+
+    /** A percentile of {@code h}, ns; never above the clamp bound (a bucket's upper edge can be). */
+    private static long percentile(Histogram h, double percentile) {
+        return Math.min(h.getValueAtPercentile(percentile), LatencyHistograms.HIGHEST_TRACKABLE_NANOS);
+    }
+
+    private void pull() {
+        for (SymbolState s : ctx.symbols.values()) {
+            s.latency.pull();
+        }
+        ctx.latency.pull();
+    }
+
+    private void rollLimits() {
+        long gaps = ctx.gapLines.roll();
+        if (gaps > 0) {
+            LOG.warn("Sequence gap: {} more gap(s) in this interval not logged (at most {} lines per interval);"
+                    + " gaps={} since start", gaps, ReceiverContext.GAP_LINES_PER_INTERVAL, ctx.counters.gaps.sum());
+        }
+        long handshakes = ctx.handshakeLines.roll();
+        if (handshakes > 0) {
+            LOG.warn("{} more failed TLS handshake(s) in this interval not logged; handshake_failures={} since start",
+                    handshakes, ctx.counters.handshakeFailures.sum());
+        }
+        long refused = ctx.refusedLines.roll();
+        if (refused > 0) {
+            LOG.warn("Refused {} more connection(s) over the limit of {}", refused, ReceiverContext.MAX_CONNECTIONS);
+        }
+        long malformed = ctx.malformedLines.roll();
+        if (malformed > 0) {
+            LOG.warn("{} more malformed frame(s) skipped in this interval; malformed={} since start", malformed,
+                    ctx.counters.malformedTotal());
+        }
+        if (ctx.config.errorHandler() instanceof LoggingErrorHandler handler) {
+            handler.flush();
+        }
+    }
+}

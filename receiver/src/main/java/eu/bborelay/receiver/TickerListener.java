@@ -1,0 +1,62 @@
+package eu.bborelay.receiver;
+
+import eu.bborelay.common.BookTicker;
+
+/**
+ * Receives the relayed quotes and connection events of a {@link Receiver}.
+ *
+ * <p><b>Threading.</b> Every method is called on the reader thread of the sender connection it concerns, named
+ * {@code relay-receiver-conn-<n>}. There is one such thread per sender connection, so with several senders
+ * connected the calls may come concurrently from different threads. Calls for one connection never overlap.
+ *
+ * <p><b>Must not block</b>: the next frame of that connection waits until the call returns. An exception thrown
+ * here costs that one call: it is counted ({@link ReceiverStats#listenerErrors()}), passed to the
+ * {@link ErrorHandler}, and the connection goes on.
+ *
+ * <p>Only {@link #onBookTicker} is required; the others default to doing nothing, so a lambda is a listener.
+ */
+@FunctionalInterface
+public interface TickerListener {
+    /** A listener that ignores everything. */
+    TickerListener NO_OP = quote -> {
+    };
+
+    /**
+     * One new quote, delivered at most once and in the order the sender's sequence numbers say, except that an
+     * update counted as a gap which arrives late is still delivered (see {@link ReceiverStats#outOfOrder()}).
+     *
+     * @param quote <b>reused</b>: the same instance is refilled for the next quote of this connection, so it is
+     *              valid only during this call; call {@link BookTicker#copy()} to keep it. Its
+     *              {@link BookTicker#receiveEpochNanos()} is set.
+     */
+    void onBookTicker(BookTicker quote);
+
+    /**
+     * A sender completed the TLS handshake.
+     *
+     * @param remoteAddress the sender's address and port, e.g. {@code /203.0.113.7:51234}
+     */
+    default void onConnected(String remoteAddress) {
+    }
+
+    /**
+     * A connection that was reported by {@link #onConnected} ended.
+     *
+     * @param remoteAddress as given to {@link #onConnected}
+     * @param cause null when the peer closed the connection cleanly between frames; otherwise why it ended, e.g.
+     *              a {@link eu.bborelay.common.FrameFormatException} with reason {@code BAD_LENGTH}, an
+     *              {@link java.io.EOFException} when the stream ended inside a frame, or an I/O error
+     */
+    default void onDisconnected(String remoteAddress, Throwable cause) {
+    }
+
+    /**
+     * Updates were lost: sequence numbers {@code expectedSeq} up to {@code receivedSeq - 1} never arrived (so far).
+     * Called just before {@link #onBookTicker} with the quote of {@code receivedSeq}.
+     *
+     * @param expectedSeq the sequence number that should have come next
+     * @param receivedSeq the sequence number that came instead; {@code receivedSeq - expectedSeq} updates are missing
+     */
+    default void onGap(long expectedSeq, long receivedSeq) {
+    }
+}

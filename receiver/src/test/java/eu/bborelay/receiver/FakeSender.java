@@ -1,0 +1,154 @@
+package eu.bborelay.receiver;
+
+import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.FrameEncoder;
+import eu.bborelay.common.Hello;
+import eu.bborelay.common.PemTls;
+import eu.bborelay.common.testing.TestCerts;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * A sender for tests: a real TLS 1.3 client socket on loopback with the project's sender certificate (or another,
+ * or none, or plain TCP), writing frames with the project's {@link FrameEncoder}. Used by the test thread only.
+ */
+final class FakeSender implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final FrameEncoder encoder = new FrameEncoder();
+    private final BookTicker quote = new BookTicker();
+
+    private FakeSender(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+    }
+
+    /** Connects with the project's sender certificate and completes the handshake. */
+    static FakeSender connect(int port) throws IOException {
+        TestCerts certs = TestCerts.project();
+        return tls(port, PemTls.clientContext(certs.caCert(), certs.senderCert(), certs.senderKey()));
+    }
+
+    /** Connects over TLS presenting no client certificate (trusting the project's CA). */
+    static FakeSender withoutCertificate(int port) throws IOException {
+        return tls(port, PemTls.clientContext(TestCerts.project().caCert(), null, null));
+    }
+
+    /** Connects over TLS with a sender certificate of another CA (trusting the project's CA for the server). */
+    static FakeSender withForeignCertificate(int port) throws IOException {
+        TestCerts foreign = TestCerts.foreign();
+        return tls(port, PemTls.clientContext(TestCerts.project().caCert(), foreign.senderCert(),
+                foreign.senderKey()));
+    }
+
+    /** Connects over plain TCP, as the original Python sender would to a plaintext server. */
+    static FakeSender plaintext(int port) throws IOException {
+        Socket s = SocketFactory.getDefault().createSocket("127.0.0.1", port);
+        s.setTcpNoDelay(true);
+        return new FakeSender(s);
+    }
+
+    private static FakeSender tls(int port, SSLContext ctx) throws IOException {
+        SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+        PemTls.configureClient(s);
+        s.setTcpNoDelay(true);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return new FakeSender(s);
+    }
+
+    FakeSender hello(String sessionId, long lastSeq, String... symbols) throws IOException {
+        int n = encoder.encodeHello(new Hello(sessionId, 1, List.of(symbols), lastSeq, "fake-sender/test"));
+        return write(encoder.buffer(), 0, n);
+    }
+
+    /** A quote stamped with the sender's wall clock now; bid/ask quantities 1.5 and 2.5, update id 1000 + seq. */
+    FakeSender quote(long seq, String symbol, double bid, double ask) throws IOException {
+        quote.set(symbol, bid, 1.5, ask, 2.5, 1000 + seq, 1_723_161_254_087L).seq(seq)
+                .sendEpochNanos(eu.bborelay.common.EpochNanoClock.SYSTEM.epochNanos());
+        return quote(quote);
+    }
+
+    FakeSender quote(BookTicker q) throws IOException {
+        int n = encoder.encodeQuote(q);
+        return write(encoder.buffer(), 0, n);
+    }
+
+    /** Quotes {@code fromSeq..toSeq} for one symbol, bid = 100 + seq. */
+    FakeSender quotes(long fromSeq, long toSeq, String symbol) throws IOException {
+        for (long s = fromSeq; s <= toSeq; s++) {
+            quote(s, symbol, 100 + s, 101 + s);
+        }
+        return this;
+    }
+
+    FakeSender heartbeat() throws IOException {
+        int n = encoder.encodeHeartbeat();
+        return write(encoder.buffer(), 0, n);
+    }
+
+    FakeSender raw(byte[] bytes) throws IOException {
+        return write(bytes, 0, bytes.length);
+    }
+
+    FakeSender hex(String hex) throws IOException {
+        return raw(HexFormat.of().parseHex(hex));
+    }
+
+    /** A frame: 4-byte big-endian length, then {@code payload}. */
+    FakeSender frame(byte[] payload) throws IOException {
+        int n = payload.length;
+        raw(new byte[] {(byte) (n >>> 24), (byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+        return raw(payload);
+    }
+
+    private FakeSender write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        out.flush();
+        return this;
+    }
+
+    /** Waits until the receiver closes the connection (end of stream or an error on read). */
+    boolean awaitClosedByPeer(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            socket.setSoTimeout(50);
+            InputStream in = socket.getInputStream();
+            byte[] buf = new byte[256];
+            while (System.nanoTime() - deadline < 0) {
+                try {
+                    if (in.read(buf) < 0) {
+                        return true;
+                    }
+                } catch (SocketTimeoutException e) {
+                    // still open
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return true; // reset, TLS alert...: closed
+        }
+    }
+
+    String localAddress() {
+        return String.valueOf(socket.getLocalSocketAddress());
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // test teardown
+        }
+    }
+}

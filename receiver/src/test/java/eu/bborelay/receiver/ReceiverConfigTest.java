@@ -1,0 +1,111 @@
+package eu.bborelay.receiver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.bborelay.common.EpochNanoClock;
+import eu.bborelay.common.FrameDescriptor;
+import eu.bborelay.common.PemTls;
+import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.common.testing.UncaughtExceptionsExtension;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(UncaughtExceptionsExtension.class)
+class ReceiverConfigTest {
+    private static final Path CERT = Path.of("receiver.crt");
+    private static final Path KEY = Path.of("receiver.key");
+    private static final Path CA = Path.of("ca.crt");
+
+    @Test
+    void defaults() {
+        ReceiverConfig c = ReceiverConfig.builder().tls(CERT, KEY, CA).build();
+        assertEquals("0.0.0.0", c.bindAddress());
+        assertEquals(9001, c.port());
+        assertTrue(c.requireClientCertificate());
+        assertEquals(FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH, c.maxFrameLength());
+        assertEquals(TimeUnit.SECONDS.toNanos(10), c.statsIntervalNanos());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), c.handshakeTimeoutNanos());
+        assertEquals(EpochNanoClock.SYSTEM, c.clock());
+        assertTrue(c.errorHandler() instanceof LoggingErrorHandler);
+        assertNull(c.sslContext());
+    }
+
+    @Test
+    void everyInvalidFieldIsNamed() {
+        assertInvalid("bindAddress", b -> b.bindAddress(" "));
+        assertInvalid("bindAddress", b -> b.bindAddress(null));
+        assertInvalid("port", b -> b.port(-1));
+        assertInvalid("port", b -> b.port(65_536));
+        assertInvalid("maxFrameLength", b -> b.maxFrameLength(0));
+        assertInvalid("maxFrameLength", b -> b.maxFrameLength(FrameDescriptor.MAX_MAX_FRAME_LENGTH + 1));
+        assertInvalid("statsInterval", b -> b.statsInterval(-1, TimeUnit.SECONDS));
+        assertInvalid("statsInterval", b -> b.statsInterval(2, TimeUnit.DAYS));
+        assertInvalid("statsInterval", b -> b.statsInterval(1, null));
+        assertInvalid("handshakeTimeout", b -> b.handshakeTimeout(0, TimeUnit.SECONDS));
+        assertInvalid("handshakeTimeout", b -> b.handshakeTimeout(1, TimeUnit.HOURS));
+        assertInvalid("clock", b -> b.clock(null));
+    }
+
+    @Test
+    void tlsIsRequiredAndExclusive() throws Exception {
+        assertEquals("tls is required: set tls(certChain, key, clientCa) or sslContext(context)",
+                assertThrows(IllegalArgumentException.class, () -> ReceiverConfig.builder().build()).getMessage());
+        SSLContext ctx = SSLContext.getDefault();
+        assertInvalid("exclude each other", b -> b.sslContext(ctx));
+        assertInvalid("certChain", b -> b.tls(null, KEY, CA));
+        assertInvalid("key", b -> b.tls(CERT, null, CA));
+    }
+
+    @Test
+    void clientCaIsRequiredOnlyWhileClientCertificatesAre() {
+        assertInvalid("clientCa", b -> b.tls(CERT, KEY, null));
+        ReceiverConfig c = ReceiverConfig.builder().tls(CERT, KEY, null).requireClientCertificate(false).build();
+        assertNull(c.clientCa());
+    }
+
+    @Test
+    void zeroStatsIntervalMeansNoPeriodicLines() {
+        assertEquals(0, ReceiverConfig.builder().tls(CERT, KEY, CA).statsInterval(0, TimeUnit.SECONDS).build()
+                .statsIntervalNanos());
+    }
+
+    @Test
+    @Timeout(30)
+    void startFailsOnMissingCertificateFiles() {
+        ReceiverConfig c = ReceiverConfig.builder().port(0).tls(Path.of("/nonexistent/receiver.crt"), KEY, CA)
+                .build();
+        PemTls.TlsConfigException e = assertThrows(PemTls.TlsConfigException.class,
+                () -> Receiver.start(c, TickerListener.NO_OP));
+        assertTrue(e.getMessage().contains("/nonexistent/receiver.crt"), e.getMessage());
+    }
+
+    @Test
+    @Timeout(30)
+    void startFailsWhenThePortIsTaken() {
+        TestCerts certs = TestCerts.project();
+        ReceiverConfig first = ReceiverConfig.builder().bindAddress("127.0.0.1").port(0)
+                .tls(certs.receiverCert(), certs.receiverKey(), certs.caCert()).build();
+        try (Receiver r = Receiver.start(first, TickerListener.NO_OP)) {
+            ReceiverConfig second = ReceiverConfig.builder().bindAddress("127.0.0.1").port(r.port())
+                    .tls(certs.receiverCert(), certs.receiverKey(), certs.caCert()).build();
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> Receiver.start(second, TickerListener.NO_OP));
+            assertTrue(e.getMessage().contains("127.0.0.1:" + r.port()), e.getMessage());
+        }
+    }
+
+    private static void assertInvalid(String field, UnaryOperator<ReceiverConfig.Builder> change) {
+        ReceiverConfig.Builder b = change.apply(ReceiverConfig.builder().tls(CERT, KEY, CA));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().contains(field), () -> "'" + e.getMessage() + "' should name " + field);
+    }
+}
