@@ -47,10 +47,10 @@ final class RecordingReader implements Closeable {
     private long unitMultiplier;
     private long malformedInFile;
 
-    private long lines;
-    private long messages;
-    private long skippedNonStream;
-    private long malformed;
+    private volatile long lines;
+    private volatile long messages;
+    private volatile long skippedNonStream;
+    private volatile long malformed;
 
     RecordingReader(List<Path> files) {
         this.files = List.copyOf(files);
@@ -216,6 +216,7 @@ final class RecordingReader implements Closeable {
         if (malformedInFile > 1) {
             log.warn("Recording {}: {} malformed lines skipped", currentFile, malformedInFile);
         }
+        malformedInFile = 0;
         try {
             if (reader != null) {
                 reader.close();
