@@ -1,0 +1,142 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.common.BookTicker;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.LongSupplier;
+
+/**
+ * The hand-over between the Binance WebSocket thread (producer) and the receiver link's writer thread: one slot per
+ * symbol, lock-free, so the WebSocket thread never waits for the receiver.
+ *
+ * <p>Producer ({@link #publish}): assigns the next {@code seq}, links the quote in front of its symbol's slot with
+ * a compare-and-set, then publishes {@link #lastPublishedSeq()} (volatile). A slot is a short chain of quotes the
+ * writer has not taken yet, newest first:
+ * <ul>
+ *   <li>while the receiver link is up ({@link #backlog(boolean) backlog on}), up to {@code maxBacklog} quotes
+ *       per symbol wait, as long as the oldest is younger than {@code maxBacklogAge}: a burst of updates, or a
+ *       writer briefly short of CPU, costs no update;</li>
+ *   <li>when the chain is full or too old, or whenever the link is down, the new quote replaces the whole chain:
+ *       latest wins (conflation), so a slow receiver gets fresh prices rather than an ever older queue. The
+ *       replaced quotes are added to {@link #displaced()}.</li>
+ * </ul>
+ *
+ * <p>Writer ({@link #take}): swaps a slot to null and gets its whole chain. To keep {@code seq} strictly increasing
+ * on the wire, it reads {@code hi = lastPublishedSeq()} first and writes only quotes with {@code seq <= hi}; it keeps
+ * the rest for its next batch. Every quote with {@code seq <= hi} is in a slot (or was displaced) by the time
+ * {@code hi} is visible, because the producer publishes {@code hi} after the compare-and-set.
+ *
+ * <p>Each {@code seq} ends either taken by the writer or displaced, exactly once. Callers of {@link #publish} must
+ * not run concurrently: {@link QuoteIngest} holds its lock around it.
+ */
+final class QuoteSlots {
+    /** One quote waiting in a slot; immutable once published. */
+    static final class Entry {
+        final BookTicker quote;
+        final int symbolIndex;
+        final Entry next;
+        final int depth;
+        /** {@link System#nanoTime()} when the oldest quote of this chain was published. */
+        final long oldestNanos;
+
+        Entry(BookTicker quote, int symbolIndex, Entry next, long nowNanos) {
+            this.quote = quote;
+            this.symbolIndex = symbolIndex;
+            this.next = next;
+            this.depth = next == null ? 1 : next.depth + 1;
+            this.oldestNanos = next == null ? nowNanos : next.oldestNanos;
+        }
+    }
+
+    private final AtomicReferenceArray<Entry> slots;
+    private final int maxBacklog;
+    private final long maxBacklogAgeNanos;
+    private final LongSupplier nanoTime;
+    private volatile long lastPublishedSeq;
+    private volatile long displaced;
+    private volatile boolean backlog;
+
+    /**
+     * @param symbols number of symbols (slots)
+     * @param maxBacklog most quotes one symbol may have waiting while the link is up, at least 1
+     * @param maxBacklogAgeNanos a chain whose oldest quote is this old (ns) is replaced by the next quote
+     */
+    QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos) {
+        this(symbols, maxBacklog, maxBacklogAgeNanos, System::nanoTime);
+    }
+
+    /** As above, with a monotonic nanosecond clock for tests. */
+    QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, LongSupplier nanoTime) {
+        if (symbols < 1 || maxBacklog < 1 || maxBacklogAgeNanos < 1) {
+            throw new IllegalArgumentException("need at least one symbol and a positive backlog");
+        }
+        this.slots = new AtomicReferenceArray<>(symbols);
+        this.maxBacklog = maxBacklog;
+        this.maxBacklogAgeNanos = maxBacklogAgeNanos;
+        this.nanoTime = nanoTime;
+    }
+
+    /**
+     * Producer side: gives {@code quote} the next seq and puts it in its symbol's slot.
+     *
+     * @param symbolIndex index of the quote's symbol
+     * @param quote a new instance, not touched by the caller afterwards
+     * @return the seq assigned
+     */
+    long publish(int symbolIndex, BookTicker quote) {
+        long seq = lastPublishedSeq + 1; // single producer at a time (the caller's lock)
+        quote.seq(seq);
+        boolean keep = backlog;
+        long now = nanoTime.getAsLong();
+        while (true) {
+            Entry head = slots.get(symbolIndex);
+            boolean chain = head != null && keep && head.depth < maxBacklog
+                    && now - head.oldestNanos < maxBacklogAgeNanos;
+            Entry entry = new Entry(quote, symbolIndex, chain ? head : null, now);
+            if (slots.compareAndSet(symbolIndex, head, entry)) {
+                if (head != null && !chain) {
+                    displaced += head.depth;
+                }
+                break;
+            }
+            // the writer took the chain meanwhile: retry against the empty slot
+        }
+        lastPublishedSeq = seq;
+        return seq;
+    }
+
+    /** Writer side: the whole chain of {@code symbolIndex}, newest first, or null; empties the slot. */
+    Entry take(int symbolIndex) {
+        return slots.getAndSet(symbolIndex, null);
+    }
+
+    /** The highest seq whose quote is in a slot (or was taken, or displaced); 0 before the first. */
+    long lastPublishedSeq() {
+        return lastPublishedSeq;
+    }
+
+    /** Quotes replaced in a slot before the writer took them, since start. */
+    long displaced() {
+        return displaced;
+    }
+
+    /** Lets chains grow (link up) or makes every new quote replace its slot (link down). */
+    void backlog(boolean enabled) {
+        backlog = enabled;
+    }
+
+    /** Quotes currently waiting in the slots; a racy snapshot for statistics. */
+    long waiting() {
+        long n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            Entry e = slots.get(i);
+            if (e != null) {
+                n += e.depth;
+            }
+        }
+        return n;
+    }
+
+    int symbols() {
+        return slots.length();
+    }
+}

@@ -1,0 +1,659 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.EpochNanoClock;
+import eu.bborelay.common.FrameDescriptor;
+import eu.bborelay.common.FrameEncoder;
+import eu.bborelay.common.Hello;
+import eu.bborelay.common.PemTls;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The receiver leg: one thread, {@value #THREAD_NAME}, owns the TLS socket to the receiver, takes quotes from
+ * {@link QuoteSlots}, writes them as frames and reconnects with backoff. A helper thread per connection,
+ * {@value #READER_THREAD_NAME}, only reads the socket to notice at once when the receiver closes it or rejects us.
+ *
+ * <p>On every connection the writer first writes a hello ({@code lastSeq} = the highest seq it wrote on any earlier
+ * connection), then the latest quote of every symbol in seq order: the pending one if there is one, otherwise the
+ * last one written, resent with its original seq (the receiver drops replays with {@code seq <= lastSeq}). Then it
+ * streams: read {@code hi = lastPublishedSeq}, take every slot, write the quotes with {@code seq <= hi} sorted by
+ * seq (each stamped with the clock at write time) into a buffered stream, flush once, park when there is nothing to
+ * do. While disconnected it takes nothing: the slots keep the latest quote per symbol.
+ *
+ * <p><b>Loss accounting</b> (the invariant the receiver relies on): every seq is either written once or counted
+ * once as dropped or conflated. The writer accounts in seq order: each seq it has not written below the highest one
+ * it has handled is a gap. Gaps found in the first batch of a connection, and every quote of a batch whose write
+ * failed (with the gaps inside it), count as <em>dropped</em>; other gaps are quotes replaced in their slot while
+ * the link was up, <em>conflated</em>. So across a reconnect, with one symbol, {@code firstSeqAfter - hello.lastSeq
+ * - 1} equals the quotes dropped meanwhile, and {@code sent + dropped + conflated == taken} whenever the slots are
+ * drained. Quotes still unwritten when the sender stops count as dropped. Replays (seq already accounted) count in
+ * nothing.
+ *
+ * <p>Counters are written by the writer thread only and read by any thread.
+ */
+final class ReceiverLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReceiverLink.class);
+    static final String THREAD_NAME = "relay-sender-link";
+    static final String READER_THREAD_NAME = "relay-sender-link-reader";
+    /** Large enough that a normal batch is one socket write at flush. */
+    static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
+    private static final Comparator<QuoteSlots.Entry> BY_SEQ = Comparator.comparingLong(e -> e.quote.seq());
+
+    // configuration
+    private final String host;
+    private final int port;
+    private final SSLContext sslContext;
+    private final int connectTimeoutMillis;
+    private final int handshakeTimeoutMillis;
+    private final long heartbeatIntervalNanos;
+    private final long writeStallTimeoutNanos;
+    private final EpochNanoClock clock;
+    private final String sessionId;
+    private final List<String> symbols;
+    private final String senderName;
+    private final QuoteSlots slots;
+    private final Backoff backoff;
+    private final Thread thread;
+
+    // writer thread only
+    private final FrameEncoder encoder = new FrameEncoder();
+    private final BookTicker[] lastWritten;
+    private final boolean[] seenSymbol;
+    private QuoteSlots.Entry[] batch = new QuoteSlots.Entry[64];
+    private int batchSize;
+    private QuoteSlots.Entry[] held = new QuoteSlots.Entry[16];
+    private int heldSize;
+    private long nextAttemptNanos;
+    private long helloLastSeq;
+    private long connectedAtNanos;
+    private long lastWriteNanos;
+    private int consecutiveFailures;
+    private String lastFailure = "";
+    private boolean everConnected;
+
+    // shared
+    private volatile Connection connection;
+    private volatile Socket connectingSocket;
+    private volatile boolean up;
+    private volatile boolean closing;
+    private volatile long writeStartNanos;
+    private volatile long sent;
+    private volatile long dropped;
+    private volatile long conflated;
+    private volatile long lostInGaps;
+    private volatile long discardedByWriter;
+    private volatile long accountedSeq;
+    private volatile long highestWrittenSeq;
+    private volatile long reconnects;
+    private volatile Throwable failure;
+
+    ReceiverLink(SenderConfig config, SSLContext sslContext, String sessionId, String senderName, QuoteSlots slots) {
+        this.host = config.receiverHost();
+        this.port = config.receiverPort();
+        this.sslContext = sslContext;
+        this.connectTimeoutMillis = (int) config.receiverConnectTimeout().toMillis();
+        this.handshakeTimeoutMillis = (int) config.receiverConnectTimeout().toMillis();
+        this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
+        this.writeStallTimeoutNanos = config.writeStallTimeout().toNanos();
+        this.clock = config.clock();
+        this.sessionId = sessionId;
+        this.symbols = config.symbols();
+        this.senderName = senderName;
+        this.slots = slots;
+        this.backoff = new Backoff(config.receiverReconnectMin().toMillis(), config.receiverReconnectMax().toMillis());
+        this.lastWritten = new BookTicker[symbols.size()];
+        this.seenSymbol = new boolean[symbols.size()];
+        this.thread = new Thread(this::run, THREAD_NAME);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Wakes the writer after a quote was published; called on the WebSocket thread, never blocks. */
+    void wake() {
+        if (up) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * Stops the writer: it writes what the slots still hold if the link is up, closes the connection (TLS
+     * close_notify) and counts whatever is left unwritten as dropped. Call after the producer has stopped. Joins
+     * the writer; a writer blocked on a stalled receiver is cut loose by closing its socket.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(3_000);
+            if (thread.isAlive()) {
+                closeQuietly(connectingSocket);
+                Connection c = connection;
+                if (c != null) {
+                    c.closeRaw();
+                }
+                thread.join(2_000);
+            }
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(1_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            log.warn("Receiver link writer did not stop within 6 s");
+        }
+    }
+
+    /** Called once a second by the scheduler: cuts a connection whose write has been blocked too long. */
+    void checkWriteStall() {
+        long start = writeStartNanos;
+        Connection c = connection;
+        if (start == 0 || c == null || c.broken != null || System.nanoTime() - start < writeStallTimeoutNanos) {
+            return;
+        }
+        long seconds = TimeUnit.NANOSECONDS.toSeconds(writeStallTimeoutNanos);
+        c.breakWith(new IOException("the receiver stopped reading: a write was blocked for more than " + seconds
+                + " s"));
+        log.warn("Receiver {}:{} stopped reading (a write blocked for more than {} s); closing the connection",
+                host, port, seconds);
+        c.closeRaw();
+    }
+
+    private void run() {
+        try {
+            loop();
+        } catch (Throwable t) { // a bug: make it loud, the daemon exits with 1
+            failure = t;
+            log.error("Receiver link writer failed; quotes are no longer relayed", t);
+        } finally {
+            Connection c = connection;
+            if (c != null) {
+                goodbye(c);
+            }
+            up = false;
+            slots.backlog(false);
+            accountUnwrittenAtStop();
+        }
+    }
+
+    private void loop() {
+        while (!closing) {
+            Connection c = connection;
+            if (c == null) {
+                long wait = nextAttemptNanos - System.nanoTime();
+                if (wait > 0) {
+                    LockSupport.parkNanos(this, wait);
+                    continue;
+                }
+                c = connect();
+                if (c != null) {
+                    connection = c; // not up yet: the opening batch decides
+                    slots.backlog(true); // quotes arriving meanwhile queue behind the opening batch
+                    int n = collectBatch(true);
+                    n = addReplays(n);
+                    writeHello(c);
+                    writeBatch(c, n, true);
+                }
+                continue;
+            }
+            if (c.broken != null) {
+                disconnect(c, c.broken);
+                continue;
+            }
+            int n = collectBatch(false);
+            if (n > 0) {
+                writeBatch(c, n, false);
+                continue;
+            }
+            long idle = System.nanoTime() - lastWriteNanos;
+            if (idle >= heartbeatIntervalNanos) {
+                writeHeartbeat(c);
+            } else {
+                LockSupport.parkNanos(this, heartbeatIntervalNanos - idle);
+            }
+        }
+        // Stopping: the producer has stopped; write what is left.
+        Connection c = connection;
+        if (c != null && c.broken == null) {
+            int n = collectBatch(false);
+            if (n > 0) {
+                writeBatch(c, n, false);
+            }
+        }
+    }
+
+    /** Opens TCP + TLS; null (with the next attempt scheduled and logged) on failure. */
+    private Connection connect() {
+        if (consecutiveFailures == 0) {
+            log.info("Connecting to receiver {}:{}", host, port);
+        }
+        Socket raw = new Socket();
+        connectingSocket = raw;
+        try {
+            raw.setTcpNoDelay(true);
+            raw.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+            SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(raw, host, port, true);
+            PemTls.configureClient(ssl); // TLS 1.3; the certificate must name the host/IP we dialled
+            ssl.setSoTimeout(handshakeTimeoutMillis);
+            ssl.startHandshake();
+            ssl.setSoTimeout(0);
+            Connection c = new Connection(raw, ssl,
+                    new BufferedOutputStream(ssl.getOutputStream(), OUTPUT_BUFFER_BYTES));
+            c.reader = new Thread(() -> readUntilClosed(c), READER_THREAD_NAME);
+            c.reader.setDaemon(true);
+            c.reader.start();
+            return c;
+        } catch (IOException e) {
+            closeQuietly(raw);
+            if (!closing) {
+                consecutiveFailures++;
+                long delay = backoff.nextDelayMillis();
+                nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+                String why = describeFailure(e);
+                if (consecutiveFailures <= 3 || consecutiveFailures % 50 == 0 || !why.equals(lastFailure)) {
+                    log.warn("Receiver {}:{} connection attempt {} failed: {}; retrying in {} ms{}", host, port,
+                            consecutiveFailures, why, delay,
+                            consecutiveFailures == 3 ? " (repeats of this failure are logged every 50th attempt)"
+                                    : "");
+                }
+                lastFailure = why;
+            }
+            return null;
+        } finally {
+            connectingSocket = null;
+        }
+    }
+
+    private String describeFailure(IOException e) {
+        String why = describe(e);
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake refused: " + why + " (the receiver's certificate must be issued by CA_CERT and"
+                    + " name AMS_HOST=" + host + ")";
+        }
+        return why;
+    }
+
+    /** Reader thread: nothing is expected from the receiver; any end or error means the link is gone. */
+    private void readUntilClosed(Connection c) {
+        Throwable cause;
+        try {
+            InputStream in = c.ssl.getInputStream();
+            byte[] discard = new byte[512];
+            while (in.read(discard) >= 0) {
+                // the protocol has no receiver-to-sender messages; ignore anything that arrives
+            }
+            cause = new EOFException("the receiver closed the connection");
+        } catch (IOException e) {
+            cause = e;
+        }
+        c.breakWith(cause);
+        LockSupport.unpark(thread);
+    }
+
+    private void writeHello(Connection c) {
+        helloLastSeq = highestWrittenSeq;
+        Hello hello = new Hello(sessionId, FrameDescriptor.PROTOCOL_VERSION, symbols, highestWrittenSeq, senderName);
+        int len = encoder.encodeHello(hello);
+        try {
+            c.out.write(encoder.buffer(), 0, len); // buffered; flushed with the first batch
+        } catch (IOException e) {
+            c.breakWith(e); // the batch write below fails too and reports it
+        }
+    }
+
+    /**
+     * Writes {@code batch[0, n)} and flushes once. Returns false (link closed, quotes counted dropped) on failure.
+     * With {@code first}, this is the opening batch of a connection: on success the link is up.
+     */
+    private boolean writeBatch(Connection c, int n, boolean first) {
+        writeStartNanos = nonZeroNanoTime();
+        try {
+            if (c.broken != null) {
+                throw new IOException("connection already broken", c.broken);
+            }
+            for (int k = 0; k < n; k++) {
+                BookTicker q = batch[k].quote;
+                q.sendEpochNanos(clock.epochNanos());
+                int len = encoder.encodeQuote(q);
+                c.out.write(encoder.buffer(), 0, len);
+            }
+            c.out.flush();
+            lastWriteNanos = System.nanoTime();
+            account(n, true, first);
+            if (first) {
+                onUp(c, n);
+            }
+            return true;
+        } catch (IOException e) {
+            account(n, false, first);
+            disconnect(c, c.broken != null ? c.broken : e);
+            return false;
+        } finally {
+            writeStartNanos = 0;
+            Arrays.fill(batch, 0, n, null);
+            batchSize = 0;
+        }
+    }
+
+    private void onUp(Connection c, int firstBatch) {
+        up = true;
+        connectedAtNanos = System.nanoTime();
+        consecutiveFailures = 0;
+        lastFailure = "";
+        if (everConnected) {
+            reconnects++;
+        }
+        everConnected = true;
+        SSLSession s = c.ssl.getSession();
+        log.info("Connected to receiver {}:{} ({}, {}); hello lastSeq={}, {} latest quote(s) written", host, port,
+                s.getProtocol(), s.getCipherSuite(), helloLastSeq, firstBatch);
+    }
+
+    private void writeHeartbeat(Connection c) {
+        writeStartNanos = nonZeroNanoTime();
+        try {
+            int len = encoder.encodeHeartbeat();
+            c.out.write(encoder.buffer(), 0, len);
+            c.out.flush();
+            lastWriteNanos = System.nanoTime();
+        } catch (IOException e) {
+            disconnect(c, c.broken != null ? c.broken : e);
+        } finally {
+            writeStartNanos = 0;
+        }
+    }
+
+    private void disconnect(Connection c, Throwable cause) {
+        boolean wasUp = up;
+        up = false;
+        slots.backlog(false);
+        connection = null;
+        c.closeRaw();
+        c.joinReader();
+        long now = System.nanoTime();
+        long upForNanos = now - connectedAtNanos;
+        if (wasUp && upForNanos >= Backoff.STABLE_AFTER.toNanos()) {
+            backoff.reset();
+        }
+        long delay = closing ? 0 : backoff.nextDelayMillis();
+        nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos(delay);
+        String why = describe(cause);
+        if (cause instanceof javax.net.ssl.SSLException) {
+            // TLS 1.3: a receiver that refuses our certificate says so with an alert after our handshake
+            why += " (if the receiver refused this sender's certificate: it must trust the CA that issued CERT)";
+        }
+        if (wasUp) {
+            log.info("Receiver {}:{} disconnected after {} ms: {}; reconnecting in {} ms", host, port,
+                    TimeUnit.NANOSECONDS.toMillis(upForNanos), why, delay);
+        } else {
+            consecutiveFailures++;
+            log.warn("Receiver {}:{} closed the connection while it opened: {}; retrying in {} ms", host, port, why,
+                    delay);
+        }
+    }
+
+    /** Last words on stop: TLS close_notify when the link is healthy, else just close. */
+    private void goodbye(Connection c) {
+        connection = null;
+        if (c.broken == null) {
+            try {
+                c.ssl.shutdownOutput(); // close_notify; never waits for the receiver's
+            } catch (IOException | UnsupportedOperationException e) {
+                // closing anyway
+            }
+        }
+        c.closeRaw();
+        c.joinReader();
+        log.info("Receiver {}:{} connection closed", host, port);
+    }
+
+    /**
+     * Takes every slot; keeps in {@code batch} the quotes with {@code seq <= hi}, sorted by seq, and holds the
+     * others for a later batch. With {@code latestOnly} (opening batch), keeps only the newest quote per symbol:
+     * the older ones become gaps, counted as dropped.
+     */
+    private int collectBatch(boolean latestOnly) {
+        long hi = slots.lastPublishedSeq();
+        batchSize = 0;
+        int kept = 0;
+        for (int k = 0; k < heldSize; k++) {
+            QuoteSlots.Entry e = held[k];
+            held[k] = null;
+            if (e.quote.seq() <= hi) {
+                addToBatch(e);
+            } else {
+                held[kept++] = e;
+            }
+        }
+        heldSize = kept;
+        for (int i = 0; i < slots.symbols(); i++) {
+            for (QuoteSlots.Entry e = slots.take(i); e != null; e = e.next) {
+                if (e.quote.seq() <= hi) {
+                    addToBatch(e);
+                } else {
+                    if (heldSize == held.length) {
+                        held = Arrays.copyOf(held, held.length * 2);
+                    }
+                    held[heldSize++] = e;
+                }
+            }
+        }
+        if (batchSize > 1) {
+            Arrays.sort(batch, 0, batchSize, BY_SEQ);
+        }
+        if (latestOnly && batchSize > 1) {
+            Arrays.fill(seenSymbol, false);
+            int out = batchSize;
+            long discarded = 0;
+            for (int k = batchSize - 1; k >= 0; k--) { // newest first: keep the first of each symbol
+                QuoteSlots.Entry e = batch[k];
+                if (seenSymbol[e.symbolIndex]) {
+                    discarded++;
+                } else {
+                    seenSymbol[e.symbolIndex] = true;
+                    batch[--out] = e;
+                }
+            }
+            int n = batchSize - out;
+            System.arraycopy(batch, out, batch, 0, n);
+            Arrays.fill(batch, n, batchSize, null);
+            batchSize = n;
+            discardedByWriter += discarded;
+        }
+        return batchSize;
+    }
+
+    /** Adds the last written quote of every symbol without a pending one (replays), re-sorted by seq. */
+    private int addReplays(int n) {
+        Arrays.fill(seenSymbol, false);
+        for (int k = 0; k < n; k++) {
+            seenSymbol[batch[k].symbolIndex] = true;
+        }
+        for (int i = 0; i < lastWritten.length; i++) {
+            if (!seenSymbol[i] && lastWritten[i] != null) {
+                addToBatch(new QuoteSlots.Entry(lastWritten[i], i, null, 0));
+            }
+        }
+        if (batchSize > 1) {
+            Arrays.sort(batch, 0, batchSize, BY_SEQ);
+        }
+        return batchSize;
+    }
+
+    private void addToBatch(QuoteSlots.Entry e) {
+        if (batchSize == batch.length) {
+            batch = Arrays.copyOf(batch, batch.length * 2);
+        }
+        batch[batchSize++] = e;
+    }
+
+    /** Accounts {@code batch[0, n)} (sorted by seq) in seq order; see the class comment. */
+    private void account(int n, boolean written, boolean opening) {
+        long h = accountedSeq;
+        for (int k = 0; k < n; k++) {
+            QuoteSlots.Entry e = batch[k];
+            long s = e.quote.seq();
+            if (s <= h) {
+                continue; // a replay of a quote already accounted
+            }
+            long gap = s - h - 1;
+            if (gap > 0) {
+                lostInGaps += gap;
+                if (opening || !written) {
+                    dropped += gap;
+                } else {
+                    conflated += gap;
+                }
+            }
+            if (written) {
+                sent++;
+                highestWrittenSeq = s;
+                lastWritten[e.symbolIndex] = e.quote;
+            } else {
+                dropped++;
+            }
+            h = s;
+        }
+        accountedSeq = h;
+    }
+
+    /** On stop: every seq not written by now is dropped. */
+    private void accountUnwrittenAtStop() {
+        long hi = slots.lastPublishedSeq();
+        long remaining = hi - accountedSeq;
+        if (remaining <= 0) {
+            return;
+        }
+        long waiting = heldSize;
+        for (int i = 0; i < slots.symbols(); i++) {
+            QuoteSlots.Entry e = slots.take(i);
+            if (e != null) {
+                waiting += e.depth;
+            }
+        }
+        Arrays.fill(held, 0, heldSize, null);
+        heldSize = 0;
+        lostInGaps += remaining - waiting;
+        dropped += remaining;
+        accountedSeq = hi;
+    }
+
+    boolean connected() {
+        return up;
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    long conflated() {
+        return conflated;
+    }
+
+    /**
+     * Quotes replaced before being written that the writer has not accounted yet (it accounts them at its next
+     * batch); a racy estimate, never negative.
+     */
+    long unaccountedDisplaced() {
+        long accounted = lostInGaps; // read first: it only ever trails the other two
+        return Math.max(0, slots.displaced() + discardedByWriter - accounted);
+    }
+
+    long reconnects() {
+        return reconnects;
+    }
+
+    Throwable failure() {
+        return failure;
+    }
+
+    private static long nonZeroNanoTime() {
+        long t = System.nanoTime();
+        return t == 0 ? 1 : t;
+    }
+
+    static String describe(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        String last = null;
+        for (Throwable c = t; c != null && c != c.getCause(); c = c.getCause()) {
+            String m = c.getMessage();
+            String part = c.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+            if (m != null && last != null && last.contains(m)) {
+                continue; // wrappers often repeat their cause's message
+            }
+            sb.append(sb.length() == 0 ? "" : "; caused by ").append(part);
+            last = m;
+        }
+        return sb.toString();
+    }
+
+    private static void closeQuietly(Socket s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // nothing to do
+            }
+        }
+    }
+
+    /** One TLS connection to the receiver. */
+    private static final class Connection {
+        final Socket raw;
+        final SSLSocket ssl;
+        final OutputStream out;
+        Thread reader;
+        volatile Throwable broken;
+
+        Connection(Socket raw, SSLSocket ssl, OutputStream out) {
+            this.raw = raw;
+            this.ssl = ssl;
+            this.out = out;
+        }
+
+        void breakWith(Throwable cause) {
+            if (broken == null) {
+                broken = cause;
+            }
+        }
+
+        /** Closes the TCP socket under TLS: unblocks a writer or reader at once, without a close_notify. */
+        void closeRaw() {
+            closeQuietly(raw);
+        }
+
+        void joinReader() {
+            if (reader != null && reader != Thread.currentThread()) {
+                try {
+                    reader.join(1_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.common.PemTls;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running sender: reads Binance bookTicker over WebSocket and relays every update to the receiver over mutual
+ * TLS. The two legs connect and reconnect independently; a receiver outage never closes the Binance connection.
+ *
+ * <pre>{@code
+ * SenderConfig config = SenderConfig.builder()
+ *         .symbols("btcusdt,ethusdt")
+ *         .receiver("203.0.113.7", 9001)
+ *         .tls(Path.of("ca.crt"), Path.of("sender.crt"), Path.of("sender.key"))
+ *         .build();
+ * try (Sender sender = Sender.start(config)) {
+ *     ...
+ *     System.out.println(sender.stats().logLine());
+ * }
+ * }</pre>
+ *
+ * <p>Threads (see {@code CONCURRENCY.md}): Java-WebSocket's read thread parses and publishes quotes;
+ * {@code relay-sender-link} writes them to the receiver; {@code relay-sender-scheduler} runs Binance (re)connects,
+ * the stats line and the write-stall check. All methods are thread-safe.
+ */
+public final class Sender implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sender.class);
+    /** Announced in every hello, e.g. {@code bbo-relay-sender/0.1.0}. */
+    public static final String NAME = "bbo-relay-sender/" + version();
+
+    private final SenderConfig config;
+    private final String sessionId;
+    private final QuoteSlots slots;
+    private final QuoteIngest ingest;
+    private final ReceiverLink link;
+    private final BinanceLeg binance;
+    private final ScheduledExecutorService scheduler;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final long[] invalidAtLastLog = new long[InvalidReason.values().length];
+
+    private Sender(SenderConfig config, SSLContext sslContext) {
+        this.config = config;
+        this.sessionId = newSessionId();
+        this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
+                config.maxBacklogAge().toNanos());
+        this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
+        this.ingest = new QuoteIngest(config.symbols(), slots, link::wake);
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "relay-sender-scheduler");
+            t.setDaemon(true);
+            return t;
+        });
+        this.binance = new BinanceLeg(config.binanceStreamUri(), ingest, scheduler,
+                new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()));
+    }
+
+    /**
+     * Loads the TLS material and starts the receiver leg; waits up to {@link SenderConfig#receiverStartupWait()}
+     * for it to connect (so a normal start drops nothing), then starts the Binance leg and returns. Reconnects
+     * happen in the background.
+     *
+     * @throws PemTls.TlsConfigException when a certificate or key cannot be loaded (the message names the file)
+     */
+    public static Sender start(SenderConfig config) {
+        SSLContext ssl = PemTls.clientContext(config.caCert(), config.cert(), config.key());
+        Sender sender = new Sender(config, ssl);
+        log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,
+                config.symbols(), config.binanceStreamUri(), config.receiverHost(), config.receiverPort());
+        sender.link.start();
+        sender.awaitReceiver(config.receiverStartupWait().toNanos());
+        sender.binance.start();
+        long statsMillis = config.statsInterval().toMillis();
+        sender.scheduler.scheduleAtFixedRate(sender::logStats, statsMillis, statsMillis, TimeUnit.MILLISECONDS);
+        sender.scheduler.scheduleAtFixedRate(sender::checkWriteStall, 1, 1, TimeUnit.SECONDS);
+        return sender;
+    }
+
+    private void awaitReceiver(long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        while (!link.connected() && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (waitNanos > 0 && !link.connected()) {
+            log.warn("Receiver {}:{} not connected after {} ms; subscribing to Binance anyway: updates are counted as"
+                    + " dropped until it connects", config.receiverHost(), config.receiverPort(),
+                    TimeUnit.NANOSECONDS.toMillis(waitNanos));
+        }
+    }
+
+    /** This process's session id: 128 random bits as 32 lower-case hex digits. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public SenderConfig config() {
+        return config;
+    }
+
+    /** A snapshot of the counters. */
+    public SenderStats stats() {
+        Map<InvalidReason, Long> invalid = new EnumMap<>(InvalidReason.class);
+        for (InvalidReason r : InvalidReason.values()) {
+            invalid.put(r, ingest.invalid(r));
+        }
+        boolean up = link.connected();
+        long unaccounted = link.unaccountedDisplaced();
+        long dropped = link.dropped() + (up ? 0 : unaccounted);
+        long conflated = link.conflated() + (up ? unaccounted : 0);
+        long taken = slots.lastPublishedSeq();
+        return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
+                binance.reconnects(), link.reconnects(), taken, binance.connected(), up, sessionId);
+    }
+
+    /** The error that stopped the receiver writer (a bug), or null while it runs normally. */
+    public Throwable failure() {
+        return link.failure();
+    }
+
+    /**
+     * Closes the Binance leg, then writes what is left and closes the receiver leg, joins the threads and logs the
+     * final stats line. Idempotent.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("Stopping {}", NAME);
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        binance.close();
+        ingest.close();
+        link.close();
+        logInvalidExample();
+        log.info("{}", stats().logLine());
+        log.info("Stopped session {}", sessionId);
+    }
+
+    private void logStats() {
+        try {
+            logInvalidExample();
+            log.info("{}", stats().logLine());
+        } catch (RuntimeException e) {
+            log.error("Stats logging failed", e);
+        }
+    }
+
+    private void checkWriteStall() {
+        try {
+            link.checkWriteStall();
+        } catch (RuntimeException e) {
+            log.error("Write-stall check failed", e);
+        }
+    }
+
+    /** At most once per stats interval: how many invalid messages, with one example. */
+    private synchronized void logInvalidExample() {
+        String example = ingest.takeInvalidExample();
+        if (example == null) {
+            return;
+        }
+        long total = 0;
+        for (InvalidReason r : InvalidReason.values()) {
+            long now = ingest.invalid(r);
+            total += now - invalidAtLastLog[r.ordinal()];
+            invalidAtLastLog[r.ordinal()] = now;
+        }
+        log.warn("{} invalid Binance message(s) since the last stats line, e.g. {}", total, example);
+    }
+
+    private static String newSessionId() {
+        byte[] id = new byte[16];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
+    }
+
+    private static String version() {
+        try (InputStream in = Sender.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank() && !v.startsWith("${")) {
+                    return v.trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        String v = Sender.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,587 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.common.EpochNanoClock;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Immutable sender settings. Code builds one with {@link #builder()}; the daemon reads the environment with
+ * {@link #fromEnvironment(Map)} (every variable, its default and its help live in {@link Variable}). Everything is
+ * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
+ * the variable.
+ */
+public final class SenderConfig {
+    /** Binance streams per connection are capped (1024 spot, 200 USD-M); one stream per symbol. */
+    public static final int MAX_SYMBOLS = 200;
+
+    /**
+     * The daemon's environment variables: name, default and help in one place. {@code --help} prints this table
+     * and each has a command-line flag ({@link #optionName()}) that overrides it for local runs.
+     */
+    public enum Variable {
+        BINANCE_WS_URL("wss://stream.binance.com:9443", "Binance market-stream base URL, ws:// or wss://"
+                + "host[:port][/path]; /stream?streams=... is appended. Also wss://data-stream.binance.vision,"
+                + " wss://fstream.binance.com (USD-M futures), ws://127.0.0.1:<port> (replay server)"),
+        SYMBOLS("btcusdt", "Comma-separated symbols, any case, letters and digits (e.g. btcusdt,ethusdt)"),
+        AMS_HOST("127.0.0.1", "The receiver's IP address or DNS name; its certificate must name it"),
+        AMS_PORT("9001", "The receiver's TCP port"),
+        CA_CERT("/certs/ca.crt", "PEM certificate of the CA that issued the receiver's certificate"),
+        CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver"),
+        KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8)"),
+        STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
+        RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
+        BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
+        RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
+
+        private final String defaultValue;
+        private final String help;
+
+        Variable(String defaultValue, String help) {
+            this.defaultValue = defaultValue;
+            this.help = help;
+        }
+
+        public String defaultValue() {
+            return defaultValue;
+        }
+
+        public String help() {
+            return help;
+        }
+
+        /** The command-line flag that overrides this variable, e.g. {@code --ams-port}. */
+        public String optionName() {
+            return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+
+        /** The variable's value in {@code env}, or its default when unset. */
+        String valueIn(Map<String, String> env) {
+            String v = env.get(name());
+            return v == null ? defaultValue : v;
+        }
+
+        /** The table {@code --help} prints: variable, default, help (wrapped at {@link #TABLE_WIDTH} columns). */
+        public static String table() {
+            int nameWidth = "VARIABLE".length();
+            int defaultWidth = "DEFAULT".length();
+            for (Variable v : values()) {
+                nameWidth = Math.max(nameWidth, v.name().length());
+                defaultWidth = Math.max(defaultWidth, v.defaultValue.length());
+            }
+            int helpColumn = nameWidth + 2 + defaultWidth + 2;
+            int helpWidth = Math.max(30, TABLE_WIDTH - helpColumn);
+            String format = "%-" + nameWidth + "s  %-" + defaultWidth + "s  %s%n";
+            StringBuilder sb = new StringBuilder(String.format(format, "VARIABLE", "DEFAULT", "MEANING"));
+            for (Variable v : values()) {
+                List<String> lines = wrap(v.help, helpWidth);
+                sb.append(String.format(format, v.name(), v.defaultValue, lines.get(0)));
+                for (String line : lines.subList(1, lines.size())) {
+                    sb.append(" ".repeat(helpColumn)).append(line).append(System.lineSeparator());
+                }
+            }
+            return sb.toString();
+        }
+
+        /** Width of {@link #table()} in columns. */
+        public static final int TABLE_WIDTH = 120;
+
+        private static List<String> wrap(String text, int width) {
+            List<String> lines = new ArrayList<>();
+            StringBuilder line = new StringBuilder();
+            for (String word : text.split(" ")) {
+                if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                line.append(line.length() == 0 ? "" : " ").append(word);
+            }
+            lines.add(line.toString());
+            return lines;
+        }
+    }
+
+    /** A setting with a bad value; the message names the variable or field and says what it expects. */
+    public static final class ConfigException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        public ConfigException(String message) {
+            super(message);
+        }
+    }
+
+    private final URI binanceBaseUri;
+    private final List<String> symbols;
+    private final String receiverHost;
+    private final int receiverPort;
+    private final Path caCert;
+    private final Path cert;
+    private final Path key;
+    private final Duration statsInterval;
+    private final Duration receiverReconnectMin;
+    private final Duration receiverReconnectMax;
+    private final Duration binanceReconnectMin;
+    private final Duration binanceReconnectMax;
+    private final Duration runDuration;
+    private final Duration receiverConnectTimeout;
+    private final Duration receiverStartupWait;
+    private final Duration heartbeatInterval;
+    private final Duration writeStallTimeout;
+    private final int maxBacklogPerSymbol;
+    private final Duration maxBacklogAge;
+    private final EpochNanoClock clock;
+
+    private SenderConfig(Builder b) {
+        this.binanceBaseUri = b.binanceBaseUri;
+        this.symbols = b.symbols;
+        this.receiverHost = b.receiverHost;
+        this.receiverPort = b.receiverPort;
+        this.caCert = b.caCert;
+        this.cert = b.cert;
+        this.key = b.key;
+        this.statsInterval = b.statsInterval;
+        this.receiverReconnectMin = b.receiverReconnectMin;
+        this.receiverReconnectMax = b.receiverReconnectMax;
+        this.binanceReconnectMin = b.binanceReconnectMin;
+        this.binanceReconnectMax = b.binanceReconnectMax;
+        this.runDuration = b.runDuration;
+        this.receiverConnectTimeout = b.receiverConnectTimeout;
+        this.receiverStartupWait = b.receiverStartupWait;
+        this.heartbeatInterval = b.heartbeatInterval;
+        this.writeStallTimeout = b.writeStallTimeout;
+        this.maxBacklogPerSymbol = b.maxBacklogPerSymbol > 0 ? b.maxBacklogPerSymbol
+                : Math.max(Builder.MIN_AUTO_BACKLOG, Builder.BACKLOG_BUDGET / b.symbols.size());
+        this.maxBacklogAge = b.maxBacklogAge;
+        this.clock = b.clock;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads every {@link Variable} from {@code env} (unset means its default) and validates it.
+     *
+     * @param env environment, e.g. {@code System.getenv()}; other keys are ignored
+     * @throws ConfigException naming the first variable with a bad value and what it expects
+     */
+    public static SenderConfig fromEnvironment(Map<String, String> env) {
+        Builder b = builder();
+        b.binanceWsUrl(Variable.BINANCE_WS_URL, Variable.BINANCE_WS_URL.valueIn(env));
+        b.symbols(Variable.SYMBOLS, Variable.SYMBOLS.valueIn(env));
+        String host = Variable.AMS_HOST.valueIn(env).trim();
+        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(Variable.AMS_HOST + " must be the receiver's IP address or DNS name, got '"
+                    + Variable.AMS_HOST.valueIn(env) + "'");
+        }
+        int port = intIn(env, Variable.AMS_PORT, 1, 65_535, "a TCP port number");
+        b.receiver(host, port);
+        b.tls(file(env, Variable.CA_CERT), file(env, Variable.CERT), file(env, Variable.KEY));
+        b.statsInterval(intIn(env, Variable.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
+                TimeUnit.SECONDS);
+        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, intIn(env, Variable.RECEIVER_RECONNECT_MAX_MS,
+                (int) Builder.RECEIVER_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
+        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, intIn(env, Variable.BINANCE_RECONNECT_MAX_MS,
+                (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
+        b.runDuration(intIn(env, Variable.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
+                + " stopped)"), TimeUnit.SECONDS);
+        return b.build();
+    }
+
+    private static int intIn(Map<String, String> env, Variable v, int min, int max, String what) {
+        String text = v.valueIn(env).trim();
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(v + " must be " + what + " from " + min + " to " + max + ", got '"
+                + v.valueIn(env) + "'");
+    }
+
+    private static Path file(Map<String, String> env, Variable v) {
+        String text = v.valueIn(env).trim();
+        Path p;
+        try {
+            p = Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new ConfigException(v + " must be a file path, got '" + text + "': " + e.getMessage());
+        }
+        if (text.isEmpty() || !Files.isRegularFile(p) || !Files.isReadable(p)) {
+            throw new ConfigException(v + "=" + text + " is not a readable file (" + v.help()
+                    + "; make the certificates with scripts/generate-certs.sh)");
+        }
+        return p;
+    }
+
+    /** The combined-stream URI: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}. */
+    public URI binanceStreamUri() {
+        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append("/stream?streams=");
+        for (int i = 0; i < symbols.size(); i++) {
+            sb.append(i == 0 ? "" : "/").append(symbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
+        }
+        return URI.create(sb.toString());
+    }
+
+    /** Base URL without trailing slash, e.g. {@code wss://stream.binance.com:9443}. */
+    public URI binanceBaseUri() {
+        return binanceBaseUri;
+    }
+
+    /** Upper-case symbols, in the configured order, without duplicates. */
+    public List<String> symbols() {
+        return symbols;
+    }
+
+    public String receiverHost() {
+        return receiverHost;
+    }
+
+    public int receiverPort() {
+        return receiverPort;
+    }
+
+    public Path caCert() {
+        return caCert;
+    }
+
+    public Path cert() {
+        return cert;
+    }
+
+    public Path key() {
+        return key;
+    }
+
+    public Duration statsInterval() {
+        return statsInterval;
+    }
+
+    public Duration receiverReconnectMin() {
+        return receiverReconnectMin;
+    }
+
+    public Duration receiverReconnectMax() {
+        return receiverReconnectMax;
+    }
+
+    public Duration binanceReconnectMin() {
+        return binanceReconnectMin;
+    }
+
+    public Duration binanceReconnectMax() {
+        return binanceReconnectMax;
+    }
+
+    /** How long the daemon runs; zero means until stopped. */
+    public Duration runDuration() {
+        return runDuration;
+    }
+
+    /** Limit for the receiver's TCP connect, and again for its TLS handshake. */
+    public Duration receiverConnectTimeout() {
+        return receiverConnectTimeout;
+    }
+
+    /**
+     * How long {@link Sender#start} waits for the receiver leg before subscribing to Binance, so that a normal start
+     * loses no update; after that the Binance leg starts anyway and undeliverable updates count as dropped.
+     * Zero: do not wait.
+     */
+    public Duration receiverStartupWait() {
+        return receiverStartupWait;
+    }
+
+    /** A heartbeat frame is written when no frame was written for this long. */
+    public Duration heartbeatInterval() {
+        return heartbeatInterval;
+    }
+
+    /** A write to the receiver blocked this long closes the connection (the receiver stopped reading). */
+    public Duration writeStallTimeout() {
+        return writeStallTimeout;
+    }
+
+    /**
+     * Quotes of one symbol that may wait for the writer while the link is up, before latest-wins applies; by
+     * default 65,536 shared by the symbols (at least 256 each), some 7 MB at most.
+     */
+    public int maxBacklogPerSymbol() {
+        return maxBacklogPerSymbol;
+    }
+
+    /** Waiting quotes of a symbol whose oldest is this old are replaced by the next one (latest wins). */
+    public Duration maxBacklogAge() {
+        return maxBacklogAge;
+    }
+
+    /** Stamps {@code ts} on every frame. */
+    public EpochNanoClock clock() {
+        return clock;
+    }
+
+    @Override
+    public String toString() {
+        return "SenderConfig{binance=" + binanceStreamUri() + ", receiver=" + receiverHost + ":" + receiverPort
+                + ", caCert=" + caCert + ", cert=" + cert + ", key=" + key + ", statsInterval=" + statsInterval
+                + ", receiverReconnect=" + receiverReconnectMin.toMillis() + ".." + receiverReconnectMax.toMillis()
+                + " ms, binanceReconnect=" + binanceReconnectMin.toMillis() + ".." + binanceReconnectMax.toMillis()
+                + " ms, run=" + (runDuration.isZero() ? "until stopped" : runDuration) + "}";
+    }
+
+    /**
+     * Builds a {@link SenderConfig}; defaults are those of {@link Variable}. Not thread-safe. {@link #build()}
+     * validates every field and names the bad one.
+     */
+    public static final class Builder {
+        static final long RECEIVER_RECONNECT_MIN_MS = 100;
+        static final long BINANCE_RECONNECT_MIN_MS = 1_000;
+        static final int BACKLOG_BUDGET = 65_536;
+        static final int MIN_AUTO_BACKLOG = 256;
+
+        private URI binanceBaseUri;
+        private List<String> symbols;
+        private String receiverHost = Variable.AMS_HOST.defaultValue();
+        private int receiverPort = Integer.parseInt(Variable.AMS_PORT.defaultValue());
+        private Path caCert = Path.of(Variable.CA_CERT.defaultValue());
+        private Path cert = Path.of(Variable.CERT.defaultValue());
+        private Path key = Path.of(Variable.KEY.defaultValue());
+        private Duration statsInterval = Duration.ofSeconds(60);
+        private Duration receiverReconnectMin = Duration.ofMillis(RECEIVER_RECONNECT_MIN_MS);
+        private Duration receiverReconnectMax = Duration.ofMillis(5_000);
+        private Duration binanceReconnectMin = Duration.ofMillis(BINANCE_RECONNECT_MIN_MS);
+        private Duration binanceReconnectMax = Duration.ofMillis(60_000);
+        private Duration runDuration = Duration.ZERO;
+        private Duration receiverConnectTimeout = Duration.ofSeconds(5);
+        private Duration receiverStartupWait = Duration.ofSeconds(5);
+        private Duration heartbeatInterval = Duration.ofSeconds(1);
+        private Duration writeStallTimeout = Duration.ofSeconds(10);
+        private int maxBacklogPerSymbol; // 0: share BACKLOG_BUDGET
+        private Duration maxBacklogAge = Duration.ofSeconds(1);
+        private EpochNanoClock clock = EpochNanoClock.SYSTEM;
+
+        private Builder() {
+            binanceWsUrl("binanceWsUrl", Variable.BINANCE_WS_URL.defaultValue());
+            symbols("symbols", Variable.SYMBOLS.defaultValue());
+        }
+
+        /**
+         * Binance base URL, {@code ws://} or {@code wss://host[:port][/path]}, e.g. {@code wss://fstream.binance.com}
+         * or the replay server's {@code ws://127.0.0.1:port}. wss uses the JDK's default trust store.
+         */
+        public Builder binanceWsUrl(String url) {
+            return binanceWsUrl("binanceWsUrl", url);
+        }
+
+        /** Comma-separated symbols, any case, e.g. {@code " BTCUSDT, ethusdt "}. */
+        public Builder symbols(String commaSeparated) {
+            return symbols("symbols", commaSeparated);
+        }
+
+        /** Symbols, any case. */
+        public Builder symbols(List<String> symbols) {
+            return symbols("symbols", String.join(",", symbols));
+        }
+
+        /** The receiver's address; {@code host} must be named by its certificate. */
+        public Builder receiver(String host, int port) {
+            this.receiverHost = Objects.requireNonNull(host, "host");
+            this.receiverPort = port;
+            return this;
+        }
+
+        /** PEM files: the CA that issued the receiver's certificate, and this sender's certificate and key. */
+        public Builder tls(Path caCert, Path cert, Path key) {
+            this.caCert = Objects.requireNonNull(caCert, "caCert");
+            this.cert = Objects.requireNonNull(cert, "cert");
+            this.key = Objects.requireNonNull(key, "key");
+            return this;
+        }
+
+        /** Interval between stats log lines. */
+        public Builder statsInterval(long interval, TimeUnit unit) {
+            this.statsInterval = Duration.ofNanos(unit.toNanos(interval));
+            return this;
+        }
+
+        /** Receiver reconnect backoff: random in [0, min * 2^n], capped at max. */
+        public Builder receiverReconnect(long min, long max, TimeUnit unit) {
+            this.receiverReconnectMin = Duration.ofNanos(unit.toNanos(min));
+            this.receiverReconnectMax = Duration.ofNanos(unit.toNanos(max));
+            return this;
+        }
+
+        /** Binance reconnect backoff: random in [0, min * 2^n], capped at max. */
+        public Builder binanceReconnect(long min, long max, TimeUnit unit) {
+            this.binanceReconnectMin = Duration.ofNanos(unit.toNanos(min));
+            this.binanceReconnectMax = Duration.ofNanos(unit.toNanos(max));
+            return this;
+        }
+
+        /** How long the daemon runs; 0 until stopped. Not used by {@link Sender} itself. */
+        public Builder runDuration(long duration, TimeUnit unit) {
+            this.runDuration = Duration.ofNanos(unit.toNanos(duration));
+            return this;
+        }
+
+        /** Limit for the receiver's TCP connect and, separately, its TLS handshake. */
+        public Builder receiverConnectTimeout(long timeout, TimeUnit unit) {
+            this.receiverConnectTimeout = Duration.ofNanos(unit.toNanos(timeout));
+            return this;
+        }
+
+        /**
+         * How long start waits for the receiver before subscribing to Binance (default 5 s; 0 = no wait).
+         *
+         * @param wait duration in {@code unit}, at least 0
+         */
+        public Builder receiverStartupWait(long wait, TimeUnit unit) {
+            this.receiverStartupWait = Duration.ofNanos(unit.toNanos(wait));
+            return this;
+        }
+
+        /** A heartbeat frame goes out after this long without any frame. */
+        public Builder heartbeatInterval(long interval, TimeUnit unit) {
+            this.heartbeatInterval = Duration.ofNanos(unit.toNanos(interval));
+            return this;
+        }
+
+        /** A write blocked this long (the receiver stopped reading) closes the connection. */
+        public Builder writeStallTimeout(long timeout, TimeUnit unit) {
+            this.writeStallTimeout = Duration.ofNanos(unit.toNanos(timeout));
+            return this;
+        }
+
+        /**
+         * Bounds the quotes of one symbol waiting for the writer while the link is up: at most {@code quotes}, and
+         * none older than {@code maxAge}; beyond either the latest quote wins (conflation). Default: 65,536 shared
+         * by the symbols (at least 256 each), 1 second.
+         */
+        public Builder backlog(int quotes, long maxAge, TimeUnit unit) {
+            this.maxBacklogPerSymbol = quotes;
+            this.maxBacklogAge = Duration.ofNanos(unit.toNanos(maxAge));
+            if (quotes < 1) {
+                throw new ConfigException("backlog quotes must be at least 1, got " + quotes);
+            }
+            return this;
+        }
+
+        /** Wall clock for the {@code ts} of every frame; {@link EpochNanoClock#SYSTEM} by default. */
+        public Builder clock(EpochNanoClock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** @throws ConfigException naming the first invalid field */
+        public SenderConfig build() {
+            if (receiverHost.isBlank() || receiverHost.chars().anyMatch(Character::isWhitespace)) {
+                throw new ConfigException("receiver host must be an IP address or DNS name, got '" + receiverHost
+                        + "'");
+            }
+            if (receiverPort < 1 || receiverPort > 65_535) {
+                throw new ConfigException("receiver port must be 1..65535, got " + receiverPort);
+            }
+            positive("statsInterval", statsInterval);
+            positive("receiverReconnect min", receiverReconnectMin);
+            positive("binanceReconnect min", binanceReconnectMin);
+            if (receiverReconnectMax.compareTo(receiverReconnectMin) < 0) {
+                throw new ConfigException("receiverReconnect max (" + receiverReconnectMax.toMillis()
+                        + " ms) must be at least its min (" + receiverReconnectMin.toMillis() + " ms)");
+            }
+            if (binanceReconnectMax.compareTo(binanceReconnectMin) < 0) {
+                throw new ConfigException("binanceReconnect max (" + binanceReconnectMax.toMillis()
+                        + " ms) must be at least its min (" + binanceReconnectMin.toMillis() + " ms)");
+            }
+            if (runDuration.isNegative()) {
+                throw new ConfigException("runDuration must be 0 (until stopped) or positive, got " + runDuration);
+            }
+            positive("receiverConnectTimeout", receiverConnectTimeout);
+            if (receiverConnectTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new ConfigException("receiverConnectTimeout is too long: " + receiverConnectTimeout);
+            }
+            if (receiverStartupWait.isNegative()) {
+                throw new ConfigException("receiverStartupWait must be 0 or positive, got " + receiverStartupWait);
+            }
+            positive("heartbeatInterval", heartbeatInterval);
+            positive("writeStallTimeout", writeStallTimeout);
+            positive("backlog maxAge", maxBacklogAge);
+            return new SenderConfig(this);
+        }
+
+        private static void positive(String field, Duration d) {
+            if (d.isNegative() || d.isZero() || d.toMillis() < 1) {
+                throw new ConfigException(field + " must be at least 1 ms, got " + d);
+            }
+        }
+
+        private Builder binanceWsUrl(Object name, String url) {
+            String text = url == null ? "" : url.trim();
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw new ConfigException(name + " must be a ws:// or wss:// URL, got '" + url + "': "
+                        + e.getMessage());
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+                throw new ConfigException(name + " must be a ws:// or wss:// URL with a host, e.g. "
+                        + Variable.BINANCE_WS_URL.defaultValue() + ", got '" + url + "'");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new ConfigException(name + " must be a base URL without query, fragment or user info (the"
+                        + " sender appends /stream?streams=...), got '" + url + "'");
+            }
+            while (text.endsWith("/")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            this.binanceBaseUri = URI.create(text);
+            return this;
+        }
+
+        private Builder symbols(Object name, String commaSeparated) {
+            if (commaSeparated == null || commaSeparated.isBlank()) {
+                throw new ConfigException(name + " must list at least one symbol, e.g. btcusdt,ethusdt");
+            }
+            Set<String> out = new LinkedHashSet<>();
+            String[] parts = commaSeparated.split(",", -1);
+            for (int i = 0; i < parts.length; i++) {
+                String s = parts[i].trim();
+                if (s.isEmpty()) {
+                    throw new ConfigException(name + " has an empty symbol at position " + (i + 1) + " in '"
+                            + commaSeparated + "' (symbols are separated by single commas)");
+                }
+                for (int c = 0; c < s.length(); c++) {
+                    char ch = s.charAt(c);
+                    if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9')) {
+                        throw new ConfigException(name + " symbols are letters and digits only, like btcusdt; '"
+                                + s + "' has '" + ch + "'");
+                    }
+                }
+                if (!out.add(s.toUpperCase(Locale.ROOT))) {
+                    throw new ConfigException(name + " lists " + s.toUpperCase(Locale.ROOT) + " twice");
+                }
+            }
+            if (out.size() > MAX_SYMBOLS) {
+                throw new ConfigException(name + " lists " + out.size() + " symbols; at most " + MAX_SYMBOLS
+                        + " fit in one Binance connection");
+            }
+            this.symbols = List.copyOf(new ArrayList<>(out));
+            return this;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.common.PemTls;
+import java.io.PrintWriter;
+import java.nio.charset.Charset;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The sender daemon: {@code java -jar relay-sender.jar [--flag value ...]}. Settings come from the environment
+ * ({@link SenderConfig.Variable}); a flag overrides its variable. Runs until SIGTERM/Ctrl-C or
+ * {@code RUN_SECONDS}, then closes the sender, which logs the final stats.
+ *
+ * <p>Exit codes: 0 after a normal stop, 1 on a runtime failure, 2 on a bad setting (the message names it).
+ */
+public final class SenderMain {
+    private static final Logger log = LoggerFactory.getLogger(SenderMain.class);
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_CONFIG = 2;
+
+    private SenderMain() {
+    }
+
+    public static void main(String[] args) {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        int[] exitCode = {EXIT_OK};
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                // let main close the sender and log the final stats, then exit with its code (not 143)
+                if (done.await(15, TimeUnit.SECONDS)) {
+                    Runtime.getRuntime().halt(exitCode[0]);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "relay-sender-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Charset cs = Charset.defaultCharset();
+        int code = run(args, System.getenv(), new PrintWriter(System.out, true, cs),
+                new PrintWriter(System.err, true, cs), stop);
+        exitCode[0] = code;
+        done.countDown();
+        System.exit(code);
+    }
+
+    /**
+     * Parses flags and environment, runs the sender until {@code stop} is released or {@code RUN_SECONDS} elapse,
+     * and returns the exit code.
+     */
+    static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, CountDownLatch stop) {
+        CommandLine cmd = new CommandLine(commandSpec());
+        cmd.setOut(out);
+        cmd.setErr(err);
+        ParseResult parsed;
+        try {
+            parsed = cmd.parseArgs(args);
+        } catch (ParameterException e) {
+            err.println(e.getMessage());
+            err.println("Run with --help for the settings.");
+            return EXIT_CONFIG;
+        }
+        if (parsed.isUsageHelpRequested()) {
+            cmd.usage(out);
+            return EXIT_OK;
+        }
+        if (parsed.isVersionHelpRequested()) {
+            out.println(Sender.NAME);
+            return EXIT_OK;
+        }
+        Map<String, String> settings = new HashMap<>(env);
+        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+            OptionSpec o = parsed.matchedOption(v.optionName());
+            if (o != null) {
+                settings.put(v.name(), o.getValue());
+            }
+        }
+        SenderConfig config;
+        try {
+            config = SenderConfig.fromEnvironment(settings);
+        } catch (SenderConfig.ConfigException e) {
+            err.println("Invalid setting: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        return run(config, stop, err);
+    }
+
+    private static int run(SenderConfig config, CountDownLatch stop, PrintWriter err) {
+        long runNanos = config.runDuration().toNanos();
+        long deadline = System.nanoTime() + runNanos;
+        try (Sender sender = Sender.start(config)) {
+            while (!stop.await(200, TimeUnit.MILLISECONDS)) {
+                if (sender.failure() != null) {
+                    return EXIT_FAILURE; // already logged by the thread that failed
+                }
+                if (runNanos > 0 && System.nanoTime() - deadline >= 0) {
+                    log.info("RUN_SECONDS={} elapsed", config.runDuration().toSeconds());
+                    break;
+                }
+            }
+            return sender.failure() == null ? EXIT_OK : EXIT_FAILURE;
+        } catch (PemTls.TlsConfigException e) {
+            err.println("Invalid setting: TLS files (" + SenderConfig.Variable.CA_CERT + ", "
+                    + SenderConfig.Variable.CERT + ", " + SenderConfig.Variable.KEY + "): " + e.getMessage());
+            return EXIT_CONFIG;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_OK;
+        } catch (RuntimeException e) {
+            log.error("Sender failed", e);
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** Flags generated from {@link SenderConfig.Variable}, so names, defaults and help exist once. */
+    static CommandSpec commandSpec() {
+        CommandSpec spec = CommandSpec.create().name("relay-sender").mixinStandardHelpOptions(true)
+                .version(Sender.NAME);
+        spec.usageMessage()
+                .width(SenderConfig.Variable.TABLE_WIDTH)
+                .description("Relays Binance bookTicker updates to the receiver over mutual TLS 1.3.",
+                        "Every setting is an environment variable; a flag overrides it.")
+                .footerHeading("%nEnvironment variables:%n")
+                .footer(SenderConfig.Variable.table().replace("%", "%%").split(System.lineSeparator()))
+                .footer(appendExitCodes(spec.usageMessage().footer()));
+        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+            spec.addOption(OptionSpec.builder(v.optionName())
+                    .paramLabel("<" + v.name() + ">")
+                    .type(String.class)
+                    .description(v.help().replace("%", "%%") + " (env " + v.name() + ", default "
+                            + v.defaultValue() + ")")
+                    .build());
+        }
+        return spec;
+    }
+
+    private static String[] appendExitCodes(String[] footer) {
+        String[] out = java.util.Arrays.copyOf(footer, footer.length + 2);
+        out[footer.length] = "";
+        out[footer.length + 1] = "Exit codes: 0 stopped normally, 1 runtime failure, 2 bad setting.";
+        return out;
+    }
+}

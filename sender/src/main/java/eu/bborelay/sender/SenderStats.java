@@ -1,0 +1,65 @@
+package eu.bborelay.sender;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A snapshot of the sender's counters, from {@link Sender#stats()}. The counters are read one by one while the
+ * sender runs, so two of them may be a few updates apart; after {@link Sender#close()} they are exact and
+ * {@code sent + dropped + conflated == taken}.
+ *
+ * @param received WebSocket messages received from Binance, of any kind
+ * @param taken valid bookTicker updates taken; each got a {@code seq} (equals {@code lastSeq})
+ * @param sent quotes written to the receiver (the first write of each seq; replays after a reconnect not counted)
+ * @param dropped quotes never written because the receiver was unreachable (or a write failed), including those
+ *                waiting while it is down
+ * @param conflated quotes replaced by a newer one of their symbol before they could be written, while the receiver
+ *                  was connected
+ * @param notData well-formed messages that are not bookTicker updates (subscription results, other events)
+ * @param invalid rejected bookTicker messages by reason; every reason is present
+ * @param binanceReconnects Binance connections opened after the first one
+ * @param receiverReconnects receiver connections established after the first one
+ * @param lastSeq the last seq assigned, 0 before the first update
+ * @param binanceConnected whether the Binance WebSocket is open
+ * @param receiverConnected whether the receiver link is up
+ * @param sessionId this process's random 128-bit session id, 32 hex digits
+ */
+public record SenderStats(long received, long taken, long sent, long dropped, long conflated, long notData,
+                          Map<InvalidReason, Long> invalid, long binanceReconnects, long receiverReconnects,
+                          long lastSeq, boolean binanceConnected, boolean receiverConnected, String sessionId) {
+    public SenderStats {
+        EnumMap<InvalidReason, Long> copy = new EnumMap<>(InvalidReason.class);
+        for (InvalidReason r : InvalidReason.values()) {
+            copy.put(r, invalid.getOrDefault(r, 0L));
+        }
+        invalid = Collections.unmodifiableMap(copy);
+        Objects.requireNonNull(sessionId, "sessionId");
+    }
+
+    /** Invalid messages of every reason. */
+    public long invalidTotal() {
+        long n = 0;
+        for (long v : invalid.values()) {
+            n += v;
+        }
+        return n;
+    }
+
+    /** The periodic log line, {@code Stats: received=... receiver=connected}. */
+    public String logLine() {
+        StringBuilder sb = new StringBuilder(256).append("Stats: received=").append(received)
+                .append(" taken=").append(taken).append(" sent=").append(sent).append(" invalid{");
+        boolean first = true;
+        for (Map.Entry<InvalidReason, Long> e : invalid.entrySet()) {
+            sb.append(first ? "" : " ").append(e.getKey().label()).append('=').append(e.getValue());
+            first = false;
+        }
+        return sb.append("} not_data=").append(notData).append(" dropped=").append(dropped)
+                .append(" conflated=").append(conflated).append(" reconnects{binance=").append(binanceReconnects)
+                .append(" receiver=").append(receiverReconnects).append("} seq=").append(lastSeq)
+                .append(" binance=").append(binanceConnected ? "connected" : "disconnected")
+                .append(" receiver=").append(receiverConnected ? "connected" : "disconnected").toString();
+    }
+}

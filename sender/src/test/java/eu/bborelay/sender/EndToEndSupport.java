@@ -1,0 +1,114 @@
+package eu.bborelay.sender;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.FrameType;
+import eu.bborelay.common.testing.Await;
+import eu.bborelay.common.testing.SharedData;
+import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.replay.BinanceReplayServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+
+/**
+ * Shared set-up of the end-to-end tests: the real replay server on a real recording, the fake receiver with the
+ * project's certificates, and a {@link Sender} on loopback. Everything is closed after each test.
+ */
+abstract class EndToEndSupport {
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    BinanceReplayServer replay;
+    RecordingFrameServer receiver;
+    Sender sender;
+
+    @AfterEach
+    void closeEverything() {
+        if (sender != null) {
+            sender.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (replay != null) {
+            replay.close();
+        }
+    }
+
+    /** A replay server for {@code recording}, not started. */
+    static BinanceReplayServer.Builder replayOf(String recording, double speed) {
+        return BinanceReplayServer.builder().recording(SharedData.binance(recording)).speed(speed);
+    }
+
+    /** Sender settings for the fake receiver and Binance at {@code binancePort}, fast reconnects. */
+    SenderConfig.Builder config(String symbols, int binancePort) {
+        TestCerts certs = TestCerts.project();
+        return SenderConfig.builder()
+                .binanceWsUrl("ws://127.0.0.1:" + binancePort)
+                .symbols(symbols)
+                .receiver("127.0.0.1", receiver.port())
+                .tls(certs.caCert(), certs.senderCert(), certs.senderKey())
+                .receiverReconnect(20, 300, TimeUnit.MILLISECONDS)
+                .binanceReconnect(50, 300, TimeUnit.MILLISECONDS)
+                .receiverStartupWait(200, TimeUnit.MILLISECONDS)
+                .statsInterval(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts the sender with the receiver up and Binance not yet listening, waits for the receiver link, then starts
+     * the replay on the reserved port: the timeline starts with the sender's first Binance connection, so every
+     * update finds the link up.
+     */
+    void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
+                            java.util.function.UnaryOperator<SenderConfig.Builder> tweak) throws Exception {
+        int binancePort = freePort();
+        sender = Sender.start(tweak.apply(config(symbols, binancePort)).build());
+        Await.until("the receiver link is up", WAIT, () -> sender.stats().receiverConnected(), sender::stats);
+        replay = replayBuilder.port(binancePort).build();
+        replay.start();
+        Await.until("Binance is connected", WAIT, () -> sender.stats().binanceConnected(), sender::stats);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    /** The next frame must be a hello of this sender's session with {@code lastSeq}. */
+    void assertHello(RecordingFrameServer.Frame f, long lastSeq) {
+        assertEquals(FrameType.HELLO, f.type(), "first frame of a connection");
+        assertEquals(sender.sessionId(), f.hello().sessionId());
+        assertEquals(1, f.hello().protocolVersion());
+        assertEquals(sender.config().symbols(), f.hello().symbols());
+        assertEquals(lastSeq, f.hello().lastSeq(), "hello.lastSeq");
+        assertTrue(f.hello().sender().startsWith("bbo-relay-sender/"), f.hello().sender());
+    }
+
+    /** {@code actual} carries the recorded update. */
+    static void assertRecorded(RecordedQuotes.Quote expected, BookTicker actual) {
+        String where = "seq " + actual.seq();
+        assertEquals(expected.symbol(), actual.symbol(), where);
+        assertEquals(expected.updateId(), actual.updateId(), where);
+        assertEquals(expected.bid(), actual.bid(), where);
+        assertEquals(expected.bidQty(), actual.bidQty(), where);
+        assertEquals(expected.ask(), actual.ask(), where);
+        assertEquals(expected.askQty(), actual.askQty(), where);
+        assertEquals(expected.eventTimeMs(), actual.binanceEventTimeMs(), where);
+        assertEquals((expected.bid() + expected.ask()) / 2, actual.mid(), where);
+    }
+
+    /** Waits until the writer has accounted for every seq taken (nothing waiting, nothing unaccounted). */
+    void awaitDrained(long taken) {
+        Await.until("sent + dropped + conflated == taken == " + taken, WAIT, () -> {
+            SenderStats s = sender.stats();
+            return s.taken() == taken && s.sent() + s.dropped() + s.conflated() == s.taken();
+        }, sender::stats);
+    }
+}

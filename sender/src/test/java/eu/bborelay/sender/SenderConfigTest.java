@@ -1,0 +1,148 @@
+package eu.bborelay.sender;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.bborelay.common.testing.TestCerts;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SenderConfigTest {
+
+    @Test
+    void combinedStreamUrlFromATrimmedCaseInsensitiveList() {
+        SenderConfig c = SenderConfig.builder().symbols(" BTCUSDT, ethusdt ").build();
+        assertEquals(List.of("BTCUSDT", "ETHUSDT"), c.symbols());
+        assertEquals(URI.create("wss://stream.binance.com:9443/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker"),
+                c.binanceStreamUri());
+    }
+
+    @Test
+    void baseUrlMayBeFuturesVisionOrLocalAndLosesTrailingSlashes() {
+        assertEquals("wss://fstream.binance.com/stream?streams=btcusdt@bookTicker",
+                SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com/").build().binanceStreamUri()
+                        .toString());
+        assertEquals("wss://data-stream.binance.vision/stream?streams=btcusdt@bookTicker",
+                SenderConfig.builder().binanceWsUrl("wss://data-stream.binance.vision").build().binanceStreamUri()
+                        .toString());
+        assertEquals("ws://127.0.0.1:4567/stream?streams=solusdt@bookTicker",
+                SenderConfig.builder().binanceWsUrl("ws://127.0.0.1:4567").symbols("SolUsdt").build()
+                        .binanceStreamUri().toString());
+    }
+
+    @Test
+    void environmentDefaults() {
+        Map<String, String> env = tlsEnv();
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals(List.of("BTCUSDT"), c.symbols());
+        assertEquals(URI.create("wss://stream.binance.com:9443"), c.binanceBaseUri());
+        assertEquals("127.0.0.1", c.receiverHost());
+        assertEquals(9001, c.receiverPort());
+        assertEquals(Duration.ofSeconds(60), c.statsInterval());
+        assertEquals(Duration.ofMillis(100), c.receiverReconnectMin());
+        assertEquals(Duration.ofMillis(5_000), c.receiverReconnectMax());
+        assertEquals(Duration.ofMillis(1_000), c.binanceReconnectMin());
+        assertEquals(Duration.ofMillis(60_000), c.binanceReconnectMax());
+        assertEquals(Duration.ZERO, c.runDuration());
+        assertEquals(65_536, c.maxBacklogPerSymbol(), "one symbol gets the whole backlog budget");
+        assertEquals(Duration.ofSeconds(1), c.maxBacklogAge());
+        List<String> many = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "S" + i).toList();
+        assertEquals(327, SenderConfig.builder().symbols(many).build().maxBacklogPerSymbol(), "65,536 / 200");
+    }
+
+    @Test
+    void environmentValues() {
+        Map<String, String> env = tlsEnv();
+        env.put("BINANCE_WS_URL", "ws://127.0.0.1:8080");
+        env.put("SYMBOLS", "ethusdt, BNBUSDT");
+        env.put("AMS_HOST", "receiver.example.net");
+        env.put("AMS_PORT", "9443");
+        env.put("STATS_INTERVAL_SECONDS", "5");
+        env.put("RECEIVER_RECONNECT_MAX_MS", "2000");
+        env.put("BINANCE_RECONNECT_MAX_MS", "30000");
+        env.put("RUN_SECONDS", "7");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals("ws://127.0.0.1:8080/stream?streams=ethusdt@bookTicker/bnbusdt@bookTicker",
+                c.binanceStreamUri().toString());
+        assertEquals("receiver.example.net", c.receiverHost());
+        assertEquals(9443, c.receiverPort());
+        assertEquals(Duration.ofSeconds(5), c.statsInterval());
+        assertEquals(Duration.ofMillis(2_000), c.receiverReconnectMax());
+        assertEquals(Duration.ofMillis(30_000), c.binanceReconnectMax());
+        assertEquals(Duration.ofSeconds(7), c.runDuration());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "AMS_PORT|abc|AMS_PORT must be a TCP port number from 1 to 65535, got 'abc'",
+        "AMS_PORT|0|AMS_PORT must be a TCP port number",
+        "AMS_PORT|65536|AMS_PORT must be a TCP port number",
+        "AMS_HOST|''|AMS_HOST must be the receiver's IP address or DNS name",
+        "AMS_HOST|a host|AMS_HOST must be the receiver's IP address or DNS name",
+        "SYMBOLS|btc-usdt|SYMBOLS symbols are letters and digits only, like btcusdt; 'btc-usdt' has '-'",
+        "SYMBOLS|btcusdt,,ethusdt|SYMBOLS has an empty symbol at position 2",
+        "SYMBOLS|btcusdt,|SYMBOLS has an empty symbol at position 2",
+        "SYMBOLS|'  '|SYMBOLS must list at least one symbol",
+        "SYMBOLS|btcusdt,BTCUSDT|SYMBOLS lists BTCUSDT twice",
+        "BINANCE_WS_URL|https://stream.binance.com|BINANCE_WS_URL must be a ws:// or wss:// URL",
+        "BINANCE_WS_URL|stream.binance.com:9443|BINANCE_WS_URL must be a ws:// or wss:// URL",
+        "BINANCE_WS_URL|wss://stream.binance.com:9443/stream?streams=x|BINANCE_WS_URL must be a base URL",
+        "STATS_INTERVAL_SECONDS|0|STATS_INTERVAL_SECONDS must be a number of seconds from 1",
+        "RECEIVER_RECONNECT_MAX_MS|50|RECEIVER_RECONNECT_MAX_MS must be milliseconds from 100",
+        "BINANCE_RECONNECT_MAX_MS|1.5|BINANCE_RECONNECT_MAX_MS must be milliseconds from 1000",
+        "RUN_SECONDS|-1|RUN_SECONDS must be a number of seconds (0 = until stopped)",
+        "CA_CERT|/nonexistent/ca.crt|CA_CERT=/nonexistent/ca.crt is not a readable file",
+        "KEY|/tmp|KEY=/tmp is not a readable file",
+    })
+    void badEnvironmentValueNamesTheVariable(String variable, String value, String message) {
+        Map<String, String> env = tlsEnv();
+        env.put(variable, value);
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> SenderConfig.fromEnvironment(env));
+        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void builderNamesTheBadField() {
+        assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder().receiver("h", 0).build());
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> SenderConfig.builder().receiverReconnect(500, 100, TimeUnit.MILLISECONDS).build());
+        assertTrue(e.getMessage().startsWith("receiverReconnect max"), e.getMessage());
+        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder().symbols("a b"));
+        assertTrue(e.getMessage().startsWith("symbols "), e.getMessage());
+        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+                .backlog(0, 1, TimeUnit.SECONDS));
+        assertTrue(e.getMessage().startsWith("backlog quotes"), e.getMessage());
+        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+                .backlog(10, 0, TimeUnit.SECONDS).build());
+        assertTrue(e.getMessage().startsWith("backlog maxAge"), e.getMessage());
+    }
+
+    @Test
+    void tableListsEveryVariableWithItsDefault() {
+        String table = SenderConfig.Variable.table();
+        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+            assertTrue(table.contains(v.name()), v.name());
+            assertTrue(table.contains(v.defaultValue()), v.defaultValue());
+        }
+        assertEquals("--receiver-reconnect-max-ms", SenderConfig.Variable.RECEIVER_RECONNECT_MAX_MS.optionName());
+    }
+
+    /** Defaults, except the TLS files, which must exist. */
+    static Map<String, String> tlsEnv() {
+        TestCerts certs = TestCerts.project();
+        Map<String, String> env = new HashMap<>();
+        env.put("CA_CERT", certs.caCert().toString());
+        env.put("CERT", certs.senderCert().toString());
+        env.put("KEY", certs.senderKey().toString());
+        return env;
+    }
+}
