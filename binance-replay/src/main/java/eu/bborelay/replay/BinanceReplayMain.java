@@ -87,6 +87,11 @@ public final class BinanceReplayMain implements Callable<Integer> {
 
     /** Entry point of the executable jar; exits the JVM with the command's exit code. */
     public static void main(String[] args) {
+        // Before any logger exists. The configuration is not named logback.xml so that modules which use this
+        // server in their tests keep their own logging setup.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "binance-replay-logback.xml");
+        }
         int code = run(args, System.out, System.err, true);
         System.exit(code);
     }
