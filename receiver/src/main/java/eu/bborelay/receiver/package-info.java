@@ -16,7 +16,7 @@
  *
  * <p>Threads: {@code relay-receiver-acceptor} accepts connections; each sender connection gets its own reader
  * thread {@code relay-receiver-conn-<n>}, which decodes, tracks sequence numbers, records latency and calls the
- * listener; {@code relay-receiver-stats} logs the periodic stats lines. See {@code receiver/CONCURRENCY.md}.
+ * listener; {@code relay-receiver-stats} logs the periodic stats lines. See {@code docs/CONCURRENCY.md}.
  *
  * <p>Nothing in this package accepts or returns null unless its documentation says so.
  */

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Threads (see {@code CONCURRENCY.md}): Java-WebSocket's read thread parses and publishes quotes;
+ * <p>Threads (see {@code docs/CONCURRENCY.md}): Java-WebSocket's read thread parses and publishes quotes;
  * {@code relay-sender-link} writes them to the receiver; {@code relay-sender-scheduler} runs Binance (re)connects,
  * the stats line and the write-stall check. All methods are thread-safe.
  */
