@@ -60,9 +60,25 @@ final class StatsReporter {
         rollLimits();
     }
 
-    /** The last interval's lines, then the totals line; at close. */
+    /**
+     * At close: the last interval's lines, then one line per symbol over the whole run (same shape, marked
+     * {@code (since start)}), then the totals line.
+     */
     synchronized void finalReport() {
         report(true);
+        long uptimeNanos = System.nanoTime() - ctx.startNanos;
+        double seconds = Math.max(1e-9, uptimeNanos / 1e9);
+        long gaps = ctx.counters.gaps.sum();
+        for (SymbolState s : new TreeMap<>(ctx.symbols).values()) {
+            var latest = s.latest();
+            if (latest == null) {
+                continue;
+            }
+            Histogram total = s.latency.total();
+            long quotes = s.quotes.sum();
+            LOG.info(StatsFormat.symbolLine(s.symbol, latest.mid(), total.getTotalCount(), percentile(total, 50),
+                    percentile(total, 95), percentile(total, 99), quotes / seconds, quotes, gaps) + " (since start)");
+        }
         Histogram h = ctx.latency.total();
         Counters c = ctx.counters;
         LOG.info(StatsFormat.totalsLine(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - ctx.startNanos),
