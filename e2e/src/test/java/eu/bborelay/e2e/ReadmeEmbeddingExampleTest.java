@@ -97,11 +97,13 @@ class ReadmeEmbeddingExampleTest {
         try (BinanceReplayServer replay = RelayFixture.replay(SharedData.SPOT_BTCUSDT_20240808, 0)) {
             int receiverPort = port;
             Thread senderThread = new Thread(() -> {
-                try (Sender sender = Sender.start(RelayFixture.senderConfig("btcusdt", replay,
-                        receiverPort).build())) {
+                Sender sender = Sender.start(RelayFixture.senderConfig("btcusdt", replay, receiverPort).build());
+                try {
                     enough.await(30, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } finally {
+                    sender.close();
                 }
             }, "example-sender");
             senderThread.start();
