@@ -1,6 +1,7 @@
 package eu.bborelay.common;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,10 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_SYMBOLS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_SEQ),
         FrameDescriptor.utf8(FrameDescriptor.KEY_SENDER),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_T1),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_T2),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_T3),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -55,6 +60,10 @@ public final class FrameDecoder {
     private static final int SYMBOLS = 13;
     private static final int LAST_SEQ = 14;
     private static final int SENDER = 15;
+    private static final int ID = 16;
+    private static final int T1 = 17;
+    private static final int T2 = 18;
+    private static final int T3 = 19;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -62,10 +71,14 @@ public final class FrameDecoder {
     private static final int T_BBO = 1;
     private static final int T_HELLO = 2;
     private static final int T_HB = 3;
+    private static final int T_PING = 5;
+    private static final int T_PONG = 6;
     private static final int T_OTHER = 4;
     private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
     private static final byte[] V_HELLO = FrameDescriptor.utf8(FrameDescriptor.TYPE_HELLO);
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
+    private static final byte[] V_PING = FrameDescriptor.utf8(FrameDescriptor.TYPE_PING);
+    private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
 
     private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker unpacker = MessagePack.DEFAULT_UNPACKER_CONFIG.newUnpacker(input);
@@ -74,6 +87,10 @@ public final class FrameDecoder {
     private byte[] wrappedArray;
     private MessageBuffer wrapped;
     private Hello hello;
+    private long pingId;
+    private long t1;
+    private long t2;
+    private long t3;
 
     /**
      * Decodes {@code payload[0, length)}.
@@ -115,6 +132,26 @@ public final class FrameDecoder {
     /** The hello decoded by the last call that returned {@link FrameType#HELLO}; null before. */
     public Hello hello() {
         return hello;
+    }
+
+    /** The id of the last ping or pong decoded. */
+    public long pingId() {
+        return pingId;
+    }
+
+    /** t1 of the last ping or pong decoded: the receiver's clock when it wrote the ping, ns since the epoch. */
+    public long t1() {
+        return t1;
+    }
+
+    /** t2 of the last pong decoded: the sender's clock when it read the ping, ns since the epoch. */
+    public long t2() {
+        return t2;
+    }
+
+    /** t3 of the last pong decoded: the sender's clock when it wrote the pong, ns since the epoch. */
+    public long t3() {
+        return t3;
     }
 
     private FrameType decodeMap(BookTicker q) throws IOException {
@@ -171,6 +208,10 @@ public final class FrameDecoder {
                 case SYMBOLS -> symbolList = readStringArray(key);
                 case LAST_SEQ -> lastSeq = readLong(key);
                 case SENDER -> sender = readString(key);
+                case ID -> pingId = readLong(key);
+                case T1 -> t1 = readLong(key);
+                case T2 -> t2 = readLong(key);
+                case T3 -> t3 = readLong(key);
                 default -> unpacker.skipValue();
             }
         }
@@ -206,8 +247,23 @@ public final class FrameDecoder {
                 return FrameType.HELLO;
             case T_HB:
                 return FrameType.HEARTBEAT;
+            case T_PING:
+                requireKeys(seen, "ping", ID, T1);
+                return FrameType.PING;
+            case T_PONG:
+                requireKeys(seen, "pong", ID, T1, T2, T3);
+                return FrameType.PONG;
             default:
                 return FrameType.UNKNOWN;
+        }
+    }
+
+    private static void requireKeys(int seen, String frame, int... keys) throws FrameFormatException {
+        for (int k : keys) {
+            if ((seen & (1 << k)) == 0) {
+                throw new FrameFormatException(FrameFormatException.Reason.MISSING_KEY, frame
+                        + " frame misses required key '" + new String(KEYS[k], StandardCharsets.UTF_8) + "'");
+            }
         }
     }
 
@@ -243,6 +299,10 @@ public final class FrameDecoder {
             return T_HELLO;
         } else if (eq(V_HB, len)) {
             return T_HB;
+        } else if (eq(V_PING, len)) {
+            return T_PING;
+        } else if (eq(V_PONG, len)) {
+            return T_PONG;
         }
         return T_OTHER;
     }

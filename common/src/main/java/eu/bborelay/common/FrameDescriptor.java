@@ -51,6 +51,15 @@ public final class FrameDescriptor {
     public static final String KEY_SYMBOLS = "symbols";
     public static final String KEY_LAST_SEQ = "last_seq";
     public static final String KEY_SENDER = "sender";
+    // ping / pong (receiver-to-sender clock probes); never ts/seq, so old receivers ignore them
+    /** Ping id, chosen by the pinging receiver; echoed in the pong. */
+    public static final String KEY_ID = "id";
+    /** Receiver clock when it wrote the ping, ns since the epoch. */
+    public static final String KEY_T1 = "t1";
+    /** Sender clock when it read the ping, ns since the epoch. */
+    public static final String KEY_T2 = "t2";
+    /** Sender clock when it wrote the pong, ns since the epoch. */
+    public static final String KEY_T3 = "t3";
 
     /** {@code type} of a best bid/ask quote (Binance bookTicker). */
     public static final String TYPE_BBO = "bbo";
@@ -58,6 +67,10 @@ public final class FrameDescriptor {
     public static final String TYPE_HELLO = "hello";
     /** {@code type} of a heartbeat control frame. */
     public static final String TYPE_HEARTBEAT = "hb";
+    /** {@code type} of a receiver's clock probe {@code {type, id, t1}}; also its heartbeat. */
+    public static final String TYPE_PING = "ping";
+    /** {@code type} of a sender's answer to a ping {@code {type, id, t1, t2, t3}}. */
+    public static final String TYPE_PONG = "pong";
 
     private FrameDescriptor() {
     }

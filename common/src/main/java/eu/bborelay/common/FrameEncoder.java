@@ -35,6 +35,12 @@ public final class FrameEncoder {
     private static final byte[] K_UPDATE_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_UPDATE_ID);
     private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
+    private static final byte[] V_PING = FrameDescriptor.utf8(FrameDescriptor.TYPE_PING);
+    private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
+    private static final byte[] K_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_ID);
+    private static final byte[] K_T1 = FrameDescriptor.utf8(FrameDescriptor.KEY_T1);
+    private static final byte[] K_T2 = FrameDescriptor.utf8(FrameDescriptor.KEY_T2);
+    private static final byte[] K_T3 = FrameDescriptor.utf8(FrameDescriptor.KEY_T3);
 
     private final FrameOutput output = new FrameOutput();
     private final MessagePacker packer;
@@ -107,6 +113,50 @@ public final class FrameEncoder {
             packer.packMapHeader(1);
             key(K_TYPE);
             str(V_HB);
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Encodes a ping control frame {@code {"type":"ping","id":id,"t1":t1}} (receiver to sender).
+     *
+     * @param id ping id, echoed by the pong
+     * @param t1EpochNanos the receiver's clock when it writes the ping, ns since the epoch
+     */
+    public int encodePing(long id, long t1EpochNanos) {
+        try {
+            begin();
+            packer.packMapHeader(3);
+            key(K_TYPE);
+            str(V_PING);
+            key(K_ID).packLong(id);
+            key(K_T1).packLong(t1EpochNanos);
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Encodes a pong control frame {@code {"type":"pong","id","t1","t2","t3"}} (sender to receiver).
+     *
+     * @param id the ping's id
+     * @param t1EpochNanos the ping's t1, echoed
+     * @param t2EpochNanos the sender's clock when it read the ping, ns since the epoch
+     * @param t3EpochNanos the sender's clock when it writes this pong, ns since the epoch
+     */
+    public int encodePong(long id, long t1EpochNanos, long t2EpochNanos, long t3EpochNanos) {
+        try {
+            begin();
+            packer.packMapHeader(5);
+            key(K_TYPE);
+            str(V_PONG);
+            key(K_ID).packLong(id);
+            key(K_T1).packLong(t1EpochNanos);
+            key(K_T2).packLong(t2EpochNanos);
+            key(K_T3).packLong(t3EpochNanos);
             return end();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

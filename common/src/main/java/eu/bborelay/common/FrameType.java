@@ -8,6 +8,10 @@ public enum FrameType {
     HELLO,
     /** A heartbeat control frame. */
     HEARTBEAT,
+    /** A receiver's clock probe; see {@link FrameDecoder#pingId()}, {@link FrameDecoder#t1()}. */
+    PING,
+    /** A sender's answer to a ping; see {@link FrameDecoder#pingId()}, {@link FrameDecoder#t1()} .. {@code t3()}. */
+    PONG,
     /** A well-formed map of a type this version does not handle (e.g. a future trade); to be ignored. */
     UNKNOWN
 }

@@ -41,11 +41,51 @@ class FrameDecoderTest {
     @Test
     void controlFramesCarryNeitherTsNorSeq() throws Exception {
         FrameEncoder enc = new FrameEncoder();
-        for (int n : new int[] {enc.encodeHello(new Hello("s", 1, List.of("BTCUSDT"), 0, "x")),
-            enc.encodeHeartbeat()}) {
-            Map<String, Object> map = unpack(java.util.Arrays.copyOfRange(enc.buffer(), 4, n));
+        int[] lengths = new int[4];
+        byte[][] frames = new byte[4][];
+        lengths[0] = enc.encodeHello(new Hello("s", 1, List.of("BTCUSDT"), 0, "x"));
+        frames[0] = java.util.Arrays.copyOfRange(enc.buffer(), 4, lengths[0]);
+        lengths[1] = enc.encodeHeartbeat();
+        frames[1] = java.util.Arrays.copyOfRange(enc.buffer(), 4, lengths[1]);
+        lengths[2] = enc.encodePing(1, 2);
+        frames[2] = java.util.Arrays.copyOfRange(enc.buffer(), 4, lengths[2]);
+        lengths[3] = enc.encodePong(1, 2, 3, 4);
+        frames[3] = java.util.Arrays.copyOfRange(enc.buffer(), 4, lengths[3]);
+        for (byte[] f : frames) {
+            Map<String, Object> map = unpack(f);
             assertTrue(!map.containsKey("ts") && !map.containsKey("seq"), map.toString());
         }
+    }
+
+    @Test
+    void pingAndPongRoundTripWithTheirKeys() throws Exception {
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodePing(7, 1_700_000_000_000_000_001L);
+        byte[] ping = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        assertEquals(java.util.Set.of("type", "id", "t1"), unpack(ping).keySet());
+        assertEquals(FrameType.PING, decoder.decode(ping, ping.length, quote));
+        assertEquals(7, decoder.pingId());
+        assertEquals(1_700_000_000_000_000_001L, decoder.t1());
+        n = enc.encodePong(8, 11, 22, 33);
+        byte[] pong = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        assertEquals(java.util.Set.of("type", "id", "t1", "t2", "t3"), unpack(pong).keySet());
+        assertEquals(FrameType.PONG, decoder.decode(pong, pong.length, quote));
+        assertEquals(8, decoder.pingId());
+        assertEquals(11, decoder.t1());
+        assertEquals(22, decoder.t2());
+        assertEquals(33, decoder.t3());
+    }
+
+    @Test
+    void pongMissingT3IsRejectedNamingTheKey() throws Exception {
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodePong(1, 2, 3, 4);
+        byte[] full = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        decoder.decode(full, full.length, quote); // leaves t3 set: the missing key must still be noticed
+        byte[] p = pack(Map.of("type", "pong", "id", 1, "t1", 2, "t2", 3));
+        FrameFormatException e = assertThrows(FrameFormatException.class, () -> decoder.decode(p, p.length, quote));
+        assertEquals(FrameFormatException.Reason.MISSING_KEY, e.reason());
+        assertTrue(e.getMessage().contains("'t3'"), e.getMessage());
     }
 
     @Test
@@ -133,7 +173,7 @@ class FrameDecoderTest {
     void unknownDataTypeAndUnknownControlAreIgnoredNotErrors() throws Exception {
         byte[] trade = pack(Map.of("type", "trade", "seq", 1, "ts", 1L, "symbol", "BTCUSDT"));
         assertEquals(FrameType.UNKNOWN, decoder.decode(trade, trade.length, quote));
-        byte[] control = pack(Map.of("type", "pong"));
+        byte[] control = pack(Map.of("type", "future_control"));
         assertEquals(FrameType.UNKNOWN, decoder.decode(control, control.length, quote));
     }
 
