@@ -3,13 +3,16 @@ package eu.bborelay.sender;
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.FrameDescriptor;
+import eu.bborelay.common.FrameDecoder;
 import eu.bborelay.common.FrameEncoder;
+import eu.bborelay.common.FrameFormatException;
+import eu.bborelay.common.FrameReader;
+import eu.bborelay.common.FrameType;
 import eu.bborelay.common.Hello;
 import eu.bborelay.common.PemTls;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -17,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -53,6 +57,8 @@ final class ReceiverLink implements AutoCloseable {
     static final String READER_THREAD_NAME = "relay-sender-link-reader";
     /** Large enough that a normal batch is one socket write at flush. */
     static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
+    /** Largest frame accepted from the receiver (it writes only small control frames). */
+    static final int RECEIVER_FRAME_MAX_BYTES = 4096;
     private static final Comparator<QuoteSlots.Entry> BY_SEQ = Comparator.comparingLong(e -> e.quote.seq());
 
     // configuration
@@ -62,6 +68,7 @@ final class ReceiverLink implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final int handshakeTimeoutMillis;
     private final long heartbeatIntervalNanos;
+    private final long silenceTimeoutNanos;
     private final long writeStallTimeoutNanos;
     private final EpochNanoClock clock;
     private final String sessionId;
@@ -101,6 +108,8 @@ final class ReceiverLink implements AutoCloseable {
     private volatile long accountedSeq;
     private volatile long highestWrittenSeq;
     private volatile long reconnects;
+    private volatile long pongsSent;
+    private volatile long silenceTimeouts;
     private volatile Throwable failure;
 
     ReceiverLink(SenderConfig config, SSLContext sslContext, String sessionId, String senderName, QuoteSlots slots) {
@@ -110,6 +119,7 @@ final class ReceiverLink implements AutoCloseable {
         this.connectTimeoutMillis = (int) config.receiverConnectTimeout().toMillis();
         this.handshakeTimeoutMillis = (int) config.receiverConnectTimeout().toMillis();
         this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
+        this.silenceTimeoutNanos = config.receiverSilenceTimeout().toNanos();
         this.writeStallTimeoutNanos = config.writeStallTimeout().toNanos();
         this.clock = config.clock();
         this.sessionId = sessionId;
@@ -220,16 +230,34 @@ final class ReceiverLink implements AutoCloseable {
                 disconnect(c, c.broken);
                 continue;
             }
+            long[] ping = c.pendingPing.getAndSet(null);
+            if (ping != null) {
+                writePong(c, ping);
+                continue;
+            }
             int n = collectBatch(false);
             if (n > 0) {
                 writeBatch(c, n, false);
                 continue;
             }
-            long idle = System.nanoTime() - lastWriteNanos;
+            long now = System.nanoTime();
+            long heard = c.lastHeardNanos;
+            if (heard != 0 && now - heard >= silenceTimeoutNanos) {
+                silenceTimeouts++;
+                disconnect(c, new IOException("the receiver sent nothing for "
+                        + TimeUnit.NANOSECONDS.toMillis(now - heard) + " ms (silence timeout "
+                        + TimeUnit.NANOSECONDS.toMillis(silenceTimeoutNanos) + " ms): a dead or half-open connection"));
+                continue;
+            }
+            long idle = now - lastWriteNanos;
             if (idle >= heartbeatIntervalNanos) {
                 writeHeartbeat(c);
             } else {
-                LockSupport.parkNanos(this, heartbeatIntervalNanos - idle);
+                long park = heartbeatIntervalNanos - idle;
+                if (heard != 0) {
+                    park = Math.min(park, heard + silenceTimeoutNanos - now);
+                }
+                LockSupport.parkNanos(this, Math.max(1, park));
             }
         }
         // Stopping: the producer has stopped; write what is left.
@@ -293,14 +321,34 @@ final class ReceiverLink implements AutoCloseable {
         return why;
     }
 
-    /** Reader thread: nothing is expected from the receiver; any end or error means the link is gone. */
+    /**
+     * Reader thread: reads the receiver's frames (pings; the original receiver writes nothing). A ping is stamped
+     * {@code t2} on arrival and handed to the writer, which answers with a pong; any frame marks the receiver as
+     * heard, which arms the writer's silence check. Any end or error means the link is gone.
+     */
     private void readUntilClosed(Connection c) {
         Throwable cause;
         try {
-            InputStream in = c.ssl.getInputStream();
-            byte[] discard = new byte[512];
-            while (in.read(discard) >= 0) {
-                // the protocol has no receiver-to-sender messages; ignore anything that arrives
+            FrameReader reader = new FrameReader(c.ssl.getInputStream(), RECEIVER_FRAME_MAX_BYTES);
+            FrameDecoder decoder = new FrameDecoder();
+            BookTicker unused = new BookTicker();
+            for (;;) {
+                int len = reader.read();
+                if (len < 0) {
+                    break;
+                }
+                long t2 = clock.epochNanos();
+                c.lastHeardNanos = nonZeroNanoTime();
+                FrameType type;
+                try {
+                    type = decoder.decode(reader.payload(), len, unused);
+                } catch (FrameFormatException e) {
+                    continue; // a frame this version does not understand: ignore it, the stream is in sync
+                }
+                if (type == FrameType.PING) {
+                    c.pendingPing.set(new long[] {decoder.pingId(), decoder.t1(), t2});
+                    LockSupport.unpark(thread);
+                }
             }
             cause = new EOFException("the receiver closed the connection");
         } catch (IOException e) {
@@ -308,6 +356,22 @@ final class ReceiverLink implements AutoCloseable {
         }
         c.breakWith(cause);
         LockSupport.unpark(thread);
+    }
+
+    /** Answers a ping: {@code t3} is stamped as late as possible, just before the write. */
+    private void writePong(Connection c, long[] ping) {
+        writeStartNanos = nonZeroNanoTime();
+        try {
+            int len = encoder.encodePong(ping[0], ping[1], ping[2], clock.epochNanos());
+            c.out.write(encoder.buffer(), 0, len);
+            c.out.flush();
+            lastWriteNanos = System.nanoTime();
+            pongsSent++;
+        } catch (IOException e) {
+            disconnect(c, c.broken != null ? c.broken : e);
+        } finally {
+            writeStartNanos = 0;
+        }
     }
 
     private void writeHello(Connection c) {
@@ -583,6 +647,16 @@ final class ReceiverLink implements AutoCloseable {
         return Math.max(0, slots.displaced() + discardedByWriter - accounted);
     }
 
+    /** Pongs written in answer to the receiver's pings. */
+    long pongsSent() {
+        return pongsSent;
+    }
+
+    /** Connections closed because a receiver that had written before fell silent. */
+    long silenceTimeouts() {
+        return silenceTimeouts;
+    }
+
     long reconnects() {
         return reconnects;
     }
@@ -628,6 +702,10 @@ final class ReceiverLink implements AutoCloseable {
         final OutputStream out;
         Thread reader;
         volatile Throwable broken;
+        /** System.nanoTime (never 0) of the last frame from the receiver; 0 until it writes one. */
+        volatile long lastHeardNanos;
+        /** The latest unanswered ping {id, t1, t2}, set by the reader, taken by the writer. */
+        final AtomicReference<long[]> pendingPing = new AtomicReference<>();
 
         Connection(Socket raw, SSLSocket ssl, OutputStream out) {
             this.raw = raw;

@@ -137,6 +137,7 @@ public final class SenderConfig {
     private final Duration receiverConnectTimeout;
     private final Duration receiverStartupWait;
     private final Duration heartbeatInterval;
+    private final Duration receiverSilenceTimeout;
     private final Duration writeStallTimeout;
     private final int maxBacklogPerSymbol;
     private final Duration maxBacklogAge;
@@ -159,6 +160,7 @@ public final class SenderConfig {
         this.receiverConnectTimeout = b.receiverConnectTimeout;
         this.receiverStartupWait = b.receiverStartupWait;
         this.heartbeatInterval = b.heartbeatInterval;
+        this.receiverSilenceTimeout = b.receiverSilenceTimeout;
         this.writeStallTimeout = b.writeStallTimeout;
         this.maxBacklogPerSymbol = b.maxBacklogPerSymbol > 0 ? b.maxBacklogPerSymbol
                 : Math.max(Builder.MIN_AUTO_BACKLOG, Builder.BACKLOG_BUDGET / b.symbols.size());
@@ -311,6 +313,15 @@ public final class SenderConfig {
         return heartbeatInterval;
     }
 
+    /**
+     * A receiver that has written at least one frame on a connection (a ping) and then nothing for this long is
+     * declared dead: the connection is closed and redialled. A receiver that never writes (the original Python
+     * one) is never declared dead this way.
+     */
+    public Duration receiverSilenceTimeout() {
+        return receiverSilenceTimeout;
+    }
+
     /** A write to the receiver blocked this long closes the connection (the receiver stopped reading). */
     public Duration writeStallTimeout() {
         return writeStallTimeout;
@@ -369,6 +380,7 @@ public final class SenderConfig {
         private Duration receiverConnectTimeout = Duration.ofSeconds(5);
         private Duration receiverStartupWait = Duration.ofSeconds(5);
         private Duration heartbeatInterval = Duration.ofSeconds(1);
+        private Duration receiverSilenceTimeout = Duration.ofSeconds(5);
         private Duration writeStallTimeout = Duration.ofSeconds(10);
         private int maxBacklogPerSymbol; // 0: share BACKLOG_BUDGET
         private Duration maxBacklogAge = Duration.ofSeconds(1);
@@ -460,6 +472,12 @@ public final class SenderConfig {
             return this;
         }
 
+        /** See {@link SenderConfig#receiverSilenceTimeout()}; default 5 s. */
+        public Builder receiverSilenceTimeout(long timeout, TimeUnit unit) {
+            this.receiverSilenceTimeout = Duration.ofNanos(unit.toNanos(timeout));
+            return this;
+        }
+
         /** A write blocked this long (the receiver stopped reading) closes the connection. */
         public Builder writeStallTimeout(long timeout, TimeUnit unit) {
             this.writeStallTimeout = Duration.ofNanos(unit.toNanos(timeout));
@@ -517,6 +535,7 @@ public final class SenderConfig {
                 throw new ConfigException("receiverStartupWait must be 0 or positive, got " + receiverStartupWait);
             }
             positive("heartbeatInterval", heartbeatInterval);
+            positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
             return new SenderConfig(this);
