@@ -52,11 +52,11 @@ final class Acceptor implements Runnable {
     }
 
     private void serve(Socket raw) throws IOException {
-        if (ctx.connections.size() >= ReceiverContext.MAX_CONNECTIONS) {
+        if (ctx.connections.size() >= ctx.config.maxConnections()) {
             ctx.counters.handshakeFailures.increment();
             if (ctx.refusedLines.tryAcquire()) {
                 LOG.warn("Refused connection from {}: already {} connections (the limit)",
-                        raw.getRemoteSocketAddress(), ReceiverContext.MAX_CONNECTIONS);
+                        raw.getRemoteSocketAddress(), ctx.config.maxConnections());
             }
             closeQuietly(raw);
             return;

@@ -4,6 +4,7 @@ import static eu.bborelay.receiver.ReceiverContext.LOG;
 
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.FrameDecoder;
+import eu.bborelay.common.FrameEncoder;
 import eu.bborelay.common.FrameFormatException;
 import eu.bborelay.common.FrameReader;
 import eu.bborelay.common.FrameType;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.HashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocket;
 
@@ -38,13 +40,24 @@ final class Connection implements Runnable {
     private final Thread thread;
     final String peer;
 
+    /** Pings sent without any pong before the sender is taken for one that never answers (the original one). */
+    static final int UNANSWERED_PINGS_LIMIT = 3;
+
     private final FrameDecoder decoder = new FrameDecoder();
+    private final ClockSync clockSync = new ClockSync();
+    /** Latency state of this connection, reader thread only: PROBING until the sender answers or is given up on. */
+    private LatencyMode latencyMode;
+    private long offsetNanos;
+    private Thread pinger;
+    private volatile long pongsReceived;
+    private volatile long lastPongId;
     private final BookTicker quote = new BookTicker();
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
     private long frames;
     private volatile String closeReason;
+    private volatile boolean ended;
 
     /** A symbol as seen by this connection: the shared state and this connection's latest-quote slot. */
     private static final class ConnectionSymbol {
@@ -57,6 +70,16 @@ final class Connection implements Runnable {
         }
     }
 
+    /** How this connection's one-way latencies are recorded. */
+    enum LatencyMode {
+        /** Pinging, no answer yet: latencies go to the uncorrected histogram only. */
+        PROBING,
+        /** The sender answers pings: latencies are corrected by the clock offset. */
+        CORRECTED,
+        /** The sender never answered (or pings are off): latencies are the raw wall-clock difference. */
+        UNCORRECTED
+    }
+
     Connection(ReceiverContext ctx, Socket raw, SSLSocket ssl, long number) {
         this.ctx = ctx;
         this.counters = ctx.counters;
@@ -66,6 +89,7 @@ final class Connection implements Runnable {
         this.peer = String.valueOf(raw.getRemoteSocketAddress());
         this.thread = new Thread(this, "relay-receiver-conn-" + number);
         this.thread.setDaemon(true);
+        this.latencyMode = ctx.config.pingIntervalNanos() > 0 ? LatencyMode.PROBING : LatencyMode.UNCORRECTED;
     }
 
     void start() {
@@ -100,6 +124,7 @@ final class Connection implements Runnable {
                 return;
             }
             connected = true;
+            startPinger();
             counters.connectionsAccepted.increment();
             counters.connectionsOpen.incrementAndGet();
             LOG.info("Connection from {} ({}, {})", peer, ssl.getSession().getProtocol(), clientIdentity());
@@ -125,7 +150,7 @@ final class Connection implements Runnable {
             raw.setTcpNoDelay(true);
             raw.setSoTimeout((int) timeoutMillis);
             ssl.startHandshake();
-            raw.setSoTimeout(0);
+            raw.setSoTimeout(0); // the silence timeout starts with the hello: see onHello
             return true;
         } catch (IOException | RuntimeException e) {
             if (closeReason == null) {
@@ -164,8 +189,9 @@ final class Connection implements Runnable {
                 switch (type) {
                     case QUOTE -> onQuote(ctx.config.clock().epochNanos());
                     case HELLO -> onHello(decoder.hello());
-                    case HEARTBEAT -> {
+                    case HEARTBEAT, PING -> {
                     }
+                    case PONG -> onPong(ctx.config.clock().epochNanos());
                     default -> counters.unknownFrames.increment();
                 }
             }
@@ -173,9 +199,88 @@ final class Connection implements Runnable {
             counters.malformed(e.reason());
             LOG.warn("Closing connection from {}: {} ({})", peer, e.getMessage(), e.reason());
             return e;
+        } catch (java.net.SocketTimeoutException e) {
+            counters.silenceTimeouts.increment();
+            String reason = "nothing received for " + TimeUnit.NANOSECONDS.toMillis(ctx.config.silenceTimeoutNanos())
+                    + " ms (silence timeout): a dead or half-open connection";
+            closeReason = reason;
+            return new IOException(reason, e);
         } catch (IOException e) {
             String reason = closeReason;
             return reason != null ? new IOException(reason, e) : e;
+        }
+    }
+
+    /**
+     * The pinger thread {@code relay-receiver-conn-<n>-ping}: the only thread that writes to this connection's
+     * socket (the reader thread only reads; SSLSocket allows one of each). Writes a ping every ping interval;
+     * it doubles as this receiver's heartbeat. After {@link #UNANSWERED_PINGS_LIMIT} pings without any pong it
+     * stops writing: the sender does not read (the original Python one). A write that blocks (a sender that stopped
+     * reading) blocks only this thread; the silence timeout or {@link #close} ends it.
+     */
+    private void startPinger() {
+        long intervalNanos = ctx.config.pingIntervalNanos();
+        if (intervalNanos <= 0) {
+            return;
+        }
+        pinger = new Thread(() -> pingLoop(intervalNanos), thread.getName() + "-ping");
+        pinger.setDaemon(true);
+        pinger.start();
+    }
+
+    private void pingLoop(long intervalNanos) {
+        FrameEncoder encoder = new FrameEncoder();
+        long id = 0;
+        try {
+            java.io.OutputStream out = ssl.getOutputStream();
+            while (!ended && closeReason == null) {
+                if (pongsReceived == 0 && id >= UNANSWERED_PINGS_LIMIT) {
+                    giveUpPinging(id);
+                    return;
+                }
+                id++;
+                int len = encoder.encodePing(id, ctx.config.clock().epochNanos());
+                out.write(encoder.buffer(), 0, len);
+                out.flush();
+                long until = System.nanoTime() + intervalNanos;
+                for (long left = intervalNanos; left > 0 && !ended; left = until - System.nanoTime()) {
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the socket is closed or broken: the reader thread notices and ends the connection
+        }
+    }
+
+    private void giveUpPinging(long sent) {
+        counters.sendersNotAnswering.increment();
+        LOG.info("Sender on {} answered none of {} pings: it does not read (the original Python sender?); its"
+                + " latency is reported uncorrected for clock offset", peer, sent);
+        giveUp = true;
+    }
+
+    /** Set by the pinger when the sender never answered; read by the reader thread. */
+    private volatile boolean giveUp;
+
+    private void onPong(long t4EpochNanos) {
+        long id = decoder.pingId();
+        if (id <= lastPongId) {
+            return; // a repeat: ignore
+        }
+        lastPongId = id;
+        pongsReceived++;
+        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos)) {
+            counters.badPongs.increment();
+            return;
+        }
+        ctx.rtt.record(LatencyHistograms.clamp(clockSync.rttNanos()));
+        offsetNanos = clockSync.offsetNanos();
+        ctx.clockEstimate = new ReceiverContext.ClockEstimate(offsetNanos, clockSync.rttNanos());
+        if (latencyMode != LatencyMode.CORRECTED) {
+            latencyMode = LatencyMode.CORRECTED;
+            LOG.info("Sender on {} answers pings: clock offset {} ms (sender - receiver), rtt {} ms; one-way latency"
+                    + " is corrected from now on", peer, StatsFormat.signedMillis(offsetNanos),
+                    StatsFormat.millis(clockSync.rttNanos()));
         }
     }
 
@@ -208,15 +313,27 @@ final class Connection implements Runnable {
             sym = addSymbol(q.symbol());
         }
         if (verdict != SequenceTracker.Verdict.REPLAYED_LATEST) { // a replay's ts is not this trip's
-            long latencyNanos = receiveEpochNanos - q.sendEpochNanos();
-            long clamped = LatencyHistograms.clamp(latencyNanos);
-            if (clamped != latencyNanos) {
-                counters.latencyClamped.increment();
+            long rawNanos = receiveEpochNanos - q.sendEpochNanos();
+            ctx.rawLatency.record(LatencyHistograms.clamp(rawNanos));
+            LatencyMode mode = latencyMode;
+            if (mode == LatencyMode.PROBING && giveUp) {
+                mode = latencyMode = LatencyMode.UNCORRECTED;
             }
-            sym.state.latency.record(clamped);
-            ctx.latency.record(clamped);
+            if (mode != LatencyMode.PROBING) {
+                long latencyNanos = mode == LatencyMode.CORRECTED ? rawNanos + offsetNanos : rawNanos;
+                long clamped = LatencyHistograms.clamp(latencyNanos);
+                if (clamped != latencyNanos) {
+                    counters.latencyClamped.increment();
+                }
+                if (mode == LatencyMode.UNCORRECTED) {
+                    counters.latencyUncorrected.increment();
+                }
+                sym.state.latency.record(clamped);
+                ctx.latency.record(clamped);
+            }
         }
         sym.slot.publish(q);
+        sym.state.touch(System.nanoTime(), listener, this);
         sym.state.quotes.increment();
         counters.quotesDelivered.increment();
         if (verdict == SequenceTracker.Verdict.GAP) {
@@ -257,6 +374,7 @@ final class Connection implements Runnable {
     }
 
     private void onHello(Hello hello) {
+        armSilenceTimeout();
         Session s = ctx.sessions.forHello(hello.sessionId(), hello.lastSeq());
         takeOver(s);
         boolean first = s.tracker.onHello(hello.lastSeq());
@@ -297,6 +415,22 @@ final class Connection implements Runnable {
         }
     }
 
+    /**
+     * A sender that says hello is one of this project's, which writes a heartbeat after 1 s without a quote: from
+     * now on, reading nothing for the silence timeout means the connection is dead. Senders without hello (the
+     * original Python one writes no heartbeats) are never closed for silence.
+     */
+    private void armSilenceTimeout() {
+        long millis = TimeUnit.NANOSECONDS.toMillis(ctx.config.silenceTimeoutNanos());
+        if (millis > 0) {
+            try {
+                raw.setSoTimeout((int) Math.min(Integer.MAX_VALUE, millis));
+            } catch (IOException e) {
+                // the socket is already broken: the next read says so
+            }
+        }
+    }
+
     private void onMalformed(FrameFormatException e) {
         counters.malformed(e.reason());
         if (ctx.malformedLines.tryAcquire()) {
@@ -321,8 +455,17 @@ final class Connection implements Runnable {
         for (ConnectionSymbol sym : symbols.values()) {
             sym.state.retire(sym.slot);
         }
+        ended = true;
         closeQuietly(ssl);
         closeQuietly(raw);
+        if (pinger != null) {
+            LockSupport.unpark(pinger);
+            try {
+                pinger.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (!connected) {
             return;
         }
@@ -339,6 +482,11 @@ final class Connection implements Runnable {
         } catch (Throwable t) {
             listenerFailed(t);
         }
+    }
+
+    /** Reports a listener exception from a staleness callback made on this connection's thread. */
+    void listenerFailedOnReader(Throwable t) {
+        listenerFailed(t);
     }
 
     private String clientIdentity() {

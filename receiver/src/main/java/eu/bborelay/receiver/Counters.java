@@ -19,6 +19,16 @@ final class Counters {
     final LongAdder unknownFrames = new LongAdder();
     final LongAdder listenerErrors = new LongAdder();
     final LongAdder latencyClamped = new LongAdder();
+    /** Quotes whose latency was recorded without clock-offset correction (the sender does not answer pings). */
+    final LongAdder latencyUncorrected = new LongAdder();
+    /** Connections closed because nothing arrived for the silence timeout. */
+    final LongAdder silenceTimeouts = new LongAdder();
+    /** Connections whose sender answered none of the first pings. */
+    final LongAdder sendersNotAnswering = new LongAdder();
+    /** Pongs with impossible timestamps, ignored. */
+    final LongAdder badPongs = new LongAdder();
+    /** onStale calls. */
+    final LongAdder staleEvents = new LongAdder();
     private final LongAdder[] malformed = new LongAdder[FrameFormatException.Reason.values().length];
 
     Counters() {

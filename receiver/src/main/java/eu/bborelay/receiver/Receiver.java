@@ -49,6 +49,7 @@ public final class Receiver implements AutoCloseable {
     private final Thread acceptor;
     private final StatsReporter reporter;
     private final ScheduledThreadPoolExecutor statsThread;
+    private final ScheduledThreadPoolExecutor stalenessThread;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private Receiver(ReceiverContext ctx, ServerSocket server, Thread acceptor) {
@@ -62,6 +63,14 @@ public final class Receiver implements AutoCloseable {
             return t;
         });
         this.statsThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.stalenessThread = ctx.config.staleAfterNanos() == 0 ? null : new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "relay-receiver-staleness");
+            t.setDaemon(true);
+            return t;
+        });
+        if (stalenessThread != null) {
+            stalenessThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        }
     }
 
     /**
@@ -122,6 +131,20 @@ public final class Receiver implements AutoCloseable {
                 ctx.reportError(t); // never let the schedule die
             }
         }, period, period, TimeUnit.NANOSECONDS);
+        if (stalenessThread != null) {
+            long staleAfter = config.staleAfterNanos();
+            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(staleAfter / 10,
+                    TimeUnit.MILLISECONDS.toNanos(100)));
+            stalenessThread.scheduleAtFixedRate(() -> {
+                try {
+                    for (SymbolState s : ctx.symbols.values()) {
+                        s.checkStale(staleAfter, ctx.listener, ctx);
+                    }
+                } catch (Throwable t) {
+                    ctx.reportError(t); // never let the schedule die
+                }
+            }, tick, tick, TimeUnit.NANOSECONDS);
+        }
         acceptor.start();
     }
 
@@ -140,6 +163,18 @@ public final class Receiver implements AutoCloseable {
     public BookTicker latest(String symbol) {
         SymbolState s = ctx.symbols.get(symbol);
         return s == null ? null : s.latest();
+    }
+
+    /**
+     * Age of the latest quote of {@code symbol} from any sender, on this host's monotonic clock
+     * ({@link System#nanoTime()}), so a wall-clock step cannot fake freshness. Any thread; lock-free.
+     *
+     * @param symbol Binance symbol, e.g. {@code BTCUSDT}
+     * @return ns since the latest quote of {@code symbol} was delivered, or -1 if none ever was
+     */
+    public long ageNanos(String symbol) {
+        SymbolState s = ctx.symbols.get(symbol);
+        return s == null ? -1 : s.ageNanos(System.nanoTime());
     }
 
     /** Copies of the latest quote of every symbol delivered so far, by symbol (sorted). Any thread. */
@@ -187,6 +222,9 @@ public final class Receiver implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 break;
             }
+        }
+        if (stalenessThread != null) {
+            stalenessThread.shutdownNow();
         }
         statsThread.shutdown();
         try {

@@ -27,6 +27,18 @@ public final class ReceiverConfig {
     public static final long DEFAULT_STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Default {@link #handshakeTimeoutNanos()}: 5 s. */
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Default {@link #pingIntervalNanos()}: 1 s. */
+    public static final long DEFAULT_PING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Default {@link #silenceTimeoutNanos()}: 5 s. */
+    public static final long DEFAULT_SILENCE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Default {@link #staleAfterNanos()}: 5 s. */
+    public static final long DEFAULT_STALE_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Default {@link #maxConnections()}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 8;
+    /** Largest accepted {@link #maxConnections()}. */
+    static final int MAX_MAX_CONNECTIONS = 1024;
+    /** Longest accepted ping interval, silence timeout and stale age: 1 hour. */
+    static final long MAX_LINK_TIMER_NANOS = TimeUnit.HOURS.toNanos(1);
     /** Longest accepted handshake timeout, 10 minutes. */
     static final long MAX_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(10);
     /** Longest accepted stats interval, 1 day. */
@@ -44,6 +56,10 @@ public final class ReceiverConfig {
     private final long handshakeTimeoutNanos;
     private final EpochNanoClock clock;
     private final ErrorHandler errorHandler;
+    private final long pingIntervalNanos;
+    private final long silenceTimeoutNanos;
+    private final long staleAfterNanos;
+    private final int maxConnections;
 
     private ReceiverConfig(Builder b, long statsIntervalNanos, long handshakeTimeoutNanos, ErrorHandler errorHandler) {
         bindAddress = b.bindAddress;
@@ -58,6 +74,10 @@ public final class ReceiverConfig {
         this.handshakeTimeoutNanos = handshakeTimeoutNanos;
         clock = b.clock;
         this.errorHandler = errorHandler;
+        pingIntervalNanos = b.pingIntervalNanos;
+        silenceTimeoutNanos = b.silenceTimeoutNanos;
+        staleAfterNanos = b.staleAfterNanos;
+        maxConnections = b.maxConnections;
     }
 
     /** A builder with every default set and no TLS material. */
@@ -115,6 +135,31 @@ public final class ReceiverConfig {
         return handshakeTimeoutNanos;
     }
 
+    /**
+     * Interval of the pings this receiver writes to each sender, ns: clock probes for the latency correction, and
+     * its heartbeat. 0: never writes to a sender.
+     */
+    public long pingIntervalNanos() {
+        return pingIntervalNanos;
+    }
+
+    /** A connection from which nothing (no quote, no heartbeat) arrived for this long is closed, ns; 0: never. */
+    public long silenceTimeoutNanos() {
+        return silenceTimeoutNanos;
+    }
+
+    /**
+     * A symbol whose latest quote is older than this is reported by {@link TickerListener#onStale}, ns; 0: never.
+     */
+    public long staleAfterNanos() {
+        return staleAfterNanos;
+    }
+
+    /** Most sender connections served at once (including ones in their TLS handshake); more are refused. */
+    public int maxConnections() {
+        return maxConnections;
+    }
+
     /** Wall clock that stamps {@link eu.bborelay.common.BookTicker#receiveEpochNanos()}. */
     public EpochNanoClock clock() {
         return clock;
@@ -140,7 +185,8 @@ public final class ReceiverConfig {
                 : ", certChain=" + certChain + ", key=" + key + ", clientCa=" + clientCa)
                 + ", requireClientCertificate=" + requireClientCertificate + ", maxFrameLength=" + maxFrameLength
                 + ", statsIntervalNanos=" + statsIntervalNanos + ", handshakeTimeoutNanos=" + handshakeTimeoutNanos
-                + '}';
+                + ", pingIntervalNanos=" + pingIntervalNanos + ", silenceTimeoutNanos=" + silenceTimeoutNanos
+                + ", staleAfterNanos=" + staleAfterNanos + ", maxConnections=" + maxConnections + '}';
     }
 
     /**
@@ -162,8 +208,50 @@ public final class ReceiverConfig {
         private long handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT_NANOS;
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
         private ErrorHandler errorHandler;
+        private long pingIntervalNanos = DEFAULT_PING_INTERVAL_NANOS;
+        private long silenceTimeoutNanos = DEFAULT_SILENCE_TIMEOUT_NANOS;
+        private long staleAfterNanos = DEFAULT_STALE_AFTER_NANOS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
 
         private Builder() {
+        }
+
+        /**
+         * @param interval how often this receiver pings each sender (clock probe and heartbeat), default 1 s;
+         *                 0 = never write to senders (no latency correction, and a sender of this project then
+         *                 never declares this receiver dead); otherwise 1 ms..1 h
+         * @param unit unit of {@code interval}
+         */
+        public Builder pingInterval(long interval, TimeUnit unit) {
+            this.pingIntervalNanos = unit.toNanos(interval);
+            return this;
+        }
+
+        /**
+         * @param timeout a connection silent this long (nothing read: no quote, heartbeat or pong) is closed as dead,
+         *                default 5 s; 0 = never; otherwise 1 ms..1 h. Keep it well above the sender's heartbeat
+         *                interval (1 s)
+         * @param unit unit of {@code timeout}
+         */
+        public Builder silenceTimeout(long timeout, TimeUnit unit) {
+            this.silenceTimeoutNanos = unit.toNanos(timeout);
+            return this;
+        }
+
+        /**
+         * @param age a symbol whose latest quote is older than this is reported stale, default 5 s; 0 = never;
+         *            otherwise 1 ms..1 h
+         * @param unit unit of {@code age}
+         */
+        public Builder staleAfter(long age, TimeUnit unit) {
+            this.staleAfterNanos = unit.toNanos(age);
+            return this;
+        }
+
+        /** @param maxConnections most sender connections at once, 1..1024, default 8; more are refused */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
         }
 
         /**
@@ -322,8 +410,21 @@ public final class ReceiverConfig {
             if (clock == null) {
                 throw new IllegalArgumentException("clock must not be null");
             }
+            timer("pingInterval", pingIntervalNanos);
+            timer("silenceTimeout", silenceTimeoutNanos);
+            timer("staleAfter", staleAfterNanos);
+            if (maxConnections < 1 || maxConnections > MAX_MAX_CONNECTIONS) {
+                throw new IllegalArgumentException("maxConnections must be 1.." + MAX_MAX_CONNECTIONS + ", was "
+                        + maxConnections);
+            }
             return new ReceiverConfig(this, statsIntervalNanos, handshakeTimeoutNanos,
                     errorHandler != null ? errorHandler : new LoggingErrorHandler());
+        }
+
+        private static void timer(String field, long nanos) {
+            if (nanos != 0 && (nanos < TimeUnit.MILLISECONDS.toNanos(1) || nanos > MAX_LINK_TIMER_NANOS)) {
+                throw new IllegalArgumentException(field + " must be 0 (off) or 1 ms..1 hour, was " + nanos + " ns");
+            }
         }
     }
 }

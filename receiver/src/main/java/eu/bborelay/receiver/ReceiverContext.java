@@ -16,15 +16,20 @@ final class ReceiverContext {
     static final int GAP_LINES_PER_INTERVAL = 10;
     /** Handshake-failure WARN lines per stats interval. */
     static final int HANDSHAKE_LINES_PER_INTERVAL = 10;
-    /** Most connections (including ones still in their handshake) served at once; more are refused. */
-    static final int MAX_CONNECTIONS = 64;
 
     final ReceiverConfig config;
     final TickerListener listener;
     final Counters counters = new Counters();
     final Sessions sessions = new Sessions();
     final ConcurrentHashMap<String, SymbolState> symbols = new ConcurrentHashMap<>();
+    /** One-way latency as reported: corrected for the sender's clock offset when known, else raw. */
     final LatencyStats latency = new LatencyStats();
+    /** One-way latency uncorrected (receive wall clock - ts), every measured quote: for comparison. */
+    final LatencyStats rawLatency = new LatencyStats();
+    /** Round-trip times of the ping/pong samples. */
+    final LatencyStats rtt = new LatencyStats();
+    /** The latest clock estimate of any connection; null until a sender answered a ping. */
+    volatile ClockEstimate clockEstimate;
     final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     final AtomicLong connectionNumbers = new AtomicLong();
     final RateLimiter gapLines = new RateLimiter(GAP_LINES_PER_INTERVAL);
@@ -33,6 +38,10 @@ final class ReceiverContext {
     final RateLimiter refusedLines = new RateLimiter(1);
     final long startNanos = System.nanoTime();
     volatile boolean closing;
+
+    /** Sender clock minus receiver clock, and the RTT of the sample it comes from, ns. */
+    record ClockEstimate(long offsetNanos, long rttNanos) {
+    }
 
     ReceiverContext(ReceiverConfig config, TickerListener listener) {
         this.config = config;

@@ -9,7 +9,11 @@ import java.util.Map;
 /**
  * A snapshot of a {@link Receiver}'s counters since it started, from {@link Receiver#stats()}. Immutable; safe to
  * keep and share. Latencies are one-way: receiver wall clock at decode minus the sender's wall clock at write
- * ({@code ts}), so they include the two clocks' offset. A percentile is 0 while nothing has been measured.
+ * ({@code ts}), <b>corrected</b> by the sender's clock offset measured with pings (NTP-style, min-RTT of the last 8
+ * samples) when that sender answers them; a sender that answers none of the first 3 pings (the original Python
+ * one) has its latencies recorded uncorrected, and counted in {@link #latencyUncorrected()}. While a new
+ * connection's first ping is outstanding its latencies go to the uncorrected figures only. A percentile is 0
+ * while nothing has been measured.
  *
  * @param connectionsOpen sender connections open now (TLS handshake completed)
  * @param connectionsAccepted sender connections whose TLS handshake completed, since start
@@ -34,6 +38,20 @@ import java.util.Map;
  * @param p99OneWayNanos 99th percentile one-way latency since start, ns
  * @param maxOneWayNanos largest one-way latency since start, ns (at most 10 s)
  * @param symbols one entry per symbol seen, sorted by symbol
+ * @param latencyUncorrected quotes whose one-way latency above is the raw wall-clock difference, not corrected
+ *                           (their sender does not answer pings, or pinging is off)
+ * @param p50OneWayUncorrectedNanos median of receive wall clock - {@code ts} over every measured quote, ns,
+ *                                  uncorrected: includes the clocks' offset (for comparison)
+ * @param p95OneWayUncorrectedNanos likewise, 95th percentile
+ * @param p99OneWayUncorrectedNanos likewise, 99th percentile
+ * @param clockOffsetKnown true once a sender answered a ping
+ * @param clockOffsetNanos the latest estimate of sender clock - receiver clock, ns (0 while unknown); with several
+ *                         senders, the one that answered last
+ * @param rttSamples ping round trips measured since start
+ * @param p50RttNanos median ping round-trip time since start, ns (network plus both TLS stacks)
+ * @param silenceTimeouts connections closed because nothing arrived for the silence timeout
+ * @param sendersNotAnswering connections whose sender answered none of the first pings
+ * @param staleEvents {@link TickerListener#onStale} calls since start
  */
 public record ReceiverStats(
         int connectionsOpen,
@@ -53,7 +71,18 @@ public record ReceiverStats(
         long p95OneWayNanos,
         long p99OneWayNanos,
         long maxOneWayNanos,
-        List<SymbolStats> symbols) {
+        List<SymbolStats> symbols,
+        long latencyUncorrected,
+        long p50OneWayUncorrectedNanos,
+        long p95OneWayUncorrectedNanos,
+        long p99OneWayUncorrectedNanos,
+        boolean clockOffsetKnown,
+        long clockOffsetNanos,
+        long rttSamples,
+        long p50RttNanos,
+        long silenceTimeouts,
+        long sendersNotAnswering,
+        long staleEvents) {
 
     public ReceiverStats {
         EnumMap<FrameFormatException.Reason, Long> all = new EnumMap<>(FrameFormatException.Reason.class);

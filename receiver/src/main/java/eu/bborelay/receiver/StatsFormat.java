@@ -52,6 +52,29 @@ final class StatsFormat {
                 + " unknown_frames=" + unknownFrames;
     }
 
+    /**
+     * Appended to the summary line: quotes whose latency could not be corrected, the current clock offset
+     * (sender - receiver) and the median ping round trip; {@code offset=uncorrected rtt=-} until a sender answers
+     * a ping.
+     */
+    static String clockSuffix(long latencyUncorrected, boolean offsetKnown, long offsetNanos, long rttSamples,
+                              long rttP50Nanos) {
+        return " latency_uncorrected=" + latencyUncorrected
+                + (offsetKnown ? " offset=" + signedMillis(offsetNanos) : " offset=uncorrected")
+                + " rtt=" + (rttSamples == 0 ? "-" : millis(rttP50Nanos));
+    }
+
+    /** Appended to the totals line: the uncorrected one-way latency (receive wall clock - ts), for comparison. */
+    static String uncorrectedSuffix(long measured, long p50Nanos, long p95Nanos, long p99Nanos) {
+        return " | uncorrected " + (measured == 0 ? "p50=- p95=- p99=-" : "p50=" + millis(p50Nanos) + " p95="
+                + millis(p95Nanos) + " p99=" + millis(p99Nanos));
+    }
+
+    /** Signed milliseconds: {@code +0.123ms}, {@code -200.0ms}. */
+    static String signedMillis(long nanos) {
+        return (nanos < 0 ? "-" : "+") + millis(nanos == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(nanos));
+    }
+
     /** The line logged at close, after the last interval's lines: totals and latency since start. */
     static String totalsLine(long uptimeSeconds, long connectionsAccepted, long quotes, long gaps,
                              long p50Nanos, long p95Nanos, long p99Nanos, long maxNanos, long measured) {

@@ -49,13 +49,16 @@ final class StatsReporter {
             LOG.info(StatsFormat.summaryLine(c.connectionsOpen.get(), ctx.sessions.size(), c.quotesDelivered.sum(),
                     gaps, c.duplicates.sum(), c.outOfOrder.sum(), c.malformedTotal(), c.listenerErrors.sum(),
                     c.latencyClamped.sum(), c.replaysIgnored.sum(), c.handshakeFailures.sum(),
-                    c.unknownFrames.sum()));
+                    c.unknownFrames.sum()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
+                    ? ctx.rtt.interval() : ctx.rtt.total()));
         }
         for (SymbolState s : symbols.values()) {
             s.latency.resetInterval();
             s.quotesAtLastReport = s.quotes.sum();
         }
         ctx.latency.resetInterval();
+        ctx.rawLatency.resetInterval();
+        ctx.rtt.resetInterval();
         lastReportNanos = now;
         rollLimits();
     }
@@ -83,7 +86,10 @@ final class StatsReporter {
         Counters c = ctx.counters;
         LOG.info(StatsFormat.totalsLine(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - ctx.startNanos),
                 c.connectionsAccepted.sum(), c.quotesDelivered.sum(), c.gaps.sum(), percentile(h, 50),
-                percentile(h, 95), percentile(h, 99), percentile(h, 100), h.getTotalCount()));
+                percentile(h, 95), percentile(h, 99), percentile(h, 100), h.getTotalCount())
+                + StatsFormat.uncorrectedSuffix(ctx.rawLatency.total().getTotalCount(),
+                percentile(ctx.rawLatency.total(), 50), percentile(ctx.rawLatency.total(), 95),
+                percentile(ctx.rawLatency.total(), 99)) + clockSuffix(ctx.rtt.total()));
     }
 
     /** Counters and latency since start. */
@@ -102,11 +108,17 @@ final class StatsReporter {
         }
         Counters c = ctx.counters;
         Histogram all = ctx.latency.total();
+        Histogram raw = ctx.rawLatency.total();
+        Histogram rtt = ctx.rtt.total();
+        ReceiverContext.ClockEstimate clock = ctx.clockEstimate;
         return new ReceiverStats(c.connectionsOpen.get(), c.connectionsAccepted.sum(), c.handshakeFailures.sum(),
                 ctx.sessions.size(), c.quotesDelivered.sum(), c.gaps.sum(), c.duplicates.sum(), c.outOfOrder.sum(),
                 c.replaysIgnored.sum(), c.malformedByReason(), c.unknownFrames.sum(), c.listenerErrors.sum(),
                 c.latencyClamped.sum(), percentile(all, 50), percentile(all, 95),
-                percentile(all, 99), percentile(all, 100), perSymbol);
+                percentile(all, 99), percentile(all, 100), perSymbol, c.latencyUncorrected.sum(),
+                percentile(raw, 50), percentile(raw, 95), percentile(raw, 99), clock != null,
+                clock == null ? 0 : clock.offsetNanos(), rtt.getTotalCount(), percentile(rtt, 50),
+                c.silenceTimeouts.sum(), c.sendersNotAnswering.sum(), c.staleEvents.sum());
     }
 
     /** A percentile of {@code h}, ns; never above the clamp bound (a bucket's upper edge can be). */
@@ -119,6 +131,14 @@ final class StatsReporter {
             s.latency.pull();
         }
         ctx.latency.pull();
+        ctx.rawLatency.pull();
+        ctx.rtt.pull();
+    }
+
+    private String clockSuffix(Histogram rtt) {
+        ReceiverContext.ClockEstimate clock = ctx.clockEstimate;
+        return StatsFormat.clockSuffix(ctx.counters.latencyUncorrected.sum(), clock != null,
+                clock == null ? 0 : clock.offsetNanos(), rtt.getTotalCount(), percentile(rtt, 50));
     }
 
     private void rollLimits() {
@@ -134,7 +154,7 @@ final class StatsReporter {
         }
         long refused = ctx.refusedLines.roll();
         if (refused > 0) {
-            LOG.warn("Refused {} more connection(s) over the limit of {}", refused, ReceiverContext.MAX_CONNECTIONS);
+            LOG.warn("Refused {} more connection(s) over the limit of {}", refused, ctx.config.maxConnections());
         }
         long malformed = ctx.malformedLines.roll();
         if (malformed > 0) {

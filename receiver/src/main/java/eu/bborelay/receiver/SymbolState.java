@@ -20,12 +20,85 @@ final class SymbolState {
     /** Guarded by the StatsReporter's lock. */
     long quotesAtLastReport;
 
+    /** System.nanoTime (never 0) when the latest quote was delivered; 0 before the first. */
+    private volatile long lastQuoteNanoTime;
+    /** True between onStale and onFresh; changed only under {@link #staleLock}. */
+    private volatile boolean stale;
+    private final Object staleLock = new Object();
+
     private volatile QuoteSlot[] slots = new QuoteSlot[0];
     private final QuoteSlot retired;
 
     SymbolState(String symbol) {
         this.symbol = symbol;
         this.retired = new QuoteSlot(symbol);
+    }
+
+    /**
+     * A quote was delivered (reader thread, per quote): stamps its arrival; a stale symbol turns fresh, with
+     * {@code onFresh} called here, before the quote's {@code onBookTicker}. Takes a lock only on that transition.
+     */
+    void touch(long nanoTime, TickerListener listener, Connection connection) {
+        lastQuoteNanoTime = nanoTime == 0 ? 1 : nanoTime;
+        if (stale) { // read after the write above; checkStale writes stale, then reads the time (Dekker)
+            synchronized (staleLock) {
+                if (stale) {
+                    stale = false;
+                    try {
+                        listener.onFresh(symbol);
+                    } catch (Throwable t) {
+                        connection.listenerFailedOnReader(t);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Age of the latest quote on the monotonic clock, ns; -1 before the first. Any thread. */
+    long ageNanos(long nanoTime) {
+        long last = lastQuoteNanoTime;
+        return last == 0 ? -1 : Math.max(0, nanoTime - last);
+    }
+
+    /**
+     * Staleness thread: reports the symbol stale when its latest quote is older than {@code staleAfterNanos}. If a
+     * quote arrived meanwhile (its reader may have missed the flag), reports it fresh again at once, so onStale and
+     * onFresh always alternate and a fresh symbol is never left marked stale.
+     */
+    void checkStale(long staleAfterNanos, TickerListener listener, ReceiverContext ctx) {
+        if (stale || lastQuoteNanoTime == 0 || System.nanoTime() - lastQuoteNanoTime <= staleAfterNanos) {
+            return;
+        }
+        synchronized (staleLock) {
+            long age = System.nanoTime() - lastQuoteNanoTime;
+            if (stale || age <= staleAfterNanos) {
+                return;
+            }
+            stale = true;
+            ctx.counters.staleEvents.increment();
+            call(() -> listener.onStale(symbol, age), ctx);
+            if (System.nanoTime() - lastQuoteNanoTime <= staleAfterNanos) {
+                stale = false;
+                call(() -> listener.onFresh(symbol), ctx);
+            }
+        }
+    }
+
+    /** True while the symbol is reported stale. */
+    boolean stale() {
+        return stale;
+    }
+
+    private static void call(Runnable r, ReceiverContext ctx) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            if (t instanceof VirtualMachineError) {
+                throw (VirtualMachineError) t;
+            }
+            ctx.counters.listenerErrors.increment();
+            ctx.reportError(t);
+        }
     }
 
     /** A slot for a connection that starts carrying this symbol; give it back with {@link #retire}. */

@@ -9,6 +9,11 @@ import eu.bborelay.common.BookTicker;
  * {@code relay-receiver-conn-<n>}. There is one such thread per sender connection, so with several senders
  * connected the calls may come concurrently from different threads. Calls for one connection never overlap.
  *
+ * <p>Exception: {@link #onStale} is called on the receiver's staleness thread {@code relay-receiver-staleness};
+ * {@link #onFresh} on the reader thread that delivers the fresh quote (just before its {@link #onBookTicker}), or,
+ * when that quote raced with the staleness check, on the staleness thread. For one symbol, onStale and onFresh
+ * never overlap and strictly alternate, starting with onStale.
+ *
  * <p><b>Must not block</b>: the next frame of that connection waits until the call returns. An exception thrown
  * here costs that one call: it is counted ({@link ReceiverStats#listenerErrors()}), passed to the
  * {@link ErrorHandler}, and the connection goes on.
@@ -58,5 +63,26 @@ public interface TickerListener {
      * @param receivedSeq the sequence number that came instead; {@code receivedSeq - expectedSeq} updates are missing
      */
     default void onGap(long expectedSeq, long receivedSeq) {
+    }
+
+    /**
+     * The latest quote of {@code symbol} has become older than {@link ReceiverConfig#staleAfterNanos()}: do not
+     * quote on it. Called once per stale period, on the thread {@code relay-receiver-staleness}, within about a
+     * tenth of the stale age (at most 100 ms) after it is reached. Only symbols that delivered at least one quote
+     * are watched; {@link Receiver#ageNanos(String)} tells the age at any time.
+     *
+     * @param symbol the symbol, e.g. {@code BTCUSDT}
+     * @param ageNanos age of its latest quote on the receiver's monotonic clock, ns
+     */
+    default void onStale(String symbol, long ageNanos) {
+    }
+
+    /**
+     * A symbol reported by {@link #onStale} has a new quote. Usually called on the reader thread just before that
+     * quote's {@link #onBookTicker}; see the class comment.
+     *
+     * @param symbol the symbol, e.g. {@code BTCUSDT}
+     */
+    default void onFresh(String symbol) {
     }
 }

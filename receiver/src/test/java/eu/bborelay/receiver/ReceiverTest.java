@@ -440,6 +440,9 @@ class ReceiverTest {
                 .port(0)
                 .tls(certs.receiverCert(), certs.receiverKey(), certs.caCert())
                 .statsInterval(0, TimeUnit.SECONDS)
+                // FakeSender never answers pings: without them latency is recorded (uncorrected) from the first
+                // quote. Pings and the corrected latency are tested in LinkTimersTest and ClockCorrectionTest.
+                .pingInterval(0, TimeUnit.SECONDS)
                 .errorHandler(errors::add);
         receiver = Receiver.start(customize.apply(b).build(), listener);
     }

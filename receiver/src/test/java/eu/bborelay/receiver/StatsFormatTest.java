@@ -59,4 +59,20 @@ class StatsFormatTest {
         assertEquals("relay: totals since start 0s: connections_accepted=0 quotes=0 gaps=0 | one-way"
                 + " p50=- p95=- p99=- max=-", StatsFormat.totalsLine(0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
+
+    @Test
+    void clockSuffixShowsSignedOffsetAndRttOrSaysUncorrected() {
+        assertEquals(" latency_uncorrected=0 offset=+0.123ms rtt=0.456ms",
+                StatsFormat.clockSuffix(0, true, 123_000, 5, 456_000));
+        assertEquals(" latency_uncorrected=7 offset=-200.0ms rtt=7.0ms",
+                StatsFormat.clockSuffix(7, true, -200_000_000, 5, 7_000_000));
+        assertEquals(" latency_uncorrected=9 offset=uncorrected rtt=-", StatsFormat.clockSuffix(9, false, 0, 0, 0));
+    }
+
+    @Test
+    void uncorrectedSuffixForTheTotalsLine() {
+        assertEquals(" | uncorrected p50=50.0ms p95=51.0ms p99=52.0ms",
+                StatsFormat.uncorrectedSuffix(3, 50_000_000, 51_000_000, 52_000_000));
+        assertEquals(" | uncorrected p50=- p95=- p99=-", StatsFormat.uncorrectedSuffix(0, 0, 0, 0));
+    }
 }

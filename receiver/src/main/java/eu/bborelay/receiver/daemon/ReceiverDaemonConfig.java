@@ -27,6 +27,10 @@ final class ReceiverDaemonConfig {
         MAX_FRAME_LENGTH("--max-frame-length", String.valueOf(FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH),
                 "largest accepted frame payload in bytes, 1.." + FrameDescriptor.MAX_MAX_FRAME_LENGTH),
         STATS_INTERVAL_SECONDS("--stats-interval-seconds", "10", "seconds between stats lines (0 = none)"),
+        MAX_CONNECTIONS("--max-connections", String.valueOf(ReceiverConfig.DEFAULT_MAX_CONNECTIONS),
+                "most sender connections at once, 1..1024; more are refused"),
+        SILENCE_TIMEOUT_MS("--silence-timeout-ms", "5000", "close a sender connection (one that said hello) after"
+                + " this many ms without any frame: dead or half-open (0 = never)"),
         RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)");
 
         final String flag;
@@ -57,6 +61,8 @@ final class ReceiverDaemonConfig {
     final boolean requireClientCert;
     final int maxFrameLength;
     final long statsIntervalSeconds;
+    final int maxConnections;
+    final long silenceTimeoutMillis;
     final long runSeconds;
 
     private ReceiverDaemonConfig(Values v) {
@@ -65,6 +71,8 @@ final class ReceiverDaemonConfig {
         requireClientCert = v.bool(Setting.REQUIRE_CLIENT_CERT);
         maxFrameLength = (int) v.integer(Setting.MAX_FRAME_LENGTH, 1, FrameDescriptor.MAX_MAX_FRAME_LENGTH);
         statsIntervalSeconds = v.integer(Setting.STATS_INTERVAL_SECONDS, 0, TimeUnit.DAYS.toSeconds(1));
+        maxConnections = (int) v.integer(Setting.MAX_CONNECTIONS, 1, 1024);
+        silenceTimeoutMillis = v.integer(Setting.SILENCE_TIMEOUT_MS, 0, TimeUnit.HOURS.toMillis(1));
         runSeconds = v.integer(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L);
         cert = v.readableFile(Setting.CERT);
         key = v.readableFile(Setting.KEY);
@@ -91,6 +99,8 @@ final class ReceiverDaemonConfig {
                 .requireClientCertificate(requireClientCert)
                 .maxFrameLength(maxFrameLength)
                 .statsInterval(statsIntervalSeconds, TimeUnit.SECONDS)
+                .maxConnections(maxConnections)
+                .silenceTimeout(silenceTimeoutMillis, TimeUnit.MILLISECONDS)
                 .build();
     }
 
@@ -108,6 +118,7 @@ final class ReceiverDaemonConfig {
         return "PORT=" + port + " BIND_HOST=" + bindHost + " CERT=" + cert + " KEY=" + key + " CA_CERT="
                 + (caCert == null ? "(not used)" : caCert) + " REQUIRE_CLIENT_CERT=" + requireClientCert
                 + " MAX_FRAME_LENGTH=" + maxFrameLength + " STATS_INTERVAL_SECONDS=" + statsIntervalSeconds
+                + " MAX_CONNECTIONS=" + maxConnections + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis
                 + " RUN_SECONDS=" + runSeconds;
     }
 
