@@ -1,7 +1,10 @@
 package eu.bborelay.receiver;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.FrameDecoder;
 import eu.bborelay.common.FrameEncoder;
+import eu.bborelay.common.FrameReader;
+import eu.bborelay.common.FrameType;
 import eu.bborelay.common.Hello;
 import eu.bborelay.common.PemTls;
 import eu.bborelay.common.testing.TestCerts;
@@ -26,6 +29,8 @@ final class FakeSender implements AutoCloseable {
     private final OutputStream out;
     private final FrameEncoder encoder = new FrameEncoder();
     private final BookTicker quote = new BookTicker();
+    private final FrameDecoder pingDecoder = new FrameDecoder();
+    private int pings;
 
     private FakeSender(Socket socket) throws IOException {
         this.socket = socket;
@@ -115,6 +120,42 @@ final class FakeSender implements AutoCloseable {
         out.write(b, off, len);
         out.flush();
         return this;
+    }
+
+    /**
+     * Reads the receiver's frames until a ping arrives: returns {@code {id, t1}}, or null when none came within
+     * {@code timeout} or the connection ended. Other frames are skipped.
+     */
+    long[] awaitPing(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        FrameReader reader = new FrameReader(socket.getInputStream(), 4096);
+        while (System.nanoTime() - deadline < 0) {
+            socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            int len;
+            try {
+                len = reader.read();
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+            if (len < 0) {
+                return null;
+            }
+            if (pingDecoder.decode(reader.payload(), len, new BookTicker()) == FrameType.PING) {
+                pings++;
+                return new long[] {pingDecoder.pingId(), pingDecoder.t1()};
+            }
+        }
+        return null;
+    }
+
+    /** Pings read by {@link #awaitPing} so far. */
+    int pings() {
+        return pings;
+    }
+
+    FakeSender pong(long id, long t1, long t2, long t3) throws IOException {
+        int n = encoder.encodePong(id, t1, t2, t3);
+        return write(encoder.buffer(), 0, n);
     }
 
     /** Waits until the receiver closes the connection (end of stream or an error on read). */

@@ -37,6 +37,10 @@ class ReceiverConfigTest {
         assertEquals(EpochNanoClock.SYSTEM, c.clock());
         assertTrue(c.errorHandler() instanceof LoggingErrorHandler);
         assertNull(c.sslContext());
+        assertEquals(TimeUnit.SECONDS.toNanos(1), c.pingIntervalNanos());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), c.silenceTimeoutNanos());
+        assertEquals(TimeUnit.SECONDS.toNanos(5), c.staleAfterNanos());
+        assertEquals(8, c.maxConnections());
     }
 
     @Test
@@ -53,6 +57,12 @@ class ReceiverConfigTest {
         assertInvalid("handshakeTimeout", b -> b.handshakeTimeout(0, TimeUnit.SECONDS));
         assertInvalid("handshakeTimeout", b -> b.handshakeTimeout(1, TimeUnit.HOURS));
         assertInvalid("clock", b -> b.clock(null));
+        assertInvalid("pingInterval", b -> b.pingInterval(-1, TimeUnit.SECONDS));
+        assertInvalid("pingInterval", b -> b.pingInterval(2, TimeUnit.HOURS));
+        assertInvalid("silenceTimeout", b -> b.silenceTimeout(10, TimeUnit.MICROSECONDS));
+        assertInvalid("staleAfter", b -> b.staleAfter(-5, TimeUnit.SECONDS));
+        assertInvalid("maxConnections", b -> b.maxConnections(0));
+        assertInvalid("maxConnections", b -> b.maxConnections(1025));
     }
 
     @Test
