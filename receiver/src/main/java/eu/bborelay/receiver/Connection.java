@@ -124,7 +124,6 @@ final class Connection implements Runnable {
                 return;
             }
             connected = true;
-            startPinger();
             counters.connectionsAccepted.increment();
             counters.connectionsOpen.incrementAndGet();
             LOG.info("Connection from {} ({}, {})", peer, ssl.getSession().getProtocol(), clientIdentity());
@@ -212,7 +211,8 @@ final class Connection implements Runnable {
     }
 
     /**
-     * The pinger thread {@code relay-receiver-conn-<n>-ping}: the only thread that writes to this connection's
+     * The pinger thread {@code relay-receiver-conn-<n>-ping}, started when the sender says hello (a sender without
+     * hello, the original one, is never written to): the only thread that writes to this connection's
      * socket (the reader thread only reads; SSLSocket allows one of each). Writes a ping every ping interval;
      * it doubles as this receiver's heartbeat. After {@link #UNANSWERED_PINGS_LIMIT} pings without any pong it
      * stops writing: the sender does not read (the original Python one). A write that blocks (a sender that stopped
@@ -366,15 +366,24 @@ final class Connection implements Runnable {
     }
 
     private Session joinLegacySession() {
+        if (latencyMode == LatencyMode.PROBING) {
+            // Not pinged: the original sender reads nothing, and closing a socket with unread data sends an RST
+            // that can discard its last frames in flight.
+            latencyMode = LatencyMode.UNCORRECTED;
+            counters.sendersNotAnswering.increment();
+        }
         Session legacy = ctx.sessions.legacy();
         takeOver(legacy);
         LOG.info("Connection from {} sent no hello: a legacy sender (the original Python one); it shares the"
-                + " legacy session", peer);
+                + " legacy session, is not pinged, and its latency is reported uncorrected for clock offset", peer);
         return legacy;
     }
 
     private void onHello(Hello hello) {
         armSilenceTimeout();
+        if (pinger == null) {
+            startPinger();
+        }
         Session s = ctx.sessions.forHello(hello.sessionId(), hello.lastSeq());
         takeOver(s);
         boolean first = s.tracker.onHello(hello.lastSeq());

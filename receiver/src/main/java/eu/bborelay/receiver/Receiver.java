@@ -32,8 +32,9 @@ import javax.net.ssl.SSLParameters;
  *
  * <p>Threads (all daemon threads): {@code relay-receiver-acceptor} accepts connections; one reader thread
  * {@code relay-receiver-conn-<n>} per sender connection does the TLS handshake, reads and decodes frames, counts
- * gaps, records latency and calls the listener; {@code relay-receiver-stats} logs the stats lines every stats
- * interval. Every method here is thread-safe.
+ * gaps, records latency and calls the listener; {@code relay-receiver-conn-<n>-ping} writes that connection's pings
+ * (clock probes and heartbeats) once its sender said hello; {@code relay-receiver-staleness} reports stale symbols;
+ * {@code relay-receiver-stats} logs the stats lines every stats interval. Every method here is thread-safe.
  *
  * <p>Every quote is delivered at most once; every update lost on the way is counted as a gap, reported through
  * {@link TickerListener#onGap} and in {@link #stats()}.

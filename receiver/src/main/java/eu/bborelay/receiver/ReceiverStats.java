@@ -10,8 +10,8 @@ import java.util.Map;
  * A snapshot of a {@link Receiver}'s counters since it started, from {@link Receiver#stats()}. Immutable; safe to
  * keep and share. Latencies are one-way: receiver wall clock at decode minus the sender's wall clock at write
  * ({@code ts}), <b>corrected</b> by the sender's clock offset measured with pings (NTP-style, min-RTT of the last 8
- * samples) when that sender answers them; a sender that answers none of the first 3 pings (the original Python
- * one) has its latencies recorded uncorrected, and counted in {@link #latencyUncorrected()}. While a new
+ * samples) when that sender answers them; a sender that answers none of the first 3 pings, or sends no hello (the
+ * original Python one, which is never pinged), has its latencies recorded uncorrected, and counted in {@link #latencyUncorrected()}. While a new
  * connection's first ping is outstanding its latencies go to the uncorrected figures only. A percentile is 0
  * while nothing has been measured.
  *
@@ -50,7 +50,8 @@ import java.util.Map;
  * @param rttSamples ping round trips measured since start
  * @param p50RttNanos median ping round-trip time since start, ns (network plus both TLS stacks)
  * @param silenceTimeouts connections closed because nothing arrived for the silence timeout
- * @param sendersNotAnswering connections whose sender answered none of the first pings
+ * @param sendersNotAnswering connections whose latency is uncorrected: the sender answered none of the first 3
+ *                            pings, or sent no hello (the original sender, which is never pinged)
  * @param staleEvents {@link TickerListener#onStale} calls since start
  */
 public record ReceiverStats(

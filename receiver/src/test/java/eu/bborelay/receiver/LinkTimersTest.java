@@ -118,10 +118,23 @@ class LinkTimersTest {
     }
 
     @Test
+    void aLegacySenderIsNeverPingedAndItsLatencyIsUncorrected() throws Exception {
+        start(b -> b.pingInterval(50, TimeUnit.MILLISECONDS));
+        FakeSender sender = connect();
+        sender.quote(1, "BTCUSDT", 1, 2); // the original sender: no hello, reads nothing
+        listener.assertNextQuote("BTCUSDT", 1);
+        assertEquals(null, sender.awaitPing(Duration.ofMillis(500)), "nothing written to a sender without hello");
+        ReceiverStats s = receiver.stats();
+        assertEquals(1, s.sendersNotAnswering(), s::toString);
+        assertEquals(1, s.latencyUncorrected(), s::toString);
+        assertTrue(s.p50OneWayNanos() > 0, "measured from the first quote: " + s);
+    }
+
+    @Test
     void aSenderThatNeverAnswersGetsThreePingsThenUncorrectedLatency() throws Exception {
         start(b -> b.pingInterval(50, TimeUnit.MILLISECONDS));
         FakeSender sender = connect();
-        sender.quote(1, "BTCUSDT", 1, 2); // the original sender: no hello, reads nothing, answers nothing
+        sender.hello("s1", 0, "BTCUSDT").quote(1, "BTCUSDT", 1, 2); // a sender that reads but never answers
         listener.assertNextQuote("BTCUSDT", 1);
         Await.until("given up pinging", WAIT, () -> receiver.stats().sendersNotAnswering() == 1, receiver::stats);
         sender.quote(2, "BTCUSDT", 1, 2);

@@ -230,9 +230,8 @@ final class ReceiverLink implements AutoCloseable {
                 disconnect(c, c.broken);
                 continue;
             }
-            long[] ping = c.pendingPing.getAndSet(null);
-            if (ping != null) {
-                writePong(c, ping);
+            if (c.pendingPing.get() != null) { // a plain read on the usual path
+                writePong(c, c.pendingPing.getAndSet(null));
                 continue;
             }
             int n = collectBatch(false);
