@@ -64,6 +64,9 @@ class ReceiverRestartTest {
                 () -> !sender.stats().receiverConnected() && sender.stats().dropped() > 100, sender::stats);
         second = RelayFixture.receiver(port, after);
         Await.until("the replay finishes", Duration.ofSeconds(90), () -> replay.awaitFinished(Duration.ofMillis(50)));
+        // The replay has sent everything; the sender's WebSocket thread may still be taking the last of it.
+        Await.until("the sender took all 66,089 updates", WAIT, () -> sender.stats().taken() == 66_089,
+                sender::stats);
         long taken = sender.stats().taken();
         Await.until("every taken update accounted for at the new receiver", WAIT, () -> {
             ReceiverStats s = second.stats();
