@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# End-to-end benchmark of the relay (load generator -> sender -> receiver, three processes on loopback TLS) and the
+# JMH micro-benchmarks. See docs/BENCHMARKS.md for what is measured and how to read the JSON.
+#
+# Usage: scripts/bench.sh [options]
+#   --scenario NAME     all (default: rate-100, rate-1000, rate-10000, max) | rate-100 | rate-1000 | rate-10000 |
+#                       max | smoke (2 s at 1,000 msg/s) | custom (with --rate N --messages N; rate 0 = max)
+#   --repeat N          N runs of each scenario; the JSON holds every run and the medians (default 1)
+#   --default-flags     run sender and receiver with the JVM's default flags instead of $IMAGE_JVM_FLAGS
+#   --recording FILE    recording whose bookTicker price path the generator replays (default below)
+#   --out FILE          JSON result (default run/bench-<UTC time>.json; logs in run/bench-<UTC time>/)
+#   --stop-receiver-ms N  SIGSTOP the receiver for N ms mid-run (dry run proving that losses are counted)
+#   --no-build          use the jars already built
+#   --jmh [JMH ARGS]    run the JMH benchmarks with the GC profiler instead (default args: -prof gc -f 1)
+# Examples:
+#   scripts/bench.sh                                # all scenarios once, image flags (~2.5 min)
+#   scripts/bench.sh --repeat 5                     # the quiet-machine run: medians of 5
+#   scripts/bench.sh --repeat 5 --default-flags     # the same with the JVM's default flags
+#   scripts/bench.sh --scenario smoke               # 2 s at 1,000 msg/s: checks the harness
+#   scripts/bench.sh --jmh
+set -euo pipefail
+
+# JVM flags of the deployment images. MUST match the Dockerfiles' JAVA_OPTS / ENTRYPOINT (deploy/): change both.
+IMAGE_JVM_FLAGS="-Xmx128m -XX:+UseSerialGC -XX:ActiveProcessorCount=1"
+# The load generator is not under test: enough heap to queue the as-fast-as-possible burst.
+GENERATOR_JVM_FLAGS="-Xmx1g"
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+recording="${RELAY_DATA_DIR:-$root/../shared/data}/binance/spot_btcusdt_bookTicker-trade-depth100ms-snapshot_20240808T2354Z.ndjson.gz"
+[ -f "$recording" ] || recording=/work/shared/data/binance/spot_btcusdt_bookTicker-trade-depth100ms-snapshot_20240808T2354Z.ndjson.gz
+
+build=1
+jmh=0
+flags="$IMAGE_JVM_FLAGS"
+label="image-flags"
+runner_args=()
+jmh_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --default-flags) flags=""; label="default-flags" ;;
+    --recording) recording="$2"; shift ;;
+    --scenario|--repeat|--out|--stop-receiver-ms|--rate|--messages|--warmup-messages) runner_args+=("$1" "$2"); shift ;;
+    --jmh) jmh=1; shift; jmh_args=("$@"); break ;;
+    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown option $1 (--help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$build" -eq 1 ]; then
+  echo "Building (mvn -Pbench -DskipTests -pl benchmarks -am package) ..."
+  mvn -q -Pbench -DskipTests -pl benchmarks -am package
+fi
+bench_jar="$root/benchmarks/target/relay-benchmarks.jar"
+sender_jar="$root/sender/target/relay-sender.jar"
+
+if [ "$jmh" -eq 1 ]; then
+  [ ${#jmh_args[@]} -gt 0 ] || jmh_args=(-prof gc -f 1)
+  exec java -jar "$bench_jar" "${jmh_args[@]}"
+fi
+
+certs="$root/run/bench-certs"
+if [ ! -f "$certs/receiver.crt" ]; then
+  "$here/generate-certs.sh" -f -o "$certs" 127.0.0.1 localhost >/dev/null
+fi
+
+echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(java -version 2>&1 | head -1)"
+echo "Daemon JVM flags ($label): ${flags:-<JVM defaults>}"
+exec java -cp "$bench_jar" eu.bborelay.bench.BenchRunner \
+  --sender-jar "$sender_jar" --certs "$certs" --recording "$recording" \
+  --daemon-jvm-flags "$flags" --generator-jvm-flags "$GENERATOR_JVM_FLAGS" --label "$label" \
+  ${runner_args[@]+"${runner_args[@]}"}
