@@ -10,8 +10,9 @@
 #   --recording FILE    recording whose bookTicker price path the generator replays (default below)
 #   --out FILE          JSON result (default run/bench-<UTC time>.json; logs in run/bench-<UTC time>/)
 #   --stop-receiver-ms N  SIGSTOP the receiver for N ms mid-run (dry run proving that losses are counted)
+#   --jfr               also record JFR (settings=profile) of sender and receiver, next to the logs
 #   --no-build          use the jars already built
-#   --jmh [JMH ARGS]    run the JMH benchmarks with the GC profiler instead (default args: -prof gc -f 1)
+#   --jmh [JMH ARGS]    run the JMH benchmarks instead (default args: -prof gc -f 1 -rf json -rff run/jmh-<time>.json)
 # Examples:
 #   scripts/bench.sh                                # all scenarios once, image flags (~2.5 min)
 #   scripts/bench.sh --repeat 5                     # the quiet-machine run: medians of 5
@@ -40,6 +41,7 @@ jmh_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
+    --jfr) runner_args+=(--jfr) ;;
     --default-flags) flags=""; label="default-flags" ;;
     --recording) recording="$2"; shift ;;
     --scenario|--repeat|--out|--stop-receiver-ms|--rate|--messages|--warmup-messages) runner_args+=("$1" "$2"); shift ;;
@@ -58,7 +60,8 @@ bench_jar="$root/benchmarks/target/relay-benchmarks.jar"
 sender_jar="$root/sender/target/relay-sender.jar"
 
 if [ "$jmh" -eq 1 ]; then
-  [ ${#jmh_args[@]} -gt 0 ] || jmh_args=(-prof gc -f 1)
+  mkdir -p "$root/run"
+  [ ${#jmh_args[@]} -gt 0 ] || jmh_args=(-prof gc -f 1 -rf json -rff "$root/run/jmh-$(date -u +%Y%m%dT%H%M%SZ).json")
   exec java -jar "$bench_jar" "${jmh_args[@]}"
 fi
 

@@ -59,6 +59,7 @@ public final class BenchRunner {
             "  --generator-jvm-flags S JVM flags of the load generator (default: -Xmx1g)",
             "  --stop-receiver-ms N   SIGSTOP the receiver for N ms during the measured phase (proves loss counting)",
             "  --out FILE             JSON result (default run/bench-<time>.json); logs go to FILE minus .json/",
+            "  --jfr                  also record a JFR file (settings=profile) of sender and receiver per run",
             "  --label S              free text stored in the JSON (e.g. image-flags or default-flags)");
 
     private BenchRunner() {
@@ -99,6 +100,7 @@ public final class BenchRunner {
         doc.put("recording", c.recording.toString());
         doc.put("repeat", repeat);
         doc.put("stop_receiver_ms", c.stopReceiverMs);
+        doc.put("jfr", c.jfr);
         doc.put("notes", "latency = receiver listener wall clock - generator wall clock just before the WebSocket"
                 + " write, same host (CLOCK_REALTIME); matched by Binance update id u; warm-up excluded; CPU over"
                 + " the measured window (measure start to drained); peak RSS = VmHWM over the whole run");
@@ -146,6 +148,7 @@ public final class BenchRunner {
         final String daemonFlags;
         final String generatorFlags;
         final long stopReceiverMs;
+        final boolean jfr;
         final String benchClasspath;
 
         Config(Args a) throws IOException {
@@ -160,6 +163,7 @@ public final class BenchRunner {
             daemonFlags = a.value("--daemon-jvm-flags", "").trim();
             generatorFlags = a.value("--generator-jvm-flags", "-Xmx1g").trim();
             stopReceiverMs = a.longValue("--stop-receiver-ms", 0);
+            jfr = a.flag("--jfr");
             benchClasspath = System.getProperty("java.class.path");
             for (Path p : List.of(senderJar, certs.resolve("receiver.crt"), recording)) {
                 if (!Files.isReadable(p)) {
@@ -265,7 +269,9 @@ public final class BenchRunner {
         Path genTimes = c.logDir.resolve(tag + "-generator.bin");
         Path recvTimes = c.logDir.resolve(tag + "-receiver.bin");
         int capacity = (int) Math.min(Integer.MAX_VALUE - 8, s.warmupMessages() + s.messages() + 10_000);
-        try (Child receiver = new Child("receiver", java(c.daemonFlags, "-cp", c.benchClasspath,
+        String receiverFlags = c.daemonFlags + jfrFlag(c, tag + "-receiver");
+        String senderFlags = c.daemonFlags + jfrFlag(c, tag + "-sender");
+        try (Child receiver = new Child("receiver", java(receiverFlags, "-cp", c.benchClasspath,
                 BenchReceiver.class.getName(), "--certs", c.certs.toString(), "--capacity",
                 Integer.toString(capacity)), Map.of(), c.logDir.resolve(tag + "-receiver.log"))) {
             int receiverPort = Integer.parseInt(receiver.await("RECV_LISTENING", 30_000)[1]);
@@ -286,7 +292,7 @@ public final class BenchRunner {
                 env.put("KEY", c.certs.resolve("sender.key").toString());
                 env.put("STATS_INTERVAL_SECONDS", "1"); // one short line a second: its counters go into the JSON
                 env.put("RUN_SECONDS", "0");
-                try (Child sender = new Child("sender", java(c.daemonFlags, "-jar", c.senderJar.toString()), env,
+                try (Child sender = new Child("sender", java(senderFlags, "-jar", c.senderJar.toString()), env,
                         c.logDir.resolve(tag + "-sender.log"))) {
                     generator.await("GEN_CONNECTED", 30_000);
                     long firstId = Long.parseLong(generator.await("GEN_MEASURE_START",
@@ -335,6 +341,11 @@ public final class BenchRunner {
                 receiver.stdin.println("quit");
             }
         }
+    }
+
+    private static String jfrFlag(Config c, String name) {
+        return c.jfr ? " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                + c.logDir.resolve(name + ".jfr") : "";
     }
 
     /** The text after {@code marker} on the last line of {@code log} holding it; empty when none. */
