@@ -18,14 +18,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Benchmark receiver: embeds the receiver library, as the trading executor does, with a listener that records the
- * update id ({@link BookTicker#updateId()}) and the wall-clock time of every quote it gets, into preallocated
+ * update id ({@link BookTicker#updateId()}), the wall-clock time of every quote it gets and the sender's write time
+ * ({@code ts}, {@link BookTicker#sendEpochNanos()}), into preallocated
  * arrays (no allocation per quote).
  *
  * <p>Driven by {@link BenchRunner} over stdin/stdout, one line each: it prints {@code RECV_LISTENING <port>}; on
  * {@code status} it prints {@code RECV_STATUS <quotes> <lastUpdateId> <gaps>}; on {@code dump <file>} it writes
  * the records and prints {@code RECV_DUMPED <quotes>}; on {@code quit} (or end of stdin) it closes and exits.
  *
- * <p>Dump file: big-endian longs: count, then count pairs (updateId, receive time in ns since the epoch).
+ * <p>Dump file: big-endian longs: count, then count triples (updateId, listener time, the sender's {@code ts}),
+ * times in ns since the epoch.
  */
 public final class BenchReceiver {
     private static final EpochNanoClock CLOCK = EpochNanoClock.SYSTEM;
@@ -37,6 +39,7 @@ public final class BenchReceiver {
     static final class RecordingListener implements TickerListener {
         final long[] updateIds;
         final long[] receiveNanos;
+        final long[] sendNanos;
         volatile int count;
         volatile long lastUpdateId = -1;
         volatile long gaps;
@@ -45,6 +48,7 @@ public final class BenchReceiver {
         RecordingListener(int capacity) {
             updateIds = new long[capacity];
             receiveNanos = new long[capacity];
+            sendNanos = new long[capacity];
         }
 
         @Override
@@ -54,6 +58,7 @@ public final class BenchReceiver {
             if (n < updateIds.length) {
                 updateIds[n] = quote.updateId();
                 receiveNanos[n] = now;
+                sendNanos[n] = quote.sendEpochNanos();
                 count = n + 1; // volatile write publishes the slot
             } else {
                 overflow = overflow + 1;
@@ -120,6 +125,7 @@ public final class BenchReceiver {
             for (int i = 0; i < n; i++) {
                 out.writeLong(l.updateIds[i]);
                 out.writeLong(l.receiveNanos[i]);
+                out.writeLong(l.sendNanos[i]);
             }
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);

@@ -39,8 +39,8 @@ public final class BenchRunner {
     record Scenario(String name, double rate, long messages, long warmupMessages, double warmupRate) {
     }
 
-    private static final long WARMUP_MESSAGES = 20_000;
-    private static final double WARMUP_RATE = 10_000;
+    private static final long WARMUP_MESSAGES = 50_000;
+    private static final double WARMUP_RATE = 25_000;
     private static final List<Scenario> ALL = List.of(
             new Scenario("rate-100", 100, 20 * 100, WARMUP_MESSAGES, WARMUP_RATE),
             new Scenario("rate-1000", 1_000, 20 * 1_000, WARMUP_MESSAGES, WARMUP_RATE),
@@ -53,7 +53,7 @@ public final class BenchRunner {
                     + " --recording FILE [options]",
             "  --scenario NAME        all (default) | rate-100 | rate-1000 | rate-10000 | max | smoke | custom",
             "  --rate N --messages N  the custom scenario (rate 0 = as fast as possible)",
-            "  --warmup-messages N    override the warm-up size (default 20000 at 10000/s; smoke: 2000)",
+            "  --warmup-messages N    override the warm-up size (default 50000 at 25000/s; smoke: 2000)",
             "  --repeat N             runs per scenario; the JSON holds every run and their medians (default 1)",
             "  --daemon-jvm-flags S   JVM flags of sender and receiver (default: none = the JVM's defaults)",
             "  --generator-jvm-flags S JVM flags of the load generator (default: -Xmx1g)",
@@ -103,7 +103,8 @@ public final class BenchRunner {
         doc.put("jfr", c.jfr);
         doc.put("notes", "latency = receiver listener wall clock - generator wall clock just before the WebSocket"
                 + " write, same host (CLOCK_REALTIME); matched by Binance update id u; warm-up excluded; CPU over"
-                + " the measured window (measure start to drained); peak RSS = VmHWM over the whole run");
+                + " the measured window (measure start to drained); peak RSS = VmHWM over the whole run; split_*: the same"
+                + " latency cut at the sender's frame timestamp ts (sender wall clock when it writes the frame)");
         List<Object> scenarioResults = new ArrayList<>();
         doc.put("scenarios", scenarioResults);
 
@@ -325,6 +326,8 @@ public final class BenchRunner {
                         p.put("rss_mib", round(ProcStats.statusMiB(v.pid(), "VmRSS"), 1));
                         processes.put(k, p);
                     });
+                    dumpJfr(c, sender, tag + "-sender");
+                    dumpJfr(c, receiver, tag + "-receiver");
                     receiver.stdin.println("dump " + recvTimes);
                     String[] dumped = receiver.await("RECV_DUMPED", 60_000);
                     Map<String, Object> run = analyse(genTimes, recvTimes, firstId);
@@ -344,8 +347,17 @@ public final class BenchRunner {
     }
 
     private static String jfrFlag(Config c, String name) {
-        return c.jfr ? " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                + c.logDir.resolve(name + ".jfr") : "";
+        return c.jfr ? " -XX:StartFlightRecording=name=bench,settings=profile" : "";
+    }
+
+    /** Dumps the JFR recording of a live process (the sender halts in its shutdown hook: no dump on exit). */
+    private static void dumpJfr(Config c, Child child, String name) throws IOException, InterruptedException {
+        if (c.jfr) {
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            new ProcessBuilder(jcmd.toString(), Long.toString(child.pid()), "JFR.dump", "name=bench",
+                    "filename=" + c.logDir.resolve(name + ".jfr")).redirectErrorStream(true)
+                    .redirectOutput(c.logDir.resolve(name + "-jcmd.log").toFile()).start().waitFor();
+        }
     }
 
     /** The text after {@code marker} on the last line of {@code log} holding it; empty when none. */
@@ -425,6 +437,8 @@ public final class BenchRunner {
         int produced = writeNanos.length;
         boolean[] seen = new boolean[produced];
         Histogram latencyNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram toSenderWriteNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram fromSenderWriteNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long delivered = 0;
         long duplicates = 0;
         long negative = 0;
@@ -436,6 +450,7 @@ public final class BenchRunner {
             for (long i = 0; i < n; i++) {
                 long id = in.readLong();
                 long recv = in.readLong();
+                long senderTs = in.readLong();
                 long idx = id - firstId;
                 if (idx < 0 || idx >= produced) {
                     outsideMeasured++; // warm-up, or a replayed latest quote
@@ -452,7 +467,9 @@ public final class BenchRunner {
                     negative++;
                     lat = 0;
                 }
-                latencyNanos.recordValue(Math.min(lat, latencyNanos.getHighestTrackableValue()));
+                record(latencyNanos, lat);
+                record(toSenderWriteNanos, senderTs - writeNanos[(int) idx]);
+                record(fromSenderWriteNanos, recv - senderTs);
                 lastReceive = Math.max(lastReceive, recv);
             }
         }
@@ -468,16 +485,26 @@ public final class BenchRunner {
         run.put("achieved_rate_per_s", round(sendSeconds > 0 ? (produced - 1) / sendSeconds : 0, 1));
         double deliverSeconds = delivered > 0 ? (lastReceive - writeNanos[0]) / 1e9 : 0;
         run.put("delivered_rate_per_s", round(deliverSeconds > 0 ? delivered / deliverSeconds : 0, 1));
-        Map<String, Object> lat = new LinkedHashMap<>();
-        lat.put("count", latencyNanos.getTotalCount());
-        lat.put("p50", us(latencyNanos.getValueAtPercentile(50)));
-        lat.put("p90", us(latencyNanos.getValueAtPercentile(90)));
-        lat.put("p99", us(latencyNanos.getValueAtPercentile(99)));
-        lat.put("p99_9", us(latencyNanos.getValueAtPercentile(99.9)));
-        lat.put("max", us(latencyNanos.getMaxValue()));
-        lat.put("mean", round(latencyNanos.getMean() / 1_000, 1));
-        run.put("latency_us", lat);
+        run.put("latency_us", percentiles(latencyNanos));
+        run.put("split_generator_to_sender_ts_us", percentiles(toSenderWriteNanos));
+        run.put("split_sender_ts_to_listener_us", percentiles(fromSenderWriteNanos));
         return run;
+    }
+
+    private static void record(Histogram h, long nanos) {
+        h.recordValue(Math.max(0, Math.min(nanos, h.getHighestTrackableValue())));
+    }
+
+    private static Map<String, Object> percentiles(Histogram h) {
+        Map<String, Object> lat = new LinkedHashMap<>();
+        lat.put("count", h.getTotalCount());
+        lat.put("p50", us(h.getValueAtPercentile(50)));
+        lat.put("p90", us(h.getValueAtPercentile(90)));
+        lat.put("p99", us(h.getValueAtPercentile(99)));
+        lat.put("p99_9", us(h.getValueAtPercentile(99.9)));
+        lat.put("max", us(h.getMaxValue()));
+        lat.put("mean", round(h.getMean() / 1_000, 1));
+        return lat;
     }
 
     private static double us(long nanos) {

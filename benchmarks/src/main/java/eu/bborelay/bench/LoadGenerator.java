@@ -4,12 +4,15 @@ import eu.bborelay.common.EpochNanoClock;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.LockSupport;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
@@ -30,11 +33,14 @@ import org.java_websocket.server.WebSocketServer;
  *
  * <p>The write time is taken just before {@link WebSocket#send(String)}, which queues the frame for
  * Java-WebSocket's selector thread; the latency measured from it therefore includes the generator's own queueing
- * (significant only in the as-fast-as-possible scenario). Fixed rates are scheduled against the start time, so a
- * late message does not shift the ones after it.
+ * (at most {@value #MAX_QUEUED_FRAMES} frames in the as-fast-as-possible mode, which waits while that many are
+ * queued, so the relay's TCP back-pressure sets the rate). Fixed rates are scheduled against the start time, so a
+ * late message does not shift the ones after it; a fixed rate the relay cannot take queues without bound here.
  */
 public final class LoadGenerator {
     private static final EpochNanoClock CLOCK = EpochNanoClock.SYSTEM;
+    /** As-fast-as-possible mode: frames queued in Java-WebSocket before the generator waits. */
+    private static final int MAX_QUEUED_FRAMES = 256;
 
     private LoadGenerator() {
     }
@@ -115,6 +121,7 @@ public final class LoadGenerator {
         long startNanos = System.nanoTime();
         double periodNanos = rate > 0 ? 1e9 / rate : 0;
         StringBuilder sb = new StringBuilder(256);
+        BlockingQueue<ByteBuffer> outQueue = ((WebSocketImpl) conn).outQueue;
         for (long i = 0; i < count; i++) {
             if (periodNanos > 0) {
                 long due = startNanos + (long) (i * periodNanos);
@@ -126,6 +133,12 @@ public final class LoadGenerator {
                     } else {
                         Thread.onSpinWait();
                     }
+                }
+            } else {
+                // As fast as the relay takes it: the WebSocket's own queue stays short, so TCP back-pressure from
+                // the sender sets the rate and the write time stays close to the socket write.
+                while (outQueue.size() >= MAX_QUEUED_FRAMES) {
+                    LockSupport.parkNanos(20_000);
                 }
             }
             long id = firstId + i;
