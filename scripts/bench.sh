@@ -21,8 +21,10 @@
 #   scripts/bench.sh --jmh
 set -euo pipefail
 
-# JVM flags of the deployment images. MUST match the Dockerfiles' JAVA_OPTS / ENTRYPOINT (deploy/): change both.
-IMAGE_JVM_FLAGS="-Xmx128m -XX:+UseSerialGC -XX:ActiveProcessorCount=1"
+# JVM flags of the deployment images: MUST equal JAVA_OPTS in sender/Dockerfile and receiver/Dockerfile; change
+# both together. (Copied from the deploy branch's Dockerfiles on 2026-11-21; the images also run under a 0.5 CPU
+# quota and a 256M memory limit, which this script does not impose.)
+IMAGE_JVM_FLAGS="-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms96m -Xmx96m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
 # The load generator is not under test: enough heap to queue the as-fast-as-possible burst.
 GENERATOR_JVM_FLAGS="-Xmx1g"
 

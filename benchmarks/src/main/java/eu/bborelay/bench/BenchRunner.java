@@ -279,7 +279,7 @@ public final class BenchRunner {
             try (Child generator = new Child("generator", java(c.generatorFlags, "-cp", c.benchClasspath,
                     LoadGenerator.class.getName(), "--recording", c.recording.toString(),
                     "--warmup-messages", Long.toString(s.warmupMessages()),
-                    "--warmup-rate", Double.toString(s.warmupRate()),
+                    "--warmup-rate", Double.toString(s.warmupRate()), "--warmup-pause-ms", "2000",
                     "--messages", Long.toString(s.messages()), "--rate", Double.toString(s.rate()),
                     "--out", genTimes.toString()), Map.of(), c.logDir.resolve(tag + "-generator.log"))) {
                 int generatorPort = Integer.parseInt(generator.await("GEN_LISTENING", 60_000)[1]);
