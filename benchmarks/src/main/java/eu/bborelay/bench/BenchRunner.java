@@ -332,6 +332,9 @@ public final class BenchRunner {
                     String[] dumped = receiver.await("RECV_DUMPED", 60_000);
                     Map<String, Object> run = analyse(genTimes, recvTimes, firstId);
                     run.put("receiver_gaps_total", Long.parseLong(dumped[2]));
+                    // frames waiting in the generator's own WebSocket queue at worst: large = the generator (or the
+                    // TCP back-pressure from the sender) was behind, and that wait is inside the latency
+                    run.put("generator_max_queued_frames", Long.parseLong(done[3]));
                     run.put("drain", drain);
                     run.put("window_s", round(windowSeconds, 3));
                     run.put("processes", processes);

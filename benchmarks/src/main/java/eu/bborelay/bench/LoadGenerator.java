@@ -25,8 +25,8 @@ import org.java_websocket.server.WebSocketServer;
  *
  * <p>Protocol with the orchestrator ({@link BenchRunner}), one line each on stdout:
  * {@code GEN_LISTENING <port>}, {@code GEN_CONNECTED}, {@code GEN_MEASURE_START <firstId>},
- * {@code GEN_DONE <firstId> <count>} (after the times file is written). It then keeps the connection open until
- * killed, so the relay can drain.
+ * {@code GEN_DONE <firstId> <count> <maxQueuedFrames>} (after the times file is written). It then keeps the
+ * connection open until killed, so the relay can drain.
  *
  * <p>Times file ({@code --out}): big-endian longs: firstId, count, then count write times in ns since the epoch;
  * the i-th time belongs to update id firstId + i.
@@ -110,14 +110,18 @@ public final class LoadGenerator {
             }
         }
         Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        System.out.println("GEN_DONE " + measuredFirstId + " " + messages);
+        System.out.println("GEN_DONE " + measuredFirstId + " " + messages + " " + maxQueuedFrames);
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE); // until killed: the relay drains meanwhile
     }
 
     /** Writes {@code count} updates from {@code firstId} at {@code rate} per second (0 = as fast as possible). */
+    /** Most frames seen waiting in Java-WebSocket's queue during the last {@link #send}: the generator's backlog. */
+    private static int maxQueuedFrames;
+
     private static void send(WebSocket conn, String head, String[] tails, long firstId, long count, double rate,
                              long[] writeNanos) {
+        maxQueuedFrames = 0;
         long startNanos = System.nanoTime();
         double periodNanos = rate > 0 ? 1e9 / rate : 0;
         StringBuilder sb = new StringBuilder(256);
@@ -149,6 +153,7 @@ public final class LoadGenerator {
                 writeNanos[(int) i] = CLOCK.epochNanos();
             }
             conn.send(text);
+            maxQueuedFrames = Math.max(maxQueuedFrames, outQueue.size());
         }
     }
 
