@@ -24,15 +24,19 @@ set -euo pipefail
 # JVM flags of the deployment images: MUST equal JAVA_OPTS in sender/Dockerfile and receiver/Dockerfile; change
 # both together. (Copied from the deploy branch's Dockerfiles on 2026-11-21; the images also run under a 0.5 CPU
 # quota and a 256M memory limit, which this script does not impose.)
-IMAGE_JVM_FLAGS="-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms96m -Xmx96m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
-# The load generator is not under test: enough heap to queue the as-fast-as-possible burst.
+IMAGE_JVM_FLAGS="-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms96m -Xmx96m -XX:MaxMetaspaceSize=64m"
+IMAGE_JVM_FLAGS+=" -XX:ReservedCodeCacheSize=32m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
+# The load generator is not under test: heap for frames queued at a fixed rate the relay cannot take.
 GENERATOR_JVM_FLAGS="-Xmx1g"
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 cd "$root"
-recording="${RELAY_DATA_DIR:-$root/../shared/data}/binance/spot_btcusdt_bookTicker-trade-depth100ms-snapshot_20240808T2354Z.ndjson.gz"
-[ -f "$recording" ] || recording=/work/shared/data/binance/spot_btcusdt_bookTicker-trade-depth100ms-snapshot_20240808T2354Z.ndjson.gz
+recording_name=spot_btcusdt_bookTicker-trade-depth100ms-snapshot_20240808T2354Z.ndjson.gz
+recording=""
+for dir in "${RELAY_DATA_DIR:-}" "$root/../shared/data" "$root/../../shared/data"; do
+  if [ -n "$dir" ] && [ -f "$dir/binance/$recording_name" ]; then recording="$dir/binance/$recording_name"; break; fi
+done
 
 build=1
 jmh=0
@@ -53,6 +57,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
+
+[ -n "$recording" ] && [ -f "$recording" ] || {
+  echo "recording not found: set RELAY_DATA_DIR (holding binance/$recording_name) or pass --recording FILE" >&2
+  exit 2
+}
 
 if [ "$build" -eq 1 ]; then
   echo "Building (mvn -Pbench -DskipTests -pl benchmarks -am package) ..."

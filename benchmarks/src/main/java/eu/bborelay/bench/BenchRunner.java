@@ -103,8 +103,9 @@ public final class BenchRunner {
         doc.put("jfr", c.jfr);
         doc.put("notes", "latency = receiver listener wall clock - generator wall clock just before the WebSocket"
                 + " write, same host (CLOCK_REALTIME); matched by Binance update id u; warm-up excluded; CPU over"
-                + " the measured window (measure start to drained); peak RSS = VmHWM over the whole run; split_*: the same"
-                + " latency cut at the sender's frame timestamp ts (sender wall clock when it writes the frame)");
+                + " the measured window (measure start to drained); peak RSS = VmHWM over the whole run; split_*:"
+                + " the same latency cut at the sender's frame timestamp ts (sender wall clock when it writes the"
+                + " frame)");
         List<Object> scenarioResults = new ArrayList<>();
         doc.put("scenarios", scenarioResults);
 
