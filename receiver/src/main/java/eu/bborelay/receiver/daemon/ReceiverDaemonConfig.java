@@ -27,7 +27,13 @@ final class ReceiverDaemonConfig {
         MAX_FRAME_LENGTH("--max-frame-length", String.valueOf(FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH),
                 "largest accepted frame payload in bytes, 1.." + FrameDescriptor.MAX_MAX_FRAME_LENGTH),
         STATS_INTERVAL_SECONDS("--stats-interval-seconds", "10", "seconds between stats lines (0 = none)"),
-        RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)");
+        RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)"),
+        HTTP_PORT("--http-port", "8081", "TCP port of GET /health and GET /metrics (Prometheus), all addresses;"
+                + " 0 = no HTTP endpoint"),
+        HEALTH_MAX_AGE_SECONDS("--health-max-age-seconds", "10", "/health is 503 when no sender is connected or"
+                + " the freshest quote of any symbol is older than this"),
+        LOG_FORMAT(null, "text", "text (the original's lines) or json (one JSON object per line); environment only:"
+                + " read when logging starts");
 
         final String flag;
         final String defaultValue;
@@ -45,7 +51,8 @@ final class ReceiverDaemonConfig {
         private static final long serialVersionUID = 1L;
 
         InvalidSettingException(Setting setting, String value, String expected) {
-            super(setting.name() + " (" + setting.flag + ") " + expected + ", got '" + value + "'");
+            super(setting.name() + (setting.flag == null ? "" : " (" + setting.flag + ")") + " " + expected
+                    + ", got '" + value + "'");
         }
     }
 
@@ -58,6 +65,9 @@ final class ReceiverDaemonConfig {
     final int maxFrameLength;
     final long statsIntervalSeconds;
     final long runSeconds;
+    final int httpPort;
+    final long healthMaxAgeSeconds;
+    final String logFormat;
 
     private ReceiverDaemonConfig(Values v) {
         port = (int) v.integer(Setting.PORT, 0, 65_535);
@@ -66,6 +76,9 @@ final class ReceiverDaemonConfig {
         maxFrameLength = (int) v.integer(Setting.MAX_FRAME_LENGTH, 1, FrameDescriptor.MAX_MAX_FRAME_LENGTH);
         statsIntervalSeconds = v.integer(Setting.STATS_INTERVAL_SECONDS, 0, TimeUnit.DAYS.toSeconds(1));
         runSeconds = v.integer(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L);
+        httpPort = (int) v.integer(Setting.HTTP_PORT, 0, 65_535);
+        healthMaxAgeSeconds = v.integer(Setting.HEALTH_MAX_AGE_SECONDS, 1, TimeUnit.DAYS.toSeconds(1));
+        logFormat = v.oneOf(Setting.LOG_FORMAT, "text", "json");
         cert = v.readableFile(Setting.CERT);
         key = v.readableFile(Setting.KEY);
         caCert = requireClientCert ? v.readableFile(Setting.CA_CERT) : null;
@@ -108,7 +121,8 @@ final class ReceiverDaemonConfig {
         return "PORT=" + port + " BIND_HOST=" + bindHost + " CERT=" + cert + " KEY=" + key + " CA_CERT="
                 + (caCert == null ? "(not used)" : caCert) + " REQUIRE_CLIENT_CERT=" + requireClientCert
                 + " MAX_FRAME_LENGTH=" + maxFrameLength + " STATS_INTERVAL_SECONDS=" + statsIntervalSeconds
-                + " RUN_SECONDS=" + runSeconds;
+                + " RUN_SECONDS=" + runSeconds + " HTTP_PORT=" + httpPort + " HEALTH_MAX_AGE_SECONDS="
+                + healthMaxAgeSeconds + " LOG_FORMAT=" + logFormat;
     }
 
     /** Raw values with precedence flag, then environment, then default. */
@@ -122,7 +136,7 @@ final class ReceiverDaemonConfig {
         }
 
         String raw(Setting s) {
-            String v = overrides.get(s);
+            String v = s.flag == null ? null : overrides.get(s);
             if (v == null || v.isBlank()) {
                 v = env.get(s.name());
             }
@@ -153,6 +167,16 @@ final class ReceiverDaemonConfig {
                 }
                 default -> throw new InvalidSettingException(s, v, "must be true or false");
             }
+        }
+
+        String oneOf(Setting s, String... allowed) {
+            String v = raw(s);
+            for (String a : allowed) {
+                if (a.equals(v)) {
+                    return a;
+                }
+            }
+            throw new InvalidSettingException(s, v, "must be one of " + String.join(", ", allowed));
         }
 
         String nonBlank(Setting s) {
