@@ -197,6 +197,39 @@ class DeployedDaemonsTest {
         assertTrue(read(log).contains("LOG_FORMAT must be text or json, got 'xml'"), read(log));
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void imageEntryPointRunsMainClassFromEnvironmentOrFirstArgument() throws Exception {
+        Path root = TestCerts.repoRoot();
+        Path entrypoint = root.resolve("deploy/docker/entrypoint.sh");
+        assertTrue(Files.isExecutable(entrypoint), entrypoint + " must be executable (the images COPY it as is)");
+        // MAIN_CLASS from the image's ENV, flags passed through: the receiver daemon's --help
+        String help = runEntryPoint(entrypoint, root.resolve("receiver/target/relay-receiver-daemon.jar"),
+                "eu.bborelay.receiver.daemon.ReceiverMain", "--help");
+        assertTrue(help.contains("HEALTH_MAX_AGE_SECONDS=10") && help.contains("LOG_FORMAT=text"), help);
+        // a first argument that is not a flag names another main class of the jar
+        String version = runEntryPoint(entrypoint, root.resolve("sender/target/relay-sender.jar"), "no.such.Main",
+                "eu.bborelay.sender.SenderMain", "--version");
+        assertTrue(version.startsWith("bbo-relay-sender/"), version);
+    }
+
+    private static String runEntryPoint(Path entrypoint, Path jar, String mainClass, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", entrypoint.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("APP_JAR", jar.toString());
+        pb.environment().put("MAIN_CLASS", mainClass);
+        pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms96m -Xmx96m");
+        pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
+                + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
     /** The uncommented {@code NAME=value} lines of {@code .env.example}, as Docker's env_file reads them. */
     static Map<String, String> envExample(Path root) throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
@@ -215,7 +248,7 @@ class DeployedDaemonsTest {
     private Process daemon(Path jar, Map<String, String> env, Path log) throws IOException {
         assertTrue(Files.isRegularFile(jar), jar + " missing: run mvn verify (it packages the jars before e2e)");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Xmx128m", "-jar", jar.toString())
+                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Xms96m", "-Xmx96m", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
