@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.ops.Health;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -45,6 +48,17 @@ class SenderOpsTest {
         assertEquals("LOG_FORMAT must be text or json, got 'yaml'",
                 assertThrows(SenderConfig.ConfigException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("LOG_FORMAT", "yaml"))).getMessage());
+    }
+
+    @Test
+    void envExampleAndReadmeNameEveryVariable() throws Exception {
+        String env = Files.readString(TestCerts.repoRoot().resolve(".env.example"), StandardCharsets.UTF_8);
+        String readme = Files.readString(TestCerts.repoRoot().resolve("README.md"), StandardCharsets.UTF_8);
+        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+            assertTrue(env.contains(v.name() + "="), v.name() + " missing in .env.example");
+            assertTrue(readme.contains("| `" + v.name() + "` | " + v.defaultValue() + " |"),
+                    v.name() + " missing in the README's sender table, or with another default");
+        }
     }
 
     private static SenderStats stats(boolean binance, boolean receiver) {
