@@ -134,7 +134,10 @@ class ReceiverMainTest {
     }
 
     private int run(Map<String, String> env, java.util.function.Consumer<Receiver> started, String[] args) {
-        return ReceiverMain.run(args, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        // No HTTP endpoint unless a test asks: the default port 8081 may be taken on a shared machine.
+        Map<String, String> withoutHttp = new java.util.HashMap<>(env);
+        withoutHttp.putIfAbsent("HTTP_PORT", "0");
+        return ReceiverMain.run(args, withoutHttp, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), stop, started);
     }
 
