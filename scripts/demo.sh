@@ -99,7 +99,7 @@ symbols="${symbols:-btcusdt}"
 
 echo "== receiver on 127.0.0.1:$port (log: $run/receiver.log)"
 PORT="$port" BIND_HOST=127.0.0.1 CERT="$run/certs/receiver.crt" KEY="$run/certs/receiver.key" \
-  CA_CERT="$run/certs/ca.crt" STATS_INTERVAL_SECONDS=10 \
+  CA_CERT="$run/certs/ca.crt" STATS_INTERVAL_SECONDS=10 HTTP_PORT=0 \
   java -Xmx128m -jar "$receiver_jar" >"$run/receiver.log" 2>&1 &
 receiver_pid=$!
 wait_for_line "$run/receiver.log" "Listening on" 30 "$receiver_pid"
@@ -109,7 +109,7 @@ tail_pid=$!
 echo "== sender: $symbols from $binance_url (log: $run/sender.log)"
 BINANCE_WS_URL="$binance_url" SYMBOLS="$symbols" AMS_HOST=127.0.0.1 AMS_PORT="$port" \
   CA_CERT="$run/certs/ca.crt" CERT="$run/certs/sender.crt" KEY="$run/certs/sender.key" STATS_INTERVAL_SECONDS=10 \
-  java -Xmx128m -jar "$sender_jar" >"$run/sender.log" 2>&1 &
+  HTTP_PORT=0 java -Xmx128m -jar "$sender_jar" >"$run/sender.log" 2>&1 &
 sender_pid=$!
 
 start=$(date +%s)

@@ -33,6 +33,8 @@ final class QuoteIngest {
     private final AtomicReference<String> invalidExample = new AtomicReference<>();
     private volatile long received;
     private volatile long notData;
+    /** {@link System#nanoTime()} when the latest valid update was published; read by the health check. */
+    private volatile long lastQuoteNanos;
     private boolean warnedUnknownSymbol;
     private volatile boolean closed;
 
@@ -69,6 +71,7 @@ final class QuoteIngest {
                     return;
                 }
                 slots.publish(index, quote);
+                lastQuoteNanos = System.nanoTime();
                 onPublished.run();
             }
             case NOT_DATA -> notData++;
@@ -104,6 +107,10 @@ final class QuoteIngest {
 
     long notData() {
         return notData;
+    }
+
+    long lastQuoteNanos() {
+        return lastQuoteNanos;
     }
 
     long invalid(InvalidReason reason) {

@@ -129,6 +129,15 @@ public final class Sender implements AutoCloseable {
                 binance.reconnects(), link.reconnects(), taken, binance.connected(), up, sessionId);
     }
 
+    /**
+     * Nanoseconds ({@link System#nanoTime()} scale) since the latest valid Binance update was taken, or -1 before
+     * the first. For the health check; not part of {@link #stats()} so the snapshot's shape stays as it is.
+     */
+    public long nanosSinceLastUpdate() {
+        long last = ingest.lastQuoteNanos();
+        return last == 0 ? -1 : System.nanoTime() - last;
+    }
+
     /** The error that stopped the receiver writer (a bug), or null while it runs normally. */
     public Throwable failure() {
         return link.failure();

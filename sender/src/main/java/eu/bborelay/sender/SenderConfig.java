@@ -41,6 +41,11 @@ public final class SenderConfig {
         CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver"),
         KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8)"),
         STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
+        // Daemon operations (SenderOps reads and validates these three; the sender itself never does).
+        HTTP_PORT("8080", "TCP port of GET /health and GET /metrics (Prometheus), all addresses; 0 = none"),
+        HEALTH_MAX_AGE_SECONDS("10", "/health is 503 unless Binance and the receiver are connected and the latest"
+                + " Binance update is younger than this"),
+        LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts"),
         RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
         BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
         RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");

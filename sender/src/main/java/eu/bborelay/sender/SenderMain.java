@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.PemTls;
+import eu.bborelay.ops.OpsServer;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.util.HashMap;
@@ -87,19 +88,26 @@ public final class SenderMain {
             }
         }
         SenderConfig config;
+        SenderOps.Settings ops;
         try {
             config = SenderConfig.fromEnvironment(settings);
+            ops = SenderOps.Settings.fromEnvironment(settings);
         } catch (SenderConfig.ConfigException e) {
             err.println("Invalid setting: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        return run(config, stop, err);
+        return run(config, ops, stop, err);
     }
 
-    private static int run(SenderConfig config, CountDownLatch stop, PrintWriter err) {
+    private static int run(SenderConfig config, SenderOps.Settings opsSettings, CountDownLatch stop,
+                           PrintWriter err) {
         long runNanos = config.runDuration().toNanos();
         long deadline = System.nanoTime() + runNanos;
-        try (Sender sender = Sender.start(config)) {
+        try (Sender sender = Sender.start(config);
+             OpsServer ops = SenderOps.start(sender, opsSettings)) {
+            if (ops != null) {
+                log.debug("HTTP endpoint on port {}", ops.port());
+            }
             while (!stop.await(200, TimeUnit.MILLISECONDS)) {
                 if (sender.failure() != null) {
                     return EXIT_FAILURE; // already logged by the thread that failed
@@ -135,6 +143,9 @@ public final class SenderMain {
                 .footer(SenderConfig.Variable.table().replace("%", "%%").split(System.lineSeparator()))
                 .footer(appendExitCodes(spec.usageMessage().footer()));
         for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+            if (v == SenderConfig.Variable.LOG_FORMAT) {
+                continue; // environment only: logging starts before the flags are parsed
+            }
             spec.addOption(OptionSpec.builder(v.optionName())
                     .paramLabel("<" + v.name() + ">")
                     .type(String.class)

@@ -31,7 +31,13 @@ final class ReceiverDaemonConfig {
                 "most sender connections at once, 1..1024; more are refused"),
         SILENCE_TIMEOUT_MS("--silence-timeout-ms", "5000", "close a sender connection (one that said hello) after"
                 + " this many ms without any frame: dead or half-open (0 = never)"),
-        RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)");
+        RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)"),
+        HTTP_PORT("--http-port", "8081", "TCP port of GET /health and GET /metrics (Prometheus), all addresses;"
+                + " 0 = no HTTP endpoint"),
+        HEALTH_MAX_AGE_SECONDS("--health-max-age-seconds", "10", "/health is 503 when no sender is connected or"
+                + " the freshest quote of any symbol is older than this"),
+        LOG_FORMAT(null, "text", "text (the original's lines) or json (one JSON object per line); environment only:"
+                + " read when logging starts");
 
         final String flag;
         final String defaultValue;
@@ -49,7 +55,8 @@ final class ReceiverDaemonConfig {
         private static final long serialVersionUID = 1L;
 
         InvalidSettingException(Setting setting, String value, String expected) {
-            super(setting.name() + " (" + setting.flag + ") " + expected + ", got '" + value + "'");
+            super(setting.name() + (setting.flag == null ? "" : " (" + setting.flag + ")") + " " + expected
+                    + ", got '" + value + "'");
         }
     }
 
@@ -64,6 +71,9 @@ final class ReceiverDaemonConfig {
     final int maxConnections;
     final long silenceTimeoutMillis;
     final long runSeconds;
+    final int httpPort;
+    final long healthMaxAgeSeconds;
+    final String logFormat;
 
     private ReceiverDaemonConfig(Values v) {
         port = (int) v.integer(Setting.PORT, 0, 65_535);
@@ -74,6 +84,9 @@ final class ReceiverDaemonConfig {
         maxConnections = (int) v.integer(Setting.MAX_CONNECTIONS, 1, 1024);
         silenceTimeoutMillis = v.integer(Setting.SILENCE_TIMEOUT_MS, 0, TimeUnit.HOURS.toMillis(1));
         runSeconds = v.integer(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L);
+        httpPort = (int) v.integer(Setting.HTTP_PORT, 0, 65_535);
+        healthMaxAgeSeconds = v.integer(Setting.HEALTH_MAX_AGE_SECONDS, 1, TimeUnit.DAYS.toSeconds(1));
+        logFormat = v.oneOf(Setting.LOG_FORMAT, "text", "json");
         cert = v.readableFile(Setting.CERT);
         key = v.readableFile(Setting.KEY);
         caCert = requireClientCert ? v.readableFile(Setting.CA_CERT) : null;
@@ -119,7 +132,8 @@ final class ReceiverDaemonConfig {
                 + (caCert == null ? "(not used)" : caCert) + " REQUIRE_CLIENT_CERT=" + requireClientCert
                 + " MAX_FRAME_LENGTH=" + maxFrameLength + " STATS_INTERVAL_SECONDS=" + statsIntervalSeconds
                 + " MAX_CONNECTIONS=" + maxConnections + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis
-                + " RUN_SECONDS=" + runSeconds;
+                + " RUN_SECONDS=" + runSeconds + " HTTP_PORT=" + httpPort + " HEALTH_MAX_AGE_SECONDS="
+                + healthMaxAgeSeconds + " LOG_FORMAT=" + logFormat;
     }
 
     /** Raw values with precedence flag, then environment, then default. */
@@ -133,7 +147,7 @@ final class ReceiverDaemonConfig {
         }
 
         String raw(Setting s) {
-            String v = overrides.get(s);
+            String v = s.flag == null ? null : overrides.get(s);
             if (v == null || v.isBlank()) {
                 v = env.get(s.name());
             }
@@ -164,6 +178,16 @@ final class ReceiverDaemonConfig {
                 }
                 default -> throw new InvalidSettingException(s, v, "must be true or false");
             }
+        }
+
+        String oneOf(Setting s, String... allowed) {
+            String v = raw(s);
+            for (String a : allowed) {
+                if (a.equals(v)) {
+                    return a;
+                }
+            }
+            throw new InvalidSettingException(s, v, "must be one of " + String.join(", ", allowed));
         }
 
         String nonBlank(Setting s) {

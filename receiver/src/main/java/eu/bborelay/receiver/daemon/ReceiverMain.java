@@ -1,6 +1,7 @@
 package eu.bborelay.receiver.daemon;
 
 import eu.bborelay.common.PemTls;
+import eu.bborelay.ops.OpsServer;
 import eu.bborelay.receiver.Receiver;
 import eu.bborelay.receiver.TickerListener;
 import java.io.PrintStream;
@@ -96,6 +97,9 @@ public final class ReceiverMain {
                 return EXIT_OK;
             }
             for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
+                if (s.flag == null) {
+                    continue;
+                }
                 String v = parsed.matchedOptionValue(s.flag, null);
                 if (v != null) {
                     flags.put(s, v);
@@ -116,13 +120,20 @@ public final class ReceiverMain {
         Logger log = LoggerFactory.getLogger(ReceiverMain.class);
         log.info("Starting relay-receiver {}: {}", version(), config);
         try (Receiver receiver = Receiver.start(config.toReceiverConfig(), TickerListener.NO_OP)) {
-            started.accept(receiver);
-            if (config.runSeconds > 0) {
-                if (!stop.await(config.runSeconds, TimeUnit.SECONDS)) {
-                    log.info("RUN_SECONDS={} elapsed, stopping", config.runSeconds);
+            OpsServer ops = ReceiverOps.start(receiver, config.httpPort, config.healthMaxAgeSeconds);
+            try {
+                started.accept(receiver);
+                if (config.runSeconds > 0) {
+                    if (!stop.await(config.runSeconds, TimeUnit.SECONDS)) {
+                        log.info("RUN_SECONDS={} elapsed, stopping", config.runSeconds);
+                    }
+                } else {
+                    stop.await();
                 }
-            } else {
-                stop.await();
+            } finally {
+                if (ops != null) {
+                    ops.close();
+                }
             }
             log.info("Stopping relay-receiver");
         } catch (PemTls.TlsConfigException e) {
@@ -152,6 +163,9 @@ public final class ReceiverMain {
                         + " counts every lost update as a gap and logs latency and stats lines.")
                 .sortOptions(false);
         for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
+            if (s.flag == null) {
+                continue; // environment only
+            }
             spec.addOption(OptionSpec.builder(s.flag)
                     .paramLabel("<" + s.name() + ">")
                     .type(String.class)

@@ -19,7 +19,7 @@ class ReceiverDaemonConfigTest {
     @Test
     void defaultsMatchTheOriginalDeployment() {
         for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
-            assertTrue(s.flag.startsWith("--"));
+            assertTrue(s.flag == null ? s == ReceiverDaemonConfig.Setting.LOG_FORMAT : s.flag.startsWith("--"));
         }
         assertEquals("9001", ReceiverDaemonConfig.Setting.PORT.defaultValue);
         assertEquals("0.0.0.0", ReceiverDaemonConfig.Setting.BIND_HOST.defaultValue);
@@ -28,6 +28,9 @@ class ReceiverDaemonConfigTest {
         assertEquals("/certs/ca.crt", ReceiverDaemonConfig.Setting.CA_CERT.defaultValue);
         assertEquals("true", ReceiverDaemonConfig.Setting.REQUIRE_CLIENT_CERT.defaultValue);
         assertEquals("65536", ReceiverDaemonConfig.Setting.MAX_FRAME_LENGTH.defaultValue);
+        assertEquals("8081", ReceiverDaemonConfig.Setting.HTTP_PORT.defaultValue);
+        assertEquals("10", ReceiverDaemonConfig.Setting.HEALTH_MAX_AGE_SECONDS.defaultValue);
+        assertEquals("text", ReceiverDaemonConfig.Setting.LOG_FORMAT.defaultValue);
         assertEquals("10", ReceiverDaemonConfig.Setting.STATS_INTERVAL_SECONDS.defaultValue);
         assertEquals("0", ReceiverDaemonConfig.Setting.RUN_SECONDS.defaultValue);
     }
@@ -77,6 +80,10 @@ class ReceiverDaemonConfigTest {
                 + " number 0..86400, got '-1'");
         assertBad("REQUIRE_CLIENT_CERT", "maybe", "REQUIRE_CLIENT_CERT (--require-client-cert) must be true or false,"
                 + " got 'maybe'");
+        assertBad("HTTP_PORT", "http", "HTTP_PORT (--http-port) must be a whole number 0..65535, got 'http'");
+        assertBad("HEALTH_MAX_AGE_SECONDS", "0", "HEALTH_MAX_AGE_SECONDS (--health-max-age-seconds) must be a whole"
+                + " number 1..86400, got '0'");
+        assertBad("LOG_FORMAT", "JSON", "LOG_FORMAT must be one of text, json, got 'JSON'");
         assertTrue(message("CERT", "/nonexistent/receiver.crt").startsWith("CERT (--cert) must name an existing file"));
         assertTrue(message("CA_CERT", "/nonexistent/ca.crt").startsWith("CA_CERT (--ca-cert) must name an existing"));
     }

@@ -1,0 +1,148 @@
+package eu.bborelay.receiver.daemon;
+
+import eu.bborelay.common.FrameFormatException;
+import eu.bborelay.ops.Health;
+import eu.bborelay.ops.OpsServer;
+import eu.bborelay.ops.StatsMetrics;
+import eu.bborelay.ops.StatsMetrics.LabelPair;
+import eu.bborelay.receiver.Receiver;
+import eu.bborelay.receiver.ReceiverStats;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The receiver daemon's {@code GET /health} and {@code GET /metrics}, both read from {@link Receiver#stats()} when
+ * asked (nothing on the quote path). Health: at least one sender connected and the freshest quote of any symbol
+ * younger than {@code HEALTH_MAX_AGE_SECONDS}.
+ *
+ * <p>Latency: the receiver's snapshot holds one-way percentiles since start (HdrHistogram), so they are exported as
+ * gauges {@code bbo_relay_receiver_one_way_latency_seconds{quantile="0.5"}} (and per symbol), not as a Prometheus
+ * summary: a summary promises a sum and a client-side sliding window that we do not have. The per-interval
+ * percentiles stay in the stats log lines.
+ */
+final class ReceiverOps {
+    static final String PREFIX = "bbo_relay_receiver_";
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    private ReceiverOps() {
+    }
+
+    /** Starts the endpoint on {@code port} (all addresses); null when {@code port} is 0 (none). */
+    static OpsServer start(Receiver receiver, int port, long healthMaxAgeSeconds) {
+        if (port == 0) {
+            return null;
+        }
+        LongSupplier nowEpochNanos = ReceiverOps::nowEpochNanos;
+        return OpsServer.start("0.0.0.0", port,
+                () -> health(receiver.stats(), TimeUnit.SECONDS.toNanos(healthMaxAgeSeconds), nowEpochNanos),
+                metrics(receiver).registry());
+    }
+
+    /** Healthy when a sender is connected and the freshest quote is younger than {@code maxAgeNanos}. */
+    static Health health(ReceiverStats s, long maxAgeNanos, LongSupplier nowEpochNanos) {
+        if (s.connectionsOpen() == 0) {
+            return Health.unhealthy("no sender connected (" + s.connectionsAccepted() + " connections since start,"
+                    + " " + s.handshakeFailures() + " TLS handshake failures)");
+        }
+        ReceiverStats.SymbolStats freshest = null;
+        for (ReceiverStats.SymbolStats sym : s.symbols()) {
+            if (freshest == null || sym.lastReceiveEpochNanos() > freshest.lastReceiveEpochNanos()) {
+                freshest = sym;
+            }
+        }
+        String senders = s.connectionsOpen() + (s.connectionsOpen() == 1 ? " sender" : " senders") + " connected";
+        if (freshest == null) {
+            return Health.unhealthy(senders + ", no quote received yet");
+        }
+        long ageNanos = nowEpochNanos.getAsLong() - freshest.lastReceiveEpochNanos();
+        String age = String.format(Locale.ROOT, "freshest quote %s %.3f s old", freshest.symbol(),
+                ageNanos / NANOS_PER_SECOND);
+        if (ageNanos > maxAgeNanos) {
+            return Health.unhealthy(senders + ", " + age + " (limit " + maxAgeNanos / 1_000_000_000L + " s)");
+        }
+        return Health.healthy(senders + ", " + age + ", gaps " + s.gaps());
+    }
+
+    /** Every metric of the receiver daemon; one line each. */
+    static StatsMetrics<ReceiverStats> metrics(Receiver receiver) {
+        return new StatsMetrics<>(PREFIX, receiver::stats)
+                .counter("quotes", "Quotes delivered (updates received and passed on), all symbols",
+                        ReceiverStats::quotesDelivered)
+                .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
+                .counter("gaps", "Updates lost between sender and receiver (missing seq; the sender counts them as"
+                        + " dropped or conflated)", ReceiverStats::gaps)
+                .counter("duplicates", "Quotes dropped because their seq was delivered already",
+                        ReceiverStats::duplicates)
+                .counter("out_of_order", "Quotes that arrived after a higher seq", ReceiverStats::outOfOrder)
+                .counter("replays_ignored", "Quotes a reconnecting sender replayed that were delivered already",
+                        ReceiverStats::replaysIgnored)
+                .counter("malformed_frames", "Frames that broke the wire contract, by reason", "reason",
+                        ReceiverOps::malformedByReason)
+                .counter("unknown_frames", "Well-formed frames of a type this version ignores",
+                        ReceiverStats::unknownFrames)
+                .counter("listener_errors", "Exceptions thrown by the listener", ReceiverStats::listenerErrors)
+                .counter("latency_clamped", "Latencies outside 0..10 s (clock skew) recorded at the bound",
+                        ReceiverStats::latencyClamped)
+                .counter("connections_accepted", "Sender connections whose TLS handshake completed",
+                        ReceiverStats::connectionsAccepted)
+                .counter("handshake_failures", "Connection attempts refused in the TLS handshake (no or a foreign"
+                        + " client certificate, plaintext, timeout)", ReceiverStats::handshakeFailures)
+                .gauge("connections_open", "Sender connections open now", ReceiverStats::connectionsOpen)
+                .gauge("sessions", "Sender sessions known (one per sender process)", ReceiverStats::sessions)
+                .gauge("last_update_age_seconds", "Seconds since the latest quote of each symbol was received",
+                        "symbol", ReceiverOps::ageBySymbol)
+                .gauge("one_way_latency_seconds", "One-way latency (receiver clock - sender ts) since start, by"
+                        + " quantile; includes the two clocks' offset", "quantile", ReceiverOps::latencyQuantiles)
+                .gauge("symbol_one_way_latency_seconds", "One-way latency since start per symbol, by quantile",
+                        "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles);
+    }
+
+    private static Map<String, Long> quotesBySymbol(ReceiverStats s) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        s.symbols().forEach(sym -> m.put(sym.symbol(), sym.quotes()));
+        return m;
+    }
+
+    private static Map<String, Long> malformedByReason(ReceiverStats s) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Map.Entry<FrameFormatException.Reason, Long> e : s.malformedFrames().entrySet()) {
+            m.put(e.getKey().name().toLowerCase(Locale.ROOT), e.getValue());
+        }
+        return m;
+    }
+
+    private static Map<String, Double> ageBySymbol(ReceiverStats s) {
+        long now = nowEpochNanos();
+        Map<String, Double> m = new LinkedHashMap<>();
+        s.symbols().forEach(sym -> m.put(sym.symbol(), (now - sym.lastReceiveEpochNanos()) / NANOS_PER_SECOND));
+        return m;
+    }
+
+    private static Map<String, Double> latencyQuantiles(ReceiverStats s) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("0.5", s.p50OneWayNanos() / NANOS_PER_SECOND);
+        m.put("0.95", s.p95OneWayNanos() / NANOS_PER_SECOND);
+        m.put("0.99", s.p99OneWayNanos() / NANOS_PER_SECOND);
+        m.put("1", s.maxOneWayNanos() / NANOS_PER_SECOND);
+        return m;
+    }
+
+    private static Map<LabelPair, Double> symbolLatencyQuantiles(ReceiverStats s) {
+        Map<LabelPair, Double> m = new LinkedHashMap<>();
+        for (ReceiverStats.SymbolStats sym : s.symbols()) {
+            m.put(new LabelPair(sym.symbol(), "0.5"), sym.p50OneWayNanos() / NANOS_PER_SECOND);
+            m.put(new LabelPair(sym.symbol(), "0.95"), sym.p95OneWayNanos() / NANOS_PER_SECOND);
+            m.put(new LabelPair(sym.symbol(), "0.99"), sym.p99OneWayNanos() / NANOS_PER_SECOND);
+        }
+        return m;
+    }
+
+    private static long nowEpochNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

@@ -1,0 +1,52 @@
+package eu.bborelay.receiver.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import eu.bborelay.ops.Health;
+import eu.bborelay.receiver.ReceiverStats;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The receiver's health rule on hand-made snapshots (the endpoint itself is tested end to end in e2e). */
+class ReceiverOpsTest {
+    private static final long SECOND = 1_000_000_000L;
+    private static final long NOW = 1_700_000_000L * SECOND;
+
+    @Test
+    void healthyWhenConnectedAndTheFreshestQuoteIsYoungEnough() {
+        Health h = ReceiverOps.health(stats(1, NOW - 3 * SECOND, NOW - SECOND / 2), 10 * SECOND, () -> NOW);
+        assertTrue(h.healthy(), h.reason());
+        assertEquals("1 sender connected, freshest quote ETHUSDT 0.500 s old, gaps 0", h.reason());
+    }
+
+    @Test
+    void unhealthyWithoutSender() {
+        Health h = ReceiverOps.health(stats(0, NOW, NOW), 10 * SECOND, () -> NOW);
+        assertFalse(h.healthy());
+        assertTrue(h.reason().startsWith("no sender connected"), h.reason());
+    }
+
+    @Test
+    void unhealthyWhenEveryQuoteIsOlderThanTheLimit() {
+        Health h = ReceiverOps.health(stats(2, NOW - 30 * SECOND, NOW - 11 * SECOND), 10 * SECOND, () -> NOW);
+        assertFalse(h.healthy());
+        assertEquals("2 senders connected, freshest quote ETHUSDT 11.000 s old (limit 10 s)", h.reason());
+    }
+
+    @Test
+    void unhealthyBeforeTheFirstQuote() {
+        ReceiverStats none = new ReceiverStats(1, 1, 0, 1, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, List.of());
+        Health h = ReceiverOps.health(none, 10 * SECOND, () -> NOW);
+        assertFalse(h.healthy());
+        assertEquals("1 sender connected, no quote received yet", h.reason());
+    }
+
+    private static ReceiverStats stats(int connections, long btcEpochNanos, long ethEpochNanos) {
+        return new ReceiverStats(connections, connections, 0, 1, 2, 0, 0, 0, 0, Map.of(), 0, 0, 0, 1, 2, 3, 4,
+                List.of(new ReceiverStats.SymbolStats("BTCUSDT", 1, 1, 60_000, btcEpochNanos, 1, 2, 3),
+                        new ReceiverStats.SymbolStats("ETHUSDT", 1, 2, 3_000, ethEpochNanos, 1, 2, 3)));
+    }
+}

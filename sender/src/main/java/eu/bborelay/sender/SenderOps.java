@@ -1,0 +1,122 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.ops.Health;
+import eu.bborelay.ops.OpsServer;
+import eu.bborelay.ops.StatsMetrics;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sender daemon's {@code GET /health} and {@code GET /metrics}, read from {@link Sender#stats()} when asked
+ * (nothing on the update path but one volatile write of the receive time). Health: Binance connected, receiver
+ * connected, and the latest Binance update younger than {@code HEALTH_MAX_AGE_SECONDS}. Settings: {@code HTTP_PORT},
+ * {@code HEALTH_MAX_AGE_SECONDS}, {@code LOG_FORMAT} of {@link SenderConfig.Variable}, validated here at start.
+ */
+final class SenderOps {
+    static final String PREFIX = "bbo_relay_sender_";
+    private static final double NANOS_PER_SECOND = 1e9;
+
+    /** The validated operations settings. */
+    record Settings(int httpPort, long healthMaxAgeSeconds, String logFormat) {
+        /** @throws SenderConfig.ConfigException naming the variable with a bad value */
+        static Settings fromEnvironment(Map<String, String> env) {
+            int port = integer(env, SenderConfig.Variable.HTTP_PORT, 0, 65_535);
+            int maxAge = integer(env, SenderConfig.Variable.HEALTH_MAX_AGE_SECONDS, 1, 86_400);
+            String format = SenderConfig.Variable.LOG_FORMAT.valueIn(env).trim();
+            if (!format.equals("text") && !format.equals("json")) {
+                throw new SenderConfig.ConfigException(SenderConfig.Variable.LOG_FORMAT
+                        + " must be text or json, got '" + format + "'");
+            }
+            return new Settings(port, maxAge, format);
+        }
+
+        private static int integer(Map<String, String> env, SenderConfig.Variable v, int min, int max) {
+            String text = v.valueIn(env).trim();
+            try {
+                int value = Integer.parseInt(text);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new SenderConfig.ConfigException(v + " must be a whole number from " + min + " to " + max
+                    + ", got '" + text + "'");
+        }
+    }
+
+    private SenderOps() {
+    }
+
+    /** Starts the endpoint on all addresses; null when {@code settings.httpPort()} is 0 (none). */
+    static OpsServer start(Sender sender, Settings settings) {
+        if (settings.httpPort() == 0) {
+            return null;
+        }
+        long maxAgeNanos = TimeUnit.SECONDS.toNanos(settings.healthMaxAgeSeconds());
+        return OpsServer.start("0.0.0.0", settings.httpPort(),
+                () -> health(sender.stats(), sender.nanosSinceLastUpdate(), maxAgeNanos), metrics(sender).registry());
+    }
+
+    /**
+     * Healthy when both legs are up and the latest Binance update is younger than {@code maxAgeNanos}.
+     *
+     * @param sinceLastUpdateNanos from {@link Sender#nanosSinceLastUpdate()}, -1 before the first
+     */
+    static Health health(SenderStats s, long sinceLastUpdateNanos, long maxAgeNanos) {
+        StringBuilder why = new StringBuilder();
+        if (!s.binanceConnected()) {
+            why.append("Binance not connected");
+        }
+        if (!s.receiverConnected()) {
+            why.append(why.length() > 0 ? ", " : "").append("receiver not connected");
+        }
+        String age = sinceLastUpdateNanos < 0 ? "no Binance update yet"
+                : String.format(Locale.ROOT, "latest Binance update %.3f s old", sinceLastUpdateNanos / NANOS_PER_SECOND);
+        if (sinceLastUpdateNanos < 0 || sinceLastUpdateNanos > maxAgeNanos) {
+            why.append(why.length() > 0 ? ", " : "").append(age);
+            if (sinceLastUpdateNanos >= 0) {
+                why.append(" (limit ").append(maxAgeNanos / 1_000_000_000L).append(" s)");
+            }
+        }
+        if (why.length() > 0) {
+            return Health.unhealthy(why.toString());
+        }
+        return Health.healthy("Binance and receiver connected, " + age + ", dropped " + s.dropped() + ", conflated "
+                + s.conflated());
+    }
+
+    /** Every metric of the sender; one line each. */
+    static StatsMetrics<Snapshot> metrics(Sender sender) {
+        return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate()))
+                .counter("received", "WebSocket messages received from Binance, of any kind", x -> x.s.received())
+                .counter("taken", "Valid bookTicker updates taken (each got a seq)", x -> x.s.taken())
+                .counter("sent", "Updates written to the receiver", x -> x.s.sent())
+                .counter("dropped", "Updates never written: receiver unreachable or a write failed",
+                        x -> x.s.dropped())
+                .counter("conflated", "Updates replaced by a newer one of their symbol while the receiver was behind",
+                        x -> x.s.conflated())
+                .counter("not_data", "Binance messages that are not bookTicker updates", x -> x.s.notData())
+                .counter("invalid", "Rejected bookTicker messages, by reason", "reason", SenderOps::invalidByReason)
+                .counter("reconnects", "Connections opened after the first one, by leg", "leg",
+                        x -> Map.of("binance", x.s.binanceReconnects(), "receiver", x.s.receiverReconnects()))
+                .gauge("connected", "1 while the leg is connected, else 0", "leg",
+                        x -> Map.of("binance", x.s.binanceConnected() ? 1 : 0,
+                                "receiver", x.s.receiverConnected() ? 1 : 0))
+                .gauge("last_seq", "The last seq assigned", x -> x.s.lastSeq())
+                .gauge("last_update_age_seconds", "Seconds since the latest valid Binance update; -1 before the first",
+                        x -> x.sinceLastUpdateNanos < 0 ? -1 : x.sinceLastUpdateNanos / NANOS_PER_SECOND);
+    }
+
+    /** What one scrape reads. */
+    record Snapshot(SenderStats s, long sinceLastUpdateNanos) {
+    }
+
+    private static Map<String, Long> invalidByReason(Snapshot x) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        x.s.invalid().forEach((reason, n) -> m.put(reason.label(), n));
+        return m;
+    }
+}
