@@ -95,8 +95,22 @@ final class ReceiverOps {
                 .gauge("sessions", "Sender sessions known (one per sender process)", ReceiverStats::sessions)
                 .gauge("last_update_age_seconds", "Seconds since the latest quote of each symbol was received",
                         "symbol", ReceiverOps::ageBySymbol)
-                .gauge("one_way_latency_seconds", "One-way latency (receiver clock - sender ts) since start, by"
-                        + " quantile; includes the two clocks' offset", "quantile", ReceiverOps::latencyQuantiles)
+                .gauge("one_way_latency_seconds", "One-way latency since start, by quantile, corrected for the"
+                        + " sender's clock offset once pings have measured it", "quantile",
+                        ReceiverOps::latencyQuantiles)
+                .gauge("one_way_latency_uncorrected_seconds", "One-way latency since start (receiver clock -"
+                        + " sender ts, no offset correction), by quantile", "quantile",
+                        ReceiverOps::uncorrectedQuantiles)
+                .gauge("clock_offset_known", "1 when a sender answered pings and its clock offset is known",
+                        s -> s.clockOffsetKnown() ? 1 : 0)
+                .gauge("clock_offset_seconds", "Sender clock minus receiver clock (lowest-RTT ping sample); 0 while"
+                        + " unknown", s -> s.clockOffsetNanos() / NANOS_PER_SECOND)
+                .gauge("rtt_seconds", "Round-trip time of the receiver's pings, median since start",
+                        s -> s.p50RttNanos() / NANOS_PER_SECOND)
+                .counter("silence_timeouts", "Sender connections closed after the silence timeout (dead or"
+                        + " half-open)", ReceiverStats::silenceTimeouts)
+                .counter("stale_events", "Times a symbol's latest quote became older than staleAfter",
+                        ReceiverStats::staleEvents)
                 .gauge("symbol_one_way_latency_seconds", "One-way latency since start per symbol, by quantile",
                         "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles);
     }
@@ -128,6 +142,14 @@ final class ReceiverOps {
         m.put("0.95", s.p95OneWayNanos() / NANOS_PER_SECOND);
         m.put("0.99", s.p99OneWayNanos() / NANOS_PER_SECOND);
         m.put("1", s.maxOneWayNanos() / NANOS_PER_SECOND);
+        return m;
+    }
+
+    private static Map<String, Double> uncorrectedQuantiles(ReceiverStats s) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("0.5", s.p50OneWayUncorrectedNanos() / NANOS_PER_SECOND);
+        m.put("0.95", s.p95OneWayUncorrectedNanos() / NANOS_PER_SECOND);
+        m.put("0.99", s.p99OneWayUncorrectedNanos() / NANOS_PER_SECOND);
         return m;
     }
 

@@ -38,7 +38,8 @@ class ReceiverOpsTest {
 
     @Test
     void unhealthyBeforeTheFirstQuote() {
-        ReceiverStats none = new ReceiverStats(1, 1, 0, 1, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, List.of());
+        ReceiverStats none = new ReceiverStats(1, 1, 0, 1, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, List.of(),
+                0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0);
         Health h = ReceiverOps.health(none, 10 * SECOND, () -> NOW);
         assertFalse(h.healthy());
         assertEquals("1 sender connected, no quote received yet", h.reason());
@@ -47,6 +48,7 @@ class ReceiverOpsTest {
     private static ReceiverStats stats(int connections, long btcEpochNanos, long ethEpochNanos) {
         return new ReceiverStats(connections, connections, 0, 1, 2, 0, 0, 0, 0, Map.of(), 0, 0, 0, 1, 2, 3, 4,
                 List.of(new ReceiverStats.SymbolStats("BTCUSDT", 1, 1, 60_000, btcEpochNanos, 1, 2, 3),
-                        new ReceiverStats.SymbolStats("ETHUSDT", 1, 2, 3_000, ethEpochNanos, 1, 2, 3)));
+                        new ReceiverStats.SymbolStats("ETHUSDT", 1, 2, 3_000, ethEpochNanos, 1, 2, 3)),
+                0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0);
     }
 }
