@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -101,6 +102,11 @@ public final class BinanceReplayServer implements AutoCloseable {
     private volatile Exception bindError;
     private volatile int boundPort = -1;
     private volatile RecordingReader reader;
+    private volatile boolean pingsStopped;
+    private final AtomicLong upgradeRequests = new AtomicLong();
+    private final AtomicLong upgradesRefused = new AtomicLong();
+    /** {status, retryAfterSeconds (-1: no header), remaining count}; guarded by itself. */
+    private final int[] refusal = new int[3];
 
     private volatile Endpoint endpoint;
     private volatile Thread replayThread;
@@ -293,6 +299,123 @@ public final class BinanceReplayServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // Fault injection (tests). Each acts on the connections open at the call; later connections are unaffected.
+
+    /**
+     * Cuts the TCP connection of every open client without a close frame (the client sees 1006), as a crashed
+     * server or a broken network path does.
+     *
+     * @return how many connections were cut
+     */
+    public int injectAbruptClose() {
+        int n = 0;
+        for (Session s : sessions) {
+            if (s.conn.isOpen()) {
+                s.conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "abrupt close injected");
+                n++;
+            }
+        }
+        log.info("Injected an abrupt close of {} connection(s)", n);
+        return n;
+    }
+
+    /**
+     * Sends Binance's {@code serverShutdown} event to every open client, as {@code {"stream":"!serverShutdown",
+     * "data":{"e":"serverShutdown","E":ms}}} ({@code combinedShape}) or {@code {"e":"serverShutdown","E":ms}}. The
+     * connections stay open (Binance closes them some time later).
+     *
+     * @return how many connections were told
+     */
+    public int injectServerShutdown(boolean combinedShape) {
+        String event = "{\"e\":\"serverShutdown\",\"E\":" + System.currentTimeMillis() + "}";
+        return injectRaw(combinedShape ? "{\"stream\":\"!serverShutdown\",\"data\":" + event + "}" : event);
+    }
+
+    /**
+     * Sends {@code text} as one text frame to every open client, byte for byte (malformed JSON, unknown event
+     * types or fields, anything).
+     *
+     * @return how many connections got it
+     */
+    public int injectRaw(String text) {
+        Objects.requireNonNull(text, "text");
+        int n = 0;
+        for (Session s : sessions) {
+            if (s.conn.isOpen()) {
+                try {
+                    s.conn.send(text);
+                    n++;
+                } catch (WebsocketNotConnectedException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Stalls every open connection for {@code duration}: the socket stays open and answers pings, but gets no data
+     * and no pings (the messages of that time are lost to it, as on a live exchange).
+     *
+     * @return how many connections stall
+     */
+    public int stall(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        int n = 0;
+        for (Session s : sessions) {
+            if (s.conn.isOpen()) {
+                s.stallUntil(until);
+                n++;
+            }
+        }
+        log.info("Stalling {} connection(s) for {} ms", n, duration.toMillis());
+        return n;
+    }
+
+    /** The heartbeat stops sending pings (and so never drops a client for a missing pong) until the server closes. */
+    public void stopPings() {
+        pingsStopped = true;
+    }
+
+    /**
+     * Refuses the next {@code count} WebSocket upgrades with HTTP {@code status} (429 or 418 as Binance) and a
+     * {@code Retry-After} header of {@code retryAfter} rounded to seconds (none when null).
+     */
+    public void refuseUpgrades(int status, Duration retryAfter, int count) {
+        if (status < 400 || status > 599 || count < 0) {
+            throw new IllegalArgumentException("need an HTTP error status and count >= 0");
+        }
+        synchronized (refusal) {
+            refusal[0] = status;
+            refusal[1] = retryAfter == null ? -1 : (int) retryAfter.toSeconds();
+            refusal[2] = count;
+        }
+    }
+
+    /** WebSocket upgrade requests received (accepted, refused or failed) since start. */
+    public long upgradeRequests() {
+        return upgradeRequests.get();
+    }
+
+    /** Upgrades refused by {@link #refuseUpgrades}. */
+    public long upgradesRefused() {
+        return upgradesRefused.get();
+    }
+
+    /** The refusal response for the next upgrade, or null to accept it. */
+    private String nextRefusal() {
+        synchronized (refusal) {
+            if (refusal[2] <= 0) {
+                return null;
+            }
+            refusal[2]--;
+            return "HTTP/1.1 " + refusal[0] + (refusal[0] == 429 ? " Too Many Requests" : " Refused") + "\r\n"
+                    + (refusal[1] >= 0 ? "Retry-After: " + refusal[1] + "\r\n" : "")
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n";
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // Used by BinanceReplayMain (--exit-when-done)
 
     /** Waits until no open connection has outbound frames queued, at most {@code timeout}; returns whether it did. */
@@ -411,8 +534,9 @@ public final class BinanceReplayServer implements AutoCloseable {
     }
 
     private void deliver(RecordedMessage m) {
+        long now = System.nanoTime();
         for (Session s : sessions) {
-            if (!s.isSubscribed(m.stream)) {
+            if (!s.isSubscribed(m.stream) || s.stalledAt(now)) {
                 continue;
             }
             if (s.backlogFrames() > MAX_BACKLOG_FRAMES) {
@@ -438,9 +562,12 @@ public final class BinanceReplayServer implements AutoCloseable {
     // Heartbeat thread
 
     private void sendPings() {
+        if (pingsStopped) {
+            return;
+        }
         long now = System.nanoTime();
         for (Session s : sessions) {
-            if (!s.conn.isOpen()) {
+            if (!s.conn.isOpen() || s.stalledAt(now)) {
                 continue;
             }
             PingFrame ping = new PingFrame();
@@ -498,6 +625,15 @@ public final class BinanceReplayServer implements AutoCloseable {
         @Override
         public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
                 ClientHandshake request) throws InvalidDataException {
+            upgradeRequests.incrementAndGet();
+            String refused = nextRefusal();
+            if (refused != null && conn instanceof WebSocketImpl impl) {
+                // Java-WebSocket can only answer 101 or 404: queue our own response first, then let it close
+                upgradesRefused.incrementAndGet();
+                impl.outQueue.add(ByteBuffer.wrap(refused.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                log.info("Refusing WebSocket upgrade (injected): {}", refused.lines().findFirst().orElse(""));
+                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "upgrade refused (injected)");
+            }
             if (StreamNames.parseEndpoint(request.getResourceDescriptor()) == null) {
                 log.info("Refusing WebSocket upgrade for unknown path {}", request.getResourceDescriptor());
                 throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,
