@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,11 +15,15 @@ import org.slf4j.LoggerFactory;
  * read thread. Parses it, counts it, and hands each valid update to {@link QuoteSlots}, which gives it the next
  * {@code seq}; then wakes the writer. Never blocks on the receiver.
  *
- * <p>Single producer, no lock: {@link BinanceLeg} runs one WebSocket client at a time and creates the next one on
- * its scheduler only after the previous client's {@code onClose}, which Java-WebSocket calls on the read thread
- * after its last {@code onMessage}; so calls never overlap and each happens-before the next (through the
- * scheduler's queue). That is what keeps {@code seq} gapless and ordered. Counters are plain fields written by
- * that one thread and read by others as volatiles.
+ * <p>Single producer, no lock: at any time one thread owns the ingest (the read thread of the Binance connection
+ * that is the <em>owner</em>; briefly the scheduler while it hands ownership over). {@link BinanceLeg} makes a
+ * new connection the owner only after the previous owner's read thread has terminated, so calls never overlap and
+ * each happens-before the next. That is what keeps {@code seq} gapless and ordered (docs/CONCURRENCY.md). Counters
+ * are plain fields written by the owner and read by others as volatiles.
+ *
+ * <p><b>Duplicates.</b> While two connections overlap (a rollover) both carry the same updates. An update whose
+ * Binance update id {@code u} is not above the last forwarded {@code u} of its symbol is a duplicate: counted
+ * ({@link #duplicates()}), not given a seq. Binance's {@code u} grows per symbol, so this never drops a new update.
  */
 final class QuoteIngest {
     private static final Logger log = LoggerFactory.getLogger(QuoteIngest.class);
@@ -33,6 +38,11 @@ final class QuoteIngest {
     private final AtomicReference<String> invalidExample = new AtomicReference<>();
     private volatile long received;
     private volatile long notData;
+    private volatile long duplicates;
+    /** Per symbol: the last forwarded update id; owner thread only. */
+    private final long[] lastUpdateId;
+    /** Per symbol: {@link System#nanoTime()} of the last forwarded update (0: none); read by the watchdog. */
+    private final AtomicLongArray lastQuoteNanos;
     private boolean warnedUnknownSymbol;
     private volatile boolean closed;
 
@@ -45,18 +55,33 @@ final class QuoteIngest {
         for (int i = 0; i < symbols.size(); i++) {
             symbolIndex.put(symbols.get(i), i);
         }
+        this.lastUpdateId = new long[symbols.size()];
+        Arrays.fill(lastUpdateId, Long.MIN_VALUE);
+        this.lastQuoteNanos = new AtomicLongArray(symbols.size());
         this.slots = slots;
         this.onPublished = onPublished;
     }
 
-    /** One WebSocket text message from Binance. */
-    void onMessage(String text) {
+    /** One WebSocket text message from Binance, received now. */
+    BookTickerParser.Result onMessage(String text) {
+        return onMessage(text, System.nanoTime());
+    }
+
+    /**
+     * One WebSocket text message from Binance.
+     *
+     * @param text the message
+     * @param nowNanos {@link System#nanoTime()} at its arrival
+     * @return what the message was ({@link BookTickerParser.Result#SERVER_SHUTDOWN} asks the caller to roll over)
+     */
+    BookTickerParser.Result onMessage(String text, long nowNanos) {
         if (closed) {
-            return;
+            return BookTickerParser.Result.NOT_DATA;
         }
         received++;
         BookTicker quote = new BookTicker();
-        switch (parser.parse(text, quote)) {
+        BookTickerParser.Result result = parser.parse(text, quote);
+        switch (result) {
             case QUOTE -> {
                 Integer index = symbolIndex.get(quote.symbol());
                 if (index == null) {
@@ -66,12 +91,19 @@ final class QuoteIngest {
                         log.warn("Ignoring bookTicker for {}, a symbol not subscribed (further ones counted as"
                                 + " not_data silently): {}", quote.symbol(), truncate(text));
                     }
-                    return;
+                    return result;
                 }
-                slots.publish(index, quote);
+                int i = index;
+                if (quote.updateId() <= lastUpdateId[i]) {
+                    duplicates++; // the same update from the other connection of a rollover
+                    return result;
+                }
+                lastUpdateId[i] = quote.updateId();
+                lastQuoteNanos.lazySet(i, nowNanos);
+                slots.publish(i, quote);
                 onPublished.run();
             }
-            case NOT_DATA -> notData++;
+            case NOT_DATA, SERVER_SHUTDOWN -> notData++;
             case INVALID -> {
                 InvalidReason reason = parser.invalidReason();
                 invalid.incrementAndGet(reason.ordinal());
@@ -80,6 +112,23 @@ final class QuoteIngest {
                 }
             }
         }
+        return result;
+    }
+
+    /** Index of an upper-case subscribed symbol, or -1. */
+    int symbolIndex(String symbol) {
+        Integer i = symbolIndex.get(symbol);
+        return i == null ? -1 : i;
+    }
+
+    /** {@link System#nanoTime()} of the last update forwarded for symbol {@code index}; 0 before the first. */
+    long lastQuoteNanos(int index) {
+        return lastQuoteNanos.get(index);
+    }
+
+    /** Updates received twice (overlapping connections) and forwarded once. */
+    long duplicates() {
+        return duplicates;
     }
 
     /** A binary WebSocket message: Binance sends none; counted as received and not data. */

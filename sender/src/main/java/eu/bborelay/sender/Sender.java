@@ -51,7 +51,7 @@ public final class Sender implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long[] invalidAtLastLog = new long[InvalidReason.values().length];
 
-    private Sender(SenderConfig config, SSLContext sslContext) {
+    private Sender(SenderConfig config, SSLContext sslContext, BinanceLegSettings binanceSettings) {
         this.config = config;
         this.sessionId = newSessionId();
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
@@ -64,7 +64,8 @@ public final class Sender implements AutoCloseable {
             return t;
         });
         this.binance = new BinanceLeg(config.binanceStreamUri(), ingest, scheduler,
-                new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()));
+                new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()),
+                binanceSettings, config.symbols());
     }
 
     /**
@@ -75,8 +76,13 @@ public final class Sender implements AutoCloseable {
      * @throws PemTls.TlsConfigException when a certificate or key cannot be loaded (the message names the file)
      */
     public static Sender start(SenderConfig config) {
+        return start(config, BinanceLegSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(SenderConfig)}, with the Binance leg's rollover, liveness and attempt-budget timing. */
+    static Sender start(SenderConfig config, BinanceLegSettings binanceSettings) {
         SSLContext ssl = PemTls.clientContext(config.caCert(), config.cert(), config.key());
-        Sender sender = new Sender(config, ssl);
+        Sender sender = new Sender(config, ssl, binanceSettings);
         log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,
                 config.symbols(), config.binanceStreamUri(), config.receiverHost(), config.receiverPort());
         sender.link.start();
@@ -129,6 +135,21 @@ public final class Sender implements AutoCloseable {
                 binance.reconnects(), link.reconnects(), taken, binance.connected(), up, sessionId);
     }
 
+    /** Binance updates received on both connections of a rollover and forwarded once. */
+    long binanceDuplicates() {
+        return ingest.duplicates();
+    }
+
+    /** Make-before-break rollovers of the Binance connection completed. */
+    long binanceRollovers() {
+        return binance.rollovers();
+    }
+
+    /** Binance connection attempts (first connection, reconnects, rollovers). */
+    long binanceAttempts() {
+        return binance.attempts();
+    }
+
     /** The error that stopped the receiver writer (a bug), or null while it runs normally. */
     public Throwable failure() {
         return link.failure();
@@ -154,17 +175,22 @@ public final class Sender implements AutoCloseable {
         ingest.close();
         link.close();
         logInvalidExample();
-        log.info("{}", stats().logLine());
+        log.info("{} {}", stats().logLine(), binanceLine());
         log.info("Stopped session {}", sessionId);
     }
 
     private void logStats() {
         try {
             logInvalidExample();
-            log.info("{}", stats().logLine());
+            log.info("{} {}", stats().logLine(), binanceLine());
         } catch (RuntimeException e) {
             log.error("Stats logging failed", e);
         }
+    }
+
+    private String binanceLine() {
+        return "binance{attempts=" + binance.attempts() + " rollovers=" + binance.rollovers() + " duplicates="
+                + ingest.duplicates() + "}";
     }
 
     private void checkWriteStall() {

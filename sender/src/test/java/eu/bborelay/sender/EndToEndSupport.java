@@ -66,8 +66,15 @@ abstract class EndToEndSupport {
      */
     void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
                             java.util.function.UnaryOperator<SenderConfig.Builder> tweak) throws Exception {
+        startReceiverFirst(replayBuilder, symbols, tweak, BinanceLegSettings.DEFAULTS);
+    }
+
+    /** As above, with the Binance leg's rollover, liveness and budget settings. */
+    void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
+                            java.util.function.UnaryOperator<SenderConfig.Builder> tweak,
+                            BinanceLegSettings binanceSettings) throws Exception {
         int binancePort = freePort();
-        sender = Sender.start(tweak.apply(config(symbols, binancePort)).build());
+        sender = Sender.start(tweak.apply(config(symbols, binancePort)).build(), binanceSettings);
         Await.until("the receiver link is up", WAIT, () -> sender.stats().receiverConnected(), sender::stats);
         replay = replayBuilder.port(binancePort).build();
         replay.start();
