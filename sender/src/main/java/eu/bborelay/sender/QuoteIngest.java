@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +32,8 @@ final class QuoteIngest {
     private static final Logger log = LoggerFactory.getLogger(QuoteIngest.class);
     /** Longest raw text kept as the logged example of an invalid message. */
     static final int EXAMPLE_MAX_CHARS = 300;
+    /** Binance-to-sender latencies above this (ms) are recorded as this. */
+    static final long MAX_LATENCY_MS = 3_600_000;
 
     private final BookTickerParser parser = new BookTickerParser();
     private final Map<String, Integer> symbolIndex = new HashMap<>();
@@ -39,6 +44,11 @@ final class QuoteIngest {
     private volatile long received;
     private volatile long notData;
     private volatile long duplicates;
+    /** Receive wall clock minus Binance's event time E, in ms, for updates that carry E (USD-M); wait-free. */
+    private final Recorder binanceLatency = new Recorder(MAX_LATENCY_MS, 3);
+    private final LongSupplier epochMillis;
+    private volatile boolean sawEventTime;
+    private volatile long latencyClamped;
     /** Per symbol: the last forwarded update id; owner thread only. */
     private final long[] lastUpdateId;
     /** Per symbol: {@link System#nanoTime()} of the last forwarded update (0: none); read by the watchdog. */
@@ -52,6 +62,12 @@ final class QuoteIngest {
      * @param onPublished called after each update is published (wakes the writer); must not block
      */
     QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished) {
+        this(symbols, slots, onPublished, System::currentTimeMillis);
+    }
+
+    /** As above, with the wall clock (ms since the epoch) that Binance's event times are compared with. */
+    QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished, LongSupplier epochMillis) {
+        this.epochMillis = epochMillis;
         for (int i = 0; i < symbols.size(); i++) {
             symbolIndex.put(symbols.get(i), i);
         }
@@ -100,6 +116,10 @@ final class QuoteIngest {
                 }
                 lastUpdateId[i] = quote.updateId();
                 lastQuoteNanos.lazySet(i, nowNanos);
+                long eventMs = quote.binanceEventTimeMs();
+                if (eventMs > 0) {
+                    recordLatency(epochMillis.getAsLong() - eventMs);
+                }
                 slots.publish(i, quote);
                 onPublished.run();
             }
@@ -113,6 +133,35 @@ final class QuoteIngest {
             }
         }
         return result;
+    }
+
+    private void recordLatency(long ms) {
+        if (!sawEventTime) {
+            sawEventTime = true;
+        }
+        if (ms < 0 || ms > MAX_LATENCY_MS) {
+            latencyClamped++; // clocks apart (or a replayed recording): counted, recorded at the bound
+            ms = ms < 0 ? 0 : MAX_LATENCY_MS;
+        }
+        binanceLatency.recordValue(ms);
+    }
+
+    /** Whether any update carried Binance's event time E (USD-M does, spot bookTicker does not). */
+    boolean sawEventTime() {
+        return sawEventTime;
+    }
+
+    /** Latencies outside [0, {@value #MAX_LATENCY_MS}] ms, recorded at the bound. */
+    long latencyClamped() {
+        return latencyClamped;
+    }
+
+    /**
+     * Binance-to-sender latency (ms) since the last call, for the stats line. Callers serialise (the sender's
+     * stats method is synchronized); {@code recycle} may be the previous result or null.
+     */
+    Histogram binanceLatencyInterval(Histogram recycle) {
+        return binanceLatency.getIntervalHistogram(recycle);
     }
 
     /** Index of an upper-case subscribed symbol, or -1. */

@@ -50,6 +50,7 @@ public final class Sender implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long[] invalidAtLastLog = new long[InvalidReason.values().length];
+    private org.HdrHistogram.Histogram latencyInterval; // under this
 
     private Sender(SenderConfig config, SSLContext sslContext, BinanceLegSettings binanceSettings) {
         this.config = config;
@@ -188,9 +189,23 @@ public final class Sender implements AutoCloseable {
         }
     }
 
-    private String binanceLine() {
+    /**
+     * The Binance leg's part of the stats line: attempts, rollovers, duplicates, and the Binance-to-sender latency
+     * (receive wall clock - E) over the interval since the last line, or why there is none.
+     */
+    private synchronized String binanceLine() {
+        latencyInterval = ingest.binanceLatencyInterval(latencyInterval);
+        String latency;
+        if (!ingest.sawEventTime()) {
+            latency = "binance_latency=n/a (spot bookTicker has no E)";
+        } else if (latencyInterval.getTotalCount() == 0) {
+            latency = "binance_latency{p50=- p99=-}";
+        } else {
+            latency = "binance_latency{p50=" + latencyInterval.getValueAtPercentile(50) + "ms p99="
+                    + latencyInterval.getValueAtPercentile(99) + "ms clamped=" + ingest.latencyClamped() + "}";
+        }
         return "binance{attempts=" + binance.attempts() + " rollovers=" + binance.rollovers() + " duplicates="
-                + ingest.duplicates() + "}";
+                + ingest.duplicates() + "} " + latency;
     }
 
     private void checkWriteStall() {
