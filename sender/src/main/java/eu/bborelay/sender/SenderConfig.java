@@ -228,9 +228,17 @@ public final class SenderConfig {
         return p;
     }
 
-    /** The combined-stream URI: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}. */
+    /**
+     * The combined-stream URI: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}. USD-M futures
+     * ({@code fstream.*} hosts) route streams by path: bookTicker belongs under {@code /public} (a stream on the wrong
+     * path delivers nothing, silently), so a USD-M base URL without a path gets {@code /public}.
+     */
     public URI binanceStreamUri() {
-        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append("/stream?streams=");
+        String host = binanceBaseUri.getHost() == null ? "" : binanceBaseUri.getHost().toLowerCase(Locale.ROOT);
+        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
+        boolean usdm = host.startsWith("fstream.") && path.isEmpty();
+        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append(usdm ? "/public" : "")
+                .append("/stream?streams=");
         for (int i = 0; i < symbols.size(); i++) {
             sb.append(i == 0 ? "" : "/").append(symbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
         }
