@@ -103,6 +103,11 @@ public final class BinanceReplayServer implements AutoCloseable {
     private volatile int boundPort = -1;
     private volatile RecordingReader reader;
     private volatile boolean pingsStopped;
+    private volatile com.sun.net.httpserver.HttpServer rest;
+    private volatile java.util.Map<String, String> restSymbols; // symbol -> status, built at the first request
+    private final java.util.concurrent.ConcurrentHashMap<String, String> statusOverrides =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong restRequests = new AtomicLong();
     private final AtomicLong upgradeRequests = new AtomicLong();
     private final AtomicLong upgradesRefused = new AtomicLong();
     /** {status, retryAfterSeconds (-1: no header), remaining count}; guarded by itself. */
@@ -179,6 +184,12 @@ public final class BinanceReplayServer implements AutoCloseable {
         long checkNanos = Math.max(5_000_000L, Math.min(1_000_000_000L,
                 Math.min(pingNanos, pongTimeout.toNanos()) / 4));
         heartbeat.scheduleAtFixedRate(this::dropSilentConnections, checkNanos, checkNanos, TimeUnit.NANOSECONDS);
+
+        rest = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(host, 0), 16);
+        rest.createContext("/api/v3/exchangeInfo", this::exchangeInfo);
+        rest.createContext("/fapi/v1/exchangeInfo", this::exchangeInfo);
+        rest.setExecutor(null); // its own dispatcher thread
+        rest.start();
 
         replayThread = new Thread(this::replay, "binance-replay");
         replayThread.setDaemon(true);
@@ -276,6 +287,9 @@ public final class BinanceReplayServer implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }
+        if (rest != null) {
+            rest.stop(0);
+        }
         if (endpoint != null) {
             try {
                 endpoint.stop(1000, "server closing");
@@ -296,6 +310,85 @@ public final class BinanceReplayServer implements AutoCloseable {
             log.info("Binance replay on port {} closed: {} connection(s) served, {} messages sent", boundPort,
                     connectionsOpened.get(), messagesSent.get());
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // REST exchangeInfo
+
+    /**
+     * {@code http://<host>:<port>} of the REST side, which answers {@code GET /api/v3/exchangeInfo} and
+     * {@code /fapi/v1/exchangeInfo} in Binance's shape with every symbol of the recordings, {@code TRADING} unless
+     * {@link #symbolStatus(String, String) set otherwise}. Only after {@link #start()}.
+     */
+    public URI restBaseUri() {
+        com.sun.net.httpserver.HttpServer r = rest;
+        if (r == null) {
+            throw new IllegalStateException("server not started");
+        }
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + r.getAddress().getPort());
+    }
+
+    /** The status exchangeInfo reports for {@code symbol} (upper case), e.g. {@code BREAK}; adds it if absent. */
+    public void symbolStatus(String symbol, String status) {
+        statusOverrides.put(symbol.toUpperCase(java.util.Locale.ROOT), Objects.requireNonNull(status, "status"));
+    }
+
+    /** exchangeInfo requests answered. */
+    public long restRequests() {
+        return restRequests.get();
+    }
+
+    private void exchangeInfo(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        try (exchange) {
+            restRequests.incrementAndGet();
+            if (!exchange.getRequestMethod().equals("GET")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            java.util.Map<String, String> symbols = new java.util.TreeMap<>(recordedSymbols());
+            symbols.putAll(statusOverrides);
+            boolean usdm = exchange.getRequestURI().getPath().startsWith("/fapi/");
+            StringBuilder sb = new StringBuilder("{\"timezone\":\"UTC\",\"serverTime\":")
+                    .append(System.currentTimeMillis())
+                    .append(usdm ? ",\"futuresType\":\"U_MARGINED\"" : "")
+                    .append(",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\","
+                            + "\"intervalNum\":1,\"limit\":6000}],\"exchangeFilters\":[],")
+                    .append(usdm ? "\"assets\":[]," : "").append("\"symbols\":[");
+            boolean first = true;
+            for (java.util.Map.Entry<String, String> e : symbols.entrySet()) {
+                sb.append(first ? "" : ",").append("{\"symbol\":\"").append(e.getKey()).append("\",")
+                        .append(usdm ? "\"pair\":\"" + e.getKey() + "\",\"contractType\":\"PERPETUAL\"," : "")
+                        .append("\"status\":\"").append(e.getValue()).append("\",\"filters\":[{\"filterType\":"
+                                + "\"PRICE_FILTER\",\"minPrice\":\"0.01\",\"maxPrice\":\"1000000.00\","
+                                + "\"tickSize\":\"0.01\"}],\"permissions\":[]}");
+                first = false;
+            }
+            byte[] body = sb.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** Upper-case symbols of every stream in the recordings, each TRADING; read once. */
+    private java.util.Map<String, String> recordedSymbols() {
+        java.util.Map<String, String> m = restSymbols;
+        if (m == null) {
+            java.util.Map<String, String> found = new java.util.TreeMap<>();
+            try (RecordingReader r = new RecordingReader(recordings)) {
+                RecordedMessage msg;
+                while ((msg = r.next()) != null) {
+                    int at = msg.stream.indexOf('@');
+                    if (at > 0) {
+                        found.put(msg.stream.substring(0, at).toUpperCase(java.util.Locale.ROOT), "TRADING");
+                    }
+                }
+            }
+            m = java.util.Collections.unmodifiableMap(found);
+            restSymbols = m;
+        }
+        return m;
     }
 
     // ---------------------------------------------------------------------------------------------------------------

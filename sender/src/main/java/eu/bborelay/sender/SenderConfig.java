@@ -43,6 +43,11 @@ public final class SenderConfig {
         STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
         RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
         BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
+        BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
+                + " (exchangeInfo: /api/v3, or /fapi/v1 on fapi.* hosts); unset: https://fapi.binance.com for a"
+                + " USD-M BINANCE_WS_URL, this default for other Binance hosts, no check for other hosts"),
+        SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
+                + " TRADING (when REST is unreachable); logged as a warning"),
         RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
         private final String defaultValue;
