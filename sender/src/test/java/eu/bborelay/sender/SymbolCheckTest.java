@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
 import eu.bborelay.replay.BinanceReplayServer;
@@ -79,8 +80,15 @@ class SymbolCheckTest {
         assertTrue(err.toString().contains("set SKIP_SYMBOL_CHECK=true to start without the check"), err.toString());
 
         env.put("SKIP_SYMBOL_CHECK", "true");
-        env.put("RUN_SECONDS", "1");
-        assertEquals(SenderMain.EXIT_OK, run(env), err.toString());
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            Await.until("the sender connects to Binance", Duration.ofSeconds(30),
+                    () -> replay.connectionsOpened() == 1);
+            stop.countDown();
+        }, "test-stopper");
+        stopper.start();
+        assertEquals(SenderMain.EXIT_OK, run(env, stop), err.toString());
+        stopper.join();
         assertEquals(1, replay.connectionsOpened(), "the sender started without the check");
 
         env.put("SKIP_SYMBOL_CHECK", "maybe");
@@ -114,7 +122,11 @@ class SymbolCheckTest {
     }
 
     private int run(Map<String, String> env) {
+        return run(env, new CountDownLatch(0));
+    }
+
+    private int run(Map<String, String> env, CountDownLatch stop) {
         return SenderMain.run(new String[0], env, new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err, true), new CountDownLatch(0));
+                new PrintWriter(err, true), stop);
     }
 }
