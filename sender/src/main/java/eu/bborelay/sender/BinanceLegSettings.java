@@ -35,6 +35,33 @@ record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Durat
         }
     }
 
+    /**
+     * The defaults with {@code BINANCE_ROLLOVER_SECONDS}, {@code BINANCE_STALE_SECONDS} and
+     * {@code BINANCE_SILENCE_SECONDS} from {@code env} (flags already merged in).
+     *
+     * @throws SenderConfig.ConfigException naming the variable when a value is not a number in range
+     */
+    static BinanceLegSettings fromEnvironment(java.util.Map<String, String> env) {
+        return DEFAULTS
+                .withRolloverAfter(seconds(env, SenderConfig.Variable.BINANCE_ROLLOVER_SECONDS, 60, 86_340))
+                .withStaleAfter(seconds(env, SenderConfig.Variable.BINANCE_STALE_SECONDS, 1, 86_400))
+                .withSilenceTimeout(seconds(env, SenderConfig.Variable.BINANCE_SILENCE_SECONDS, 1, 86_400));
+    }
+
+    private static Duration seconds(java.util.Map<String, String> env, SenderConfig.Variable v, int min, int max) {
+        String text = v.valueIn(env).strip();
+        try {
+            long n = Long.parseLong(text);
+            if (n >= min && n <= max) {
+                return Duration.ofSeconds(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SenderConfig.ConfigException(v + " must be a number of seconds from " + min + " to " + max
+                + ", got '" + text + "'");
+    }
+
     BinanceLegSettings withRolloverAfter(Duration d) {
         return new BinanceLegSettings(d, overlapTimeout, staleAfter, silenceTimeout, attemptBurst, attemptRefill);
     }

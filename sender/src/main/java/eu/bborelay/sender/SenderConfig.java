@@ -48,6 +48,12 @@ public final class SenderConfig {
                 + " USD-M BINANCE_WS_URL, this default for other Binance hosts, no check for other hosts"),
         SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
                 + " TRADING (when REST is unreachable); logged as a warning"),
+        BINANCE_ROLLOVER_SECONDS("82800", "Replace the Binance connection make-before-break after this many seconds"
+                + " (Binance closes connections at 24 h; default 23 h)"),
+        BINANCE_STALE_SECONDS("60", "Roll the Binance connection over when a symbol had no update for this many"
+                + " seconds"),
+        BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
+                + " pong) arrived for this many seconds"),
         RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
         private final String defaultValue;

@@ -92,8 +92,10 @@ public final class SenderMain {
             }
         }
         SenderConfig config;
+        BinanceLegSettings binanceSettings;
         try {
             config = SenderConfig.fromEnvironment(settings);
+            binanceSettings = BinanceLegSettings.fromEnvironment(settings);
         } catch (SenderConfig.ConfigException e) {
             err.println("Invalid setting: " + e.getMessage());
             return EXIT_CONFIG;
@@ -107,7 +109,7 @@ public final class SenderMain {
         if (checked != EXIT_OK) {
             return checked;
         }
-        return run(config, stop, err);
+        return run(config, binanceSettings, stop, err);
     }
 
     /** The start-up symbol check ({@link SymbolCheck}): exit code 2 naming unknown symbols, 1 when REST fails. */
@@ -149,10 +151,11 @@ public final class SenderMain {
         }
     }
 
-    private static int run(SenderConfig config, CountDownLatch stop, PrintWriter err) {
+    private static int run(SenderConfig config, BinanceLegSettings binanceSettings, CountDownLatch stop,
+                           PrintWriter err) {
         long runNanos = config.runDuration().toNanos();
         long deadline = System.nanoTime() + runNanos;
-        try (Sender sender = Sender.start(config)) {
+        try (Sender sender = Sender.start(config, binanceSettings)) {
             while (!stop.await(200, TimeUnit.MILLISECONDS)) {
                 if (sender.failure() != null) {
                     return EXIT_FAILURE; // already logged by the thread that failed
