@@ -220,9 +220,8 @@ final class BinanceLeg implements AutoCloseable {
         pending = n;
         log.info("Binance rollover ({}): opening a second connection before closing the current one", reason);
         n.connect();
-        scheduler.schedule(() -> overlapTimedOut(n), OPEN_TIMEOUT_MILLIS + settings.overlapTimeout().toMillis(),
-                TimeUnit.MILLISECONDS);
         scheduler.schedule(() -> checkOpened(n), OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        // the overlap timeout starts when n opens (onOpen)
     }
 
     private void overlapTimedOut(StreamClient n) {
@@ -413,6 +412,12 @@ final class BinanceLeg implements AutoCloseable {
         if (c == pending) {
             log.info("Binance rollover connection open (HTTP {} {})", handshake.getHttpStatus(),
                     handshake.getHttpStatusMessage());
+            try {
+                scheduler.schedule(() -> overlapTimedOut(c), settings.overlapTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the sender is stopping
+            }
             return;
         }
         if (c != current) {

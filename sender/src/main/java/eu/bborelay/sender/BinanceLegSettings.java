@@ -66,6 +66,10 @@ record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Durat
         return new BinanceLegSettings(d, overlapTimeout, staleAfter, silenceTimeout, attemptBurst, attemptRefill);
     }
 
+    BinanceLegSettings withOverlapTimeout(Duration d) {
+        return new BinanceLegSettings(rolloverAfter, d, staleAfter, silenceTimeout, attemptBurst, attemptRefill);
+    }
+
     BinanceLegSettings withStaleAfter(Duration d) {
         return new BinanceLegSettings(rolloverAfter, overlapTimeout, d, silenceTimeout, attemptBurst, attemptRefill);
     }

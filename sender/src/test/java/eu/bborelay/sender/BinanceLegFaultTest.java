@@ -59,6 +59,23 @@ class BinanceLegFaultTest extends EndToEndSupport {
 
     @Test
     @Timeout(90)
+    void rolloverCompletesAfterTheOverlapTimeoutWhenAStreamIsQuiet() throws Exception {
+        receiver = RecordingFrameServer.project().start();
+        try (LogCapture log = LogCapture.of(BinanceLeg.class)) {
+            // ETHUSDT is not in the recording: the new connection never shows every stream
+            startReceiverFirst(replayOf(SharedData.SPOT_BTCUSDT_20240808, 40), "btcusdt,ethusdt", b -> b,
+                    FAST.withRolloverAfter(Duration.ofSeconds(2)).withOverlapTimeout(Duration.ofMillis(500)));
+            assertTrue(replay.awaitFinished(Duration.ofSeconds(60)));
+            awaitDrained(28_040);
+            assertEveryRecordedUpdateOnce(quotesReceived(28_040));
+            assertTrue(sender.binanceRollovers() >= 2, "rollovers: " + sender.binanceRollovers());
+            assertTrue(log.contains("complete after 500 ms without an update of every stream"), log.all());
+            assertTrue(!log.contains("complete after an update of every stream"), log.all());
+        }
+    }
+
+    @Test
+    @Timeout(90)
     void serverShutdownInEitherShapeRollsOverWithoutLoss() throws Exception {
         receiver = RecordingFrameServer.project().start();
         startReceiverFirst(replayOf(SharedData.SPOT_BTCUSDT_20240808, 30), "btcusdt", b -> b, FAST);
