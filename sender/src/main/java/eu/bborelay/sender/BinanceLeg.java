@@ -336,7 +336,7 @@ final class BinanceLeg implements AutoCloseable {
         if (c == pending) {
             // the new connection of a rollover failed; the current one goes on, try again later
             pending = null;
-            long delay = backoff.nextDelayMillis();
+            long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
             log.warn("Binance rollover connection failed ({}); the current connection stays, retrying in {} ms",
                     why(c, code, reason, remote), delay);
             StreamClient cur = current;
@@ -355,13 +355,7 @@ final class BinanceLeg implements AutoCloseable {
         if (wasOpen && upForNanos >= Backoff.STABLE_AFTER.toNanos()) {
             backoff.reset();
         }
-        long delay = backoff.nextDelayMillis();
-        if (c.refusal.status == 429 || c.refusal.status == 418) {
-            long retryAfterMillis = c.refusal.retryAfterSeconds >= 0 ? c.refusal.retryAfterSeconds * 1000L
-                    : backoff.ceilingMillis(Integer.MAX_VALUE);
-            retryNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMillis);
-            delay = Math.max(delay, retryAfterMillis);
-        }
+        long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
         String why = why(c, code, reason, remote);
         if (wasOpen) {
             consecutiveFailures = 0;
@@ -378,6 +372,20 @@ final class BinanceLeg implements AutoCloseable {
             lastFailure = why;
         }
         scheduler.schedule(() -> attempt(c), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * For an upgrade refused with 429 or 418: no attempt before its Retry-After (or, without one, the backoff
+     * ceiling); returns that wait in ms, else 0.
+     */
+    private long honourRefusal(StreamClient c) {
+        if (c.refusal.status != 429 && c.refusal.status != 418) {
+            return 0;
+        }
+        long retryAfterMillis = c.refusal.retryAfterSeconds >= 0 ? c.refusal.retryAfterSeconds * 1000L
+                : backoff.ceilingMillis(Integer.MAX_VALUE);
+        retryNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMillis);
+        return retryAfterMillis;
     }
 
     private static String why(StreamClient c, int code, String reason, boolean remote) {

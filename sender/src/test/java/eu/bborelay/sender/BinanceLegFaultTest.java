@@ -114,6 +114,24 @@ class BinanceLegFaultTest extends EndToEndSupport {
 
     @Test
     @Timeout(60)
+    void abruptCloseDuringARolloverKeepsSeqGaplessAndRepeatsNothing() throws Exception {
+        receiver = RecordingFrameServer.project().start();
+        startReceiverFirst(replayOf(SharedData.SPOT_BTCUSDT_20240808, 30), "btcusdt", b -> b, FAST);
+        Await.until("updates flow", WAIT, () -> sender.stats().taken() > 1_000, sender::stats);
+        replay.injectServerShutdown(false);
+        replay.injectAbruptClose(); // the old connection dies while (or before) the new one opens
+        Await.until("connected again", WAIT, () -> sender.stats().binanceConnected()
+                && replay.openConnections() == 1, sender::stats);
+        long before = sender.stats().taken();
+        Await.until("updates flow again", WAIT, () -> sender.stats().taken() > before + 500, sender::stats);
+        sender.close();
+        SenderStats s = sender.stats();
+        assertEquals(0, s.dropped() + s.conflated(), s.logLine());
+        assertSubsequenceOnce(quotesReceived(s.taken()));
+    }
+
+    @Test
+    @Timeout(60)
     void staleStreamRollsOverToAConnectionThatDelivers() throws Exception {
         receiver = RecordingFrameServer.project().start();
         try (LogCapture log = LogCapture.of(BinanceLeg.class)) {
@@ -186,6 +204,28 @@ class BinanceLegFaultTest extends EndToEndSupport {
         // the backoff alone would retry within 300 ms
         assertTrue(waitedMillis >= 1_800, "retried after " + waitedMillis + " ms despite Retry-After: 2");
         assertEquals(2, replay.upgradeRequests());
+    }
+
+    @Test
+    @Timeout(60)
+    void refusedRolloverConnectionLeavesTheCurrentOneUntilRetryAfter() throws Exception {
+        receiver = RecordingFrameServer.project().start();
+        startReceiverFirst(replayOf(SharedData.SPOT_BTCUSDT_20240808, 30), "btcusdt", b -> b, FAST);
+        Await.until("updates flow", WAIT, () -> sender.stats().taken() > 1_000, sender::stats);
+        replay.refuseUpgrades(429, Duration.ofSeconds(2), 1);
+        replay.injectServerShutdown(true);
+        Await.until("the rollover connection refused", WAIT, () -> replay.upgradesRefused() == 1);
+        long refusedAt = System.nanoTime();
+        long before = sender.stats().taken();
+        Await.until("the current connection goes on", WAIT, () -> sender.stats().taken() > before + 200,
+                sender::stats);
+        Await.until("the rollover retried and completed", WAIT, () -> sender.binanceRollovers() == 1,
+                sender::stats);
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refusedAt);
+        assertTrue(waitedMillis >= 1_800, "retried after " + waitedMillis + " ms despite Retry-After: 2");
+        assertEquals(0, sender.stats().binanceReconnects());
+        sender.close();
+        assertSubsequenceOnce(quotesReceived(sender.stats().taken()));
     }
 
     @Test
