@@ -78,7 +78,9 @@ abstract class EndToEndSupport {
         Await.until("the receiver link is up", WAIT, () -> sender.stats().receiverConnected(), sender::stats);
         replay = replayBuilder.port(binancePort).build();
         replay.start();
-        Await.until("Binance is connected", WAIT, () -> sender.stats().binanceConnected(), sender::stats);
+        // the replay accepted the sender's connection (with closeWhenDone it may be closed again by the time we look)
+        Await.until("Binance is connected", WAIT, () -> sender.stats().binanceConnected()
+                || replay.connectionsOpened() >= 1, sender::stats);
     }
 
     static int freePort() throws IOException {
