@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.java_websocket.WebSocket;
+import org.java_websocket.WebSocketImpl;
 import org.java_websocket.drafts.Draft;
 import org.java_websocket.exceptions.InvalidDataException;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -101,6 +102,16 @@ public final class BinanceReplayServer implements AutoCloseable {
     private volatile Exception bindError;
     private volatile int boundPort = -1;
     private volatile RecordingReader reader;
+    private volatile boolean pingsStopped;
+    private volatile com.sun.net.httpserver.HttpServer rest;
+    private volatile java.util.Map<String, String> restSymbols; // symbol -> status, built at the first request
+    private final java.util.concurrent.ConcurrentHashMap<String, String> statusOverrides =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicLong restRequests = new AtomicLong();
+    private final AtomicLong upgradeRequests = new AtomicLong();
+    private final AtomicLong upgradesRefused = new AtomicLong();
+    /** {status, retryAfterSeconds (-1: no header), remaining count}; guarded by itself. */
+    private final int[] refusal = new int[3];
 
     private volatile Endpoint endpoint;
     private volatile Thread replayThread;
@@ -173,6 +184,12 @@ public final class BinanceReplayServer implements AutoCloseable {
         long checkNanos = Math.max(5_000_000L, Math.min(1_000_000_000L,
                 Math.min(pingNanos, pongTimeout.toNanos()) / 4));
         heartbeat.scheduleAtFixedRate(this::dropSilentConnections, checkNanos, checkNanos, TimeUnit.NANOSECONDS);
+
+        rest = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(host, 0), 16);
+        rest.createContext("/api/v3/exchangeInfo", this::exchangeInfo);
+        rest.createContext("/fapi/v1/exchangeInfo", this::exchangeInfo);
+        rest.setExecutor(null); // its own dispatcher thread
+        rest.start();
 
         replayThread = new Thread(this::replay, "binance-replay");
         replayThread.setDaemon(true);
@@ -270,6 +287,9 @@ public final class BinanceReplayServer implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }
+        if (rest != null) {
+            rest.stop(0);
+        }
         if (endpoint != null) {
             try {
                 endpoint.stop(1000, "server closing");
@@ -289,6 +309,202 @@ public final class BinanceReplayServer implements AutoCloseable {
         if (boundPort >= 0) {
             log.info("Binance replay on port {} closed: {} connection(s) served, {} messages sent", boundPort,
                     connectionsOpened.get(), messagesSent.get());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // REST exchangeInfo
+
+    /**
+     * {@code http://<host>:<port>} of the REST side, which answers {@code GET /api/v3/exchangeInfo} and
+     * {@code /fapi/v1/exchangeInfo} in Binance's shape with every symbol of the recordings, {@code TRADING} unless
+     * {@link #symbolStatus(String, String) set otherwise}. Only after {@link #start()}.
+     */
+    public URI restBaseUri() {
+        com.sun.net.httpserver.HttpServer r = rest;
+        if (r == null) {
+            throw new IllegalStateException("server not started");
+        }
+        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+        return URI.create("http://" + h + ":" + r.getAddress().getPort());
+    }
+
+    /** The status exchangeInfo reports for {@code symbol} (upper case), e.g. {@code BREAK}; adds it if absent. */
+    public void symbolStatus(String symbol, String status) {
+        statusOverrides.put(symbol.toUpperCase(java.util.Locale.ROOT), Objects.requireNonNull(status, "status"));
+    }
+
+    /** exchangeInfo requests answered. */
+    public long restRequests() {
+        return restRequests.get();
+    }
+
+    private void exchangeInfo(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        try (exchange) {
+            restRequests.incrementAndGet();
+            if (!exchange.getRequestMethod().equals("GET")) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            java.util.Map<String, String> symbols = new java.util.TreeMap<>(recordedSymbols());
+            symbols.putAll(statusOverrides);
+            boolean usdm = exchange.getRequestURI().getPath().startsWith("/fapi/");
+            StringBuilder sb = new StringBuilder("{\"timezone\":\"UTC\",\"serverTime\":")
+                    .append(System.currentTimeMillis())
+                    .append(usdm ? ",\"futuresType\":\"U_MARGINED\"" : "")
+                    .append(",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\","
+                            + "\"intervalNum\":1,\"limit\":6000}],\"exchangeFilters\":[],")
+                    .append(usdm ? "\"assets\":[]," : "").append("\"symbols\":[");
+            boolean first = true;
+            for (java.util.Map.Entry<String, String> e : symbols.entrySet()) {
+                sb.append(first ? "" : ",").append("{\"symbol\":\"").append(e.getKey()).append("\",")
+                        .append(usdm ? "\"pair\":\"" + e.getKey() + "\",\"contractType\":\"PERPETUAL\"," : "")
+                        .append("\"status\":\"").append(e.getValue()).append("\",\"filters\":[{\"filterType\":"
+                                + "\"PRICE_FILTER\",\"minPrice\":\"0.01\",\"maxPrice\":\"1000000.00\","
+                                + "\"tickSize\":\"0.01\"}],\"permissions\":[]}");
+                first = false;
+            }
+            byte[] body = sb.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+
+    /** Upper-case symbols of every stream in the recordings, each TRADING; read once. */
+    private java.util.Map<String, String> recordedSymbols() {
+        java.util.Map<String, String> m = restSymbols;
+        if (m == null) {
+            java.util.Map<String, String> found = new java.util.TreeMap<>();
+            try (RecordingReader r = new RecordingReader(recordings)) {
+                RecordedMessage msg;
+                while ((msg = r.next()) != null) {
+                    int at = msg.stream.indexOf('@');
+                    if (at > 0) {
+                        found.put(msg.stream.substring(0, at).toUpperCase(java.util.Locale.ROOT), "TRADING");
+                    }
+                }
+            }
+            m = java.util.Collections.unmodifiableMap(found);
+            restSymbols = m;
+        }
+        return m;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Fault injection (tests). Each acts on the connections open at the call; later connections are unaffected.
+
+    /**
+     * Cuts the TCP connection of every open client without a close frame (the client sees 1006), as a crashed
+     * server or a broken network path does.
+     *
+     * @return how many connections were cut
+     */
+    public int injectAbruptClose() {
+        int n = 0;
+        for (Session s : sessions) {
+            if (s.conn.isOpen()) {
+                s.conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "abrupt close injected");
+                n++;
+            }
+        }
+        log.info("Injected an abrupt close of {} connection(s)", n);
+        return n;
+    }
+
+    /**
+     * Sends Binance's {@code serverShutdown} event to every open client, as {@code {"stream":"!serverShutdown",
+     * "data":{"e":"serverShutdown","E":ms}}} ({@code combinedShape}) or {@code {"e":"serverShutdown","E":ms}}. The
+     * connections stay open (Binance closes them some time later).
+     *
+     * @return how many connections were told
+     */
+    public int injectServerShutdown(boolean combinedShape) {
+        String event = "{\"e\":\"serverShutdown\",\"E\":" + System.currentTimeMillis() + "}";
+        return injectRaw(combinedShape ? "{\"stream\":\"!serverShutdown\",\"data\":" + event + "}" : event);
+    }
+
+    /**
+     * Sends {@code text} as one text frame to every open client, byte for byte (malformed JSON, unknown event
+     * types or fields, anything).
+     *
+     * @return how many connections got it
+     */
+    public int injectRaw(String text) {
+        Objects.requireNonNull(text, "text");
+        int n = 0;
+        for (Session s : sessions) {
+            if (s.conn.isOpen()) {
+                try {
+                    s.conn.send(text);
+                    n++;
+                } catch (WebsocketNotConnectedException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Stalls every open connection for {@code duration}: the socket stays open and answers pings, but gets no data
+     * and no pings (the messages of that time are lost to it, as on a live exchange).
+     *
+     * @return how many connections stall
+     */
+    public int stall(Duration duration) {
+        long until = System.nanoTime() + duration.toNanos();
+        int n = 0;
+        for (Session s : sessions) {
+            if (s.conn.isOpen()) {
+                s.stallUntil(until);
+                n++;
+            }
+        }
+        log.info("Stalling {} connection(s) for {} ms", n, duration.toMillis());
+        return n;
+    }
+
+    /** The heartbeat stops sending pings (and so never drops a client for a missing pong) until the server closes. */
+    public void stopPings() {
+        pingsStopped = true;
+    }
+
+    /**
+     * Refuses the next {@code count} WebSocket upgrades with HTTP {@code status} (429 or 418 as Binance) and a
+     * {@code Retry-After} header of {@code retryAfter} rounded to seconds (none when null).
+     */
+    public void refuseUpgrades(int status, Duration retryAfter, int count) {
+        if (status < 400 || status > 599 || count < 0) {
+            throw new IllegalArgumentException("need an HTTP error status and count >= 0");
+        }
+        synchronized (refusal) {
+            refusal[0] = status;
+            refusal[1] = retryAfter == null ? -1 : (int) retryAfter.toSeconds();
+            refusal[2] = count;
+        }
+    }
+
+    /** WebSocket upgrade requests received (accepted, refused or failed) since start. */
+    public long upgradeRequests() {
+        return upgradeRequests.get();
+    }
+
+    /** Upgrades refused by {@link #refuseUpgrades}. */
+    public long upgradesRefused() {
+        return upgradesRefused.get();
+    }
+
+    /** The refusal response for the next upgrade, or null to accept it. */
+    private String nextRefusal() {
+        synchronized (refusal) {
+            if (refusal[2] <= 0) {
+                return null;
+            }
+            refusal[2]--;
+            return "HTTP/1.1 " + refusal[0] + (refusal[0] == 429 ? " Too Many Requests" : " Refused") + "\r\n"
+                    + (refusal[1] >= 0 ? "Retry-After: " + refusal[1] + "\r\n" : "")
+                    + "Content-Length: 0\r\nConnection: close\r\n\r\n";
         }
     }
 
@@ -411,8 +627,9 @@ public final class BinanceReplayServer implements AutoCloseable {
     }
 
     private void deliver(RecordedMessage m) {
+        long now = System.nanoTime();
         for (Session s : sessions) {
-            if (!s.isSubscribed(m.stream)) {
+            if (!s.isSubscribed(m.stream) || s.stalledAt(now)) {
                 continue;
             }
             if (s.backlogFrames() > MAX_BACKLOG_FRAMES) {
@@ -438,9 +655,12 @@ public final class BinanceReplayServer implements AutoCloseable {
     // Heartbeat thread
 
     private void sendPings() {
+        if (pingsStopped) {
+            return;
+        }
         long now = System.nanoTime();
         for (Session s : sessions) {
-            if (!s.conn.isOpen()) {
+            if (!s.conn.isOpen() || s.stalledAt(now)) {
                 continue;
             }
             PingFrame ping = new PingFrame();
@@ -498,6 +718,15 @@ public final class BinanceReplayServer implements AutoCloseable {
         @Override
         public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
                 ClientHandshake request) throws InvalidDataException {
+            upgradeRequests.incrementAndGet();
+            String refused = nextRefusal();
+            if (refused != null && conn instanceof WebSocketImpl impl) {
+                // Java-WebSocket can only answer 101 or 404: queue our own response first, then let it close
+                upgradesRefused.incrementAndGet();
+                impl.outQueue.add(ByteBuffer.wrap(refused.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                log.info("Refusing WebSocket upgrade (injected): {}", refused.lines().findFirst().orElse(""));
+                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "upgrade refused (injected)");
+            }
             if (StreamNames.parseEndpoint(request.getResourceDescriptor()) == null) {
                 log.info("Refusing WebSocket upgrade for unknown path {}", request.getResourceDescriptor());
                 throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,

@@ -25,6 +25,8 @@ final class Session {
     private final CopyOnWriteArraySet<String> streams;
     final AtomicLong sent = new AtomicLong();
 
+    private volatile long stalledUntilNanos;
+    private volatile boolean stalled;
     private long closingSinceNanos;
     private final ArrayDeque<long[]> unansweredPings = new ArrayDeque<>(); // {sequence, sentNanos}
     private long pingSequence;
@@ -60,6 +62,17 @@ final class Session {
             return impl.outQueue.size();
         }
         return conn.hasBufferedData() ? Integer.MAX_VALUE : 0;
+    }
+
+    /** No data and no pings to this connection until {@code untilNanos} (fault injection). */
+    void stallUntil(long untilNanos) {
+        stalledUntilNanos = untilNanos;
+        stalled = true;
+    }
+
+    /** Whether the connection is stalled at {@code nowNanos}. */
+    boolean stalledAt(long nowNanos) {
+        return stalled && nowNanos - stalledUntilNanos < 0;
     }
 
     /** Registers a ping about to be sent at {@code nowNanos}; returns its payload (a sequence number). */

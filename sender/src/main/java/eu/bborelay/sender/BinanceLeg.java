@@ -1,28 +1,48 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.common.BookTicker;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.java_websocket.WebSocket;
 import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft;
 import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.exceptions.InvalidHandshakeException;
+import org.java_websocket.framing.Framedata;
+import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Binance leg: one WebSocket connection to the combined bookTicker stream at a time, reconnected with backoff
- * independently of the receiver leg.
+ * The Binance leg: the combined bookTicker stream over WebSocket, reconnected with backoff independently of the
+ * receiver leg, and <b>rolled over make-before-break</b>: before Binance's 24 h limit, on a {@code serverShutdown}
+ * event, when a symbol went stale or when the transport went silent, a second connection is opened; the old one is
+ * closed once the new one has delivered an update of every stream (or after a timeout). {@link QuoteIngest} drops
+ * the updates both connections carried by Binance's update id, so a rollover costs no update and repeats none.
  *
- * <p>Threads: Java-WebSocket calls {@link StreamClient} on its own read thread ({@code WebSocketConnectReadThread-N});
- * the client only hands each message to {@link QuoteIngest} and reports open/close here. Java-WebSocket forbids
- * {@code reconnect()} from its own threads, so every connection attempt, the handshake watchdog and the backoff
- * run on the sender's single-thread scheduler, and each attempt uses a new client.
+ * <p><b>Threads and the single producer.</b> Java-WebSocket calls {@link StreamClient} on each connection's own
+ * read thread. Exactly one connection is the <em>owner</em>: its read thread calls {@link QuoteIngest} directly,
+ * with no lock (a volatile read of its {@code owner} flag is all it adds). Any other open connection (the new one
+ * of a rollover, or a reconnect while the previous read thread is still ending) appends its messages to its own
+ * buffer under its monitor. The scheduler makes it the owner only after the previous owner's read thread has
+ * terminated ({@link Thread#isAlive()} false: a happens-before edge): under the new connection's monitor it feeds
+ * the buffer through the ingest (duplicates dropped by update id), then sets {@code owner}. From then on the new
+ * read thread calls the ingest without a lock. Java-WebSocket forbids {@code reconnect()} from its own threads, so
+ * every attempt, the watchdogs and the hand-over run on the sender's single-thread scheduler; each attempt uses a
+ * new client. Attempts go through a {@link ConnectionBudget}.
  */
 final class BinanceLeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceLeg.class);
@@ -33,48 +53,90 @@ final class BinanceLeg implements AutoCloseable {
     static final long OPEN_TIMEOUT_MILLIS = 20_000;
     /** Largest WebSocket frame accepted; a bookTicker message is about 200 bytes. */
     static final int MAX_FRAME_BYTES = 1 << 20;
+    /** A new connection with this many buffered messages takes over without waiting for every stream. */
+    static final int MAX_BUFFERED = 100_000;
+    /** How often the hand-over looks again whether the old read thread has ended. */
+    private static final long HANDOVER_POLL_MILLIS = 20;
 
     private final URI uri;
     private final QuoteIngest ingest;
     private final ScheduledExecutorService scheduler;
     private final Backoff backoff;
+    private final BinanceLegSettings settings;
+    private final ConnectionBudget budget;
+    private final List<String> streamSymbols;
+    /** The connection that is (or is about to become) the owner; gets reconnect handling. */
     private volatile StreamClient current;
-    private volatile boolean connected;
+    /** The new connection of a rollover in progress; scheduler thread writes. */
+    private volatile StreamClient pending;
     private volatile boolean closed;
     private volatile long reconnects;
-    private boolean everConnected; // scheduler thread and the current client's thread, one after the other
-    private volatile long openedAtNanos;
+    private volatile long rollovers;
+    private volatile long attempts;
+    private boolean everConnected; // scheduler thread
     private int consecutiveFailures; // scheduler thread
     private String lastFailure = "";
+    private long retryNotBeforeNanos; // scheduler thread: Retry-After of a 429/418
+    private boolean budgetWarned; // scheduler thread
 
     BinanceLeg(URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff) {
+        this(uri, ingest, scheduler, backoff, BinanceLegSettings.DEFAULTS, List.of());
+    }
+
+    /**
+     * @param symbols upper-case symbols of the streams, in the ingest's order (for stale-stream checks and to know
+     *                when a new connection has delivered every stream)
+     */
+    BinanceLeg(URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
+               BinanceLegSettings settings, List<String> symbols) {
         this.uri = uri;
         this.ingest = ingest;
         this.scheduler = scheduler;
         this.backoff = backoff;
+        this.settings = settings;
+        this.budget = new ConnectionBudget(settings.attemptBurst(), settings.attemptRefill().toNanos());
+        this.streamSymbols = List.copyOf(symbols);
     }
 
-    /** Schedules the first connection attempt now. */
+    /** Schedules the first connection attempt now and the watchdog. */
     void start() {
-        scheduler.execute(this::attempt);
+        scheduler.execute(() -> attempt(null));
+        long tick = Math.max(50, Math.min(1_000, Math.min(settings.staleAfter().toMillis(),
+                settings.silenceTimeout().toMillis()) / 4));
+        scheduler.scheduleWithFixedDelay(this::watchdog, tick, tick, TimeUnit.MILLISECONDS);
     }
 
     boolean connected() {
-        return connected;
+        StreamClient c = current;
+        return c != null && c.isOpen();
     }
 
     long reconnects() {
         return reconnects;
     }
 
+    /** Rollovers completed (the new connection took over from the old one). */
+    long rollovers() {
+        return rollovers;
+    }
+
+    /** Connection attempts started (reconnects and rollovers), including the first. */
+    long attempts() {
+        return attempts;
+    }
+
     /**
-     * Closes the current connection and stops reconnecting; waits up to a few seconds for the close. Call after the
+     * Closes the connections and stops reconnecting; waits up to a few seconds for each close. Call after the
      * scheduler has stopped running tasks, so no new attempt can start.
      */
     @Override
     public void close() {
         closed = true;
-        StreamClient c = current;
+        closeAndWait(pending);
+        closeAndWait(current);
+    }
+
+    private static void closeAndWait(StreamClient c) {
         if (c == null) {
             return;
         }
@@ -87,26 +149,45 @@ final class BinanceLeg implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        connected = false;
     }
 
-    /** Scheduler thread: one connection attempt with a new client. */
-    private void attempt() {
+    // ---------------------------------------------------------------------------------------------------------------
+    // Scheduler thread
+
+    /** One connection attempt with a new client; {@code previous} is the connection it replaces (or null). */
+    private void attempt(StreamClient previous) {
         if (closed) {
             return;
         }
-        StreamClient c = new StreamClient(uri, this);
+        long now = System.nanoTime();
+        long wait = Math.max(retryNotBeforeNanos - now, budget.nanosUntilAvailable(now));
+        if (wait > 0) {
+            if (!budgetWarned) {
+                budgetWarned = true;
+                log.warn("Binance connection attempts limited: next attempt in {} ms", TimeUnit.NANOSECONDS.toMillis(
+                        wait));
+            }
+            scheduler.schedule(() -> attempt(previous), wait, TimeUnit.NANOSECONDS);
+            return;
+        }
+        budgetWarned = false;
+        budget.tryAcquire(now);
+        attempts++;
+        StreamClient c = new StreamClient(uri, this, previous == null);
         current = c;
         if (consecutiveFailures == 0) {
             log.info("Connecting to Binance {}", uri);
         }
         c.connect();
+        if (previous != null) {
+            handOver(previous, c);
+        }
         scheduler.schedule(() -> checkOpened(c), OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Scheduler thread: abandons an attempt stuck before the WebSocket handshake completed. */
+    /** Abandons an attempt stuck before the WebSocket handshake completed. */
     private void checkOpened(StreamClient c) {
-        if (closed || c != current || c.opened || c.closedLatch.getCount() == 0) {
+        if (closed || (c != current && c != pending) || c.opened || c.closedLatch.getCount() == 0) {
             return;
         }
         log.warn("Binance {} did not complete the WebSocket handshake within {} ms; abandoning the attempt", uri,
@@ -116,54 +197,166 @@ final class BinanceLeg implements AutoCloseable {
         scheduler.schedule(() -> checkOpened(c), OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** WebSocket thread. */
-    private void onOpen(StreamClient c, ServerHandshake handshake) {
-        if (c != current) {
+    /**
+     * Starts a make-before-break rollover of {@code c} unless one is running, {@code c} is no longer current, or
+     * the budget is spent (then it tries again when an attempt is available).
+     */
+    private void startRollover(StreamClient c, String reason) {
+        if (closed || c != current || pending != null || !c.opened || c.retiring) {
             return;
         }
-        c.opened = true;
-        openedAtNanos = System.nanoTime();
-        connected = true;
-        if (everConnected) {
-            reconnects++;
+        long now = System.nanoTime();
+        long wait = Math.max(retryNotBeforeNanos - now, budget.nanosUntilAvailable(now));
+        if (wait > 0) {
+            log.warn("Binance rollover ({}) postponed {} ms: connection attempts limited", reason,
+                    TimeUnit.NANOSECONDS.toMillis(wait));
+            scheduler.schedule(() -> startRollover(c, reason), wait, TimeUnit.NANOSECONDS);
+            return;
         }
-        everConnected = true;
-        log.info("Connected to Binance {} (HTTP {} {})", uri, handshake.getHttpStatus(),
-                handshake.getHttpStatusMessage());
+        budget.tryAcquire(now);
+        attempts++;
+        StreamClient n = new StreamClient(uri, this, false);
+        n.rolloverReason = reason;
+        pending = n;
+        log.info("Binance rollover ({}): opening a second connection before closing the current one", reason);
+        n.connect();
+        scheduler.schedule(() -> checkOpened(n), OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        // the overlap timeout starts when n opens (onOpen)
     }
 
-    /** WebSocket thread (or Java-WebSocket's connection-lost checker): hands over to the scheduler. */
-    private void onClose(StreamClient c, int code, String reason, boolean remote) {
-        if (c != current) {
+    private void overlapTimedOut(StreamClient n) {
+        if (n != pending || closed) {
             return;
         }
-        boolean wasOpen = c.opened;
-        connected = false;
-        long upForNanos = wasOpen ? System.nanoTime() - openedAtNanos : 0;
-        if (closed) {
-            log.info("Binance connection closed");
+        if (n.opened) {
+            completeRollover(n, "after " + settings.overlapTimeout().toMillis() + " ms without an update of every"
+                    + " stream");
+        }
+        // not open: checkOpened abandons it, and its onClose retries
+    }
+
+    /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
+    private void completeRollover(StreamClient n, String how) {
+        if (n != pending || closed) {
             return;
         }
+        StreamClient old = current;
+        pending = null;
+        current = n;
+        old.retiring = true;
+        rollovers++;
+        log.info("Binance rollover ({}) complete {}: closing the old connection", n.rolloverReason, how);
+        old.close();
+        scheduler.schedule(() -> {
+            if (old.closedLatch.getCount() > 0) {
+                old.abort(); // the server did not answer the close frame (or the socket is stalled)
+            }
+        }, 1, TimeUnit.SECONDS);
+        handOver(old, n);
+        if (n.opened) {
+            scheduleAgeRollover(n);
+        }
+    }
+
+    /**
+     * Makes {@code n} the owner once {@code old}'s read thread has terminated: drains what {@code n} buffered
+     * meanwhile through the ingest (duplicates dropped) and sets its owner flag, under its monitor.
+     */
+    private void handOver(StreamClient old, StreamClient n) {
+        if (old.readThreadAlive()) {
+            if (closed) {
+                return; // close() ends both connections; the ingest is closed after that
+            }
+            scheduler.schedule(() -> handOver(old, n), HANDOVER_POLL_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
+        synchronized (n) {
+            long now = System.nanoTime();
+            boolean shutdown = false;
+            for (String text : n.buffer) {
+                shutdown |= ingest.onMessage(text, now) == BookTickerParser.Result.SERVER_SHUTDOWN;
+            }
+            n.buffer = null;
+            n.owner = true;
+            if (shutdown) {
+                requestRollover(n, "serverShutdown announced");
+            }
+        }
+    }
+
+    private void scheduleAgeRollover(StreamClient c) {
+        long age = System.nanoTime() - c.openedAtNanos;
+        long delay = Math.max(0, settings.rolloverAfter().toNanos() - age);
+        scheduler.schedule(() -> startRollover(c, "connection age " + settings.rolloverAfter().toMillis() + " ms"),
+                delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** Liveness: a silent transport or a stale stream on the current connection triggers a rollover. */
+    private void watchdog() {
         try {
-            scheduler.execute(() -> scheduleReconnect(c, wasOpen, upForNanos, code, reason, remote));
-        } catch (RejectedExecutionException e) {
-            // the sender is stopping
+            StreamClient c = current;
+            if (closed || c == null || !c.opened || c.retiring || pending != null || !c.isOpen()) {
+                return;
+            }
+            long now = System.nanoTime();
+            long silent = now - c.lastFrameNanos.get();
+            if (silent > settings.silenceTimeout().toNanos()) {
+                startRollover(c, "no frame for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
+                return;
+            }
+            long stale = settings.staleAfter().toNanos();
+            for (int i = 0; i < streamSymbols.size(); i++) {
+                long last = ingest.lastQuoteNanos(i); // 0: none yet; nanoTime values may be negative
+                long since = now - (last != 0 && last - c.openedAtNanos > 0 ? last : c.openedAtNanos);
+                if (since > stale) {
+                    startRollover(c, "no update of " + streamSymbols.get(i) + " for "
+                            + TimeUnit.NANOSECONDS.toMillis(since) + " ms");
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            log.error("Binance watchdog failed", e);
         }
     }
 
-    /** Scheduler thread. */
+    private void onOpenOnScheduler(StreamClient c) {
+        if (closed) {
+            return;
+        }
+        if (c == current && !c.retiring) {
+            scheduleAgeRollover(c);
+        }
+    }
+
     private void scheduleReconnect(StreamClient c, boolean wasOpen, long upForNanos, int code, String reason,
                                    boolean remote) {
-        if (closed || c != current) {
+        if (closed) {
+            return;
+        }
+        if (c == pending) {
+            // the new connection of a rollover failed; the current one goes on, try again later
+            pending = null;
+            long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
+            log.warn("Binance rollover connection failed ({}); the current connection stays, retrying in {} ms",
+                    why(c, code, reason, remote), delay);
+            StreamClient cur = current;
+            scheduler.schedule(() -> startRollover(cur, c.rolloverReason), delay, TimeUnit.MILLISECONDS);
+            return;
+        }
+        if (c != current) {
+            return; // a retired connection
+        }
+        StreamClient p = pending;
+        if (p != null) {
+            // the old connection died during a rollover: the new one takes over now
+            completeRollover(p, "early, the old connection closed (" + why(c, code, reason, remote) + ")");
             return;
         }
         if (wasOpen && upForNanos >= Backoff.STABLE_AFTER.toNanos()) {
             backoff.reset();
         }
-        long delay = backoff.nextDelayMillis();
-        String cause = c.error == null ? "" : ", " + ReceiverLink.describe(c.error);
-        String why = "code " + code + (reason == null || reason.isEmpty() ? "" : " '" + reason + "'")
-                + (remote ? " from the server" : "") + cause;
+        long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
+        String why = why(c, code, reason, remote);
         if (wasOpen) {
             consecutiveFailures = 0;
             lastFailure = "";
@@ -178,7 +371,115 @@ final class BinanceLeg implements AutoCloseable {
             }
             lastFailure = why;
         }
-        scheduler.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> attempt(c), delay, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * For an upgrade refused with 429 or 418: no attempt before its Retry-After (or, without one, the backoff
+     * ceiling); returns that wait in ms, else 0.
+     */
+    private long honourRefusal(StreamClient c) {
+        if (c.refusal.status != 429 && c.refusal.status != 418) {
+            return 0;
+        }
+        long retryAfterMillis = c.refusal.retryAfterSeconds >= 0 ? c.refusal.retryAfterSeconds * 1000L
+                : backoff.ceilingMillis(Integer.MAX_VALUE);
+        retryNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMillis);
+        return retryAfterMillis;
+    }
+
+    private static String why(StreamClient c, int code, String reason, boolean remote) {
+        String cause = c.refusal.status > 0 ? ", HTTP " + c.refusal.status
+                + (c.refusal.retryAfterSeconds >= 0 ? " Retry-After " + c.refusal.retryAfterSeconds + " s" : "")
+                : c.error == null ? "" : ", " + ReceiverLink.describe(c.error);
+        return "code " + code + (reason == null || reason.isEmpty() ? "" : " '" + reason + "'")
+                + (remote ? " from the server" : "") + cause;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // WebSocket threads
+
+    /** Any thread: asks the scheduler to roll {@code c} over. */
+    private void requestRollover(StreamClient c, String reason) {
+        execute(() -> startRollover(c, reason));
+    }
+
+    private void execute(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException e) {
+            // the sender is stopping
+        }
+    }
+
+    private void onOpen(StreamClient c, ServerHandshake handshake) {
+        c.readThread = Thread.currentThread();
+        c.openedAtNanos = System.nanoTime();
+        c.lastFrameNanos.set(c.openedAtNanos);
+        c.opened = true;
+        if (c == pending) {
+            log.info("Binance rollover connection open (HTTP {} {})", handshake.getHttpStatus(),
+                    handshake.getHttpStatusMessage());
+            try {
+                scheduler.schedule(() -> overlapTimedOut(c), settings.overlapTimeout().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the sender is stopping
+            }
+            return;
+        }
+        if (c != current) {
+            return;
+        }
+        synchronized (this) {
+            if (everConnected) {
+                reconnects++;
+            }
+            everConnected = true;
+        }
+        log.info("Connected to Binance {} (HTTP {} {})", uri, handshake.getHttpStatus(),
+                handshake.getHttpStatusMessage());
+        execute(() -> onOpenOnScheduler(c));
+    }
+
+    /** The read thread of a connection that is not (yet) the owner: buffer, and note which streams it covered. */
+    private void buffered(StreamClient c, String text) {
+        // c's monitor is held
+        c.buffer.add(text);
+        if (c != pending) {
+            return;
+        }
+        int n = streamSymbols.size();
+        if (c.coverage.cardinality() < n) {
+            if (c.coverageParser.parse(text, c.scratch) == BookTickerParser.Result.QUOTE) {
+                int i = ingest.symbolIndex(c.scratch.symbol());
+                if (i >= 0) {
+                    c.coverage.set(i);
+                }
+            }
+            if (c.coverage.cardinality() == n) {
+                execute(() -> completeRollover(c, "after an update of every stream on the new connection"));
+            }
+        } else if (c.buffer.size() == MAX_BUFFERED) {
+            execute(() -> completeRollover(c, "with " + MAX_BUFFERED + " messages buffered"));
+        }
+    }
+
+    private void onClose(StreamClient c, int code, String reason, boolean remote) {
+        boolean wasOpen = c.opened;
+        long upForNanos = wasOpen ? System.nanoTime() - c.openedAtNanos : 0;
+        if (closed) {
+            if (c == current) {
+                log.info("Binance connection closed");
+            }
+            return;
+        }
+        if (c.retiring) {
+            log.info("Binance old connection closed after {} ms (code {})", TimeUnit.NANOSECONDS.toMillis(upForNanos),
+                    code);
+            return;
+        }
+        execute(() -> scheduleReconnect(c, wasOpen, upForNanos, code, reason, remote));
     }
 
     /**
@@ -188,15 +489,44 @@ final class BinanceLeg implements AutoCloseable {
     private static final class StreamClient extends WebSocketClient {
         private final BinanceLeg leg;
         final CountDownLatch closedLatch = new CountDownLatch(1);
+        /** nanoTime of the last frame of any kind (data, ping, pong), or of the open. */
+        final AtomicLong lastFrameNanos = new AtomicLong(System.nanoTime());
+        /** True once this connection's read thread may call the ingest directly. */
+        volatile boolean owner;
+        /** Messages received before becoming the owner; guarded by this; null once owner. */
+        List<String> buffer = new ArrayList<>();
+        final BitSet coverage = new BitSet();
+        final BookTickerParser coverageParser = new BookTickerParser();
+        final BookTicker scratch = new BookTicker();
         volatile boolean opened;
+        volatile boolean retiring;
+        volatile long openedAtNanos;
+        volatile Thread readThread;
+        volatile String rolloverReason = "";
         volatile Exception error;
+        final Refusal refusal;
 
-        StreamClient(URI uri, BinanceLeg leg) {
-            super(uri, new Draft_6455(List.of(), MAX_FRAME_BYTES), null, CONNECT_TIMEOUT_MILLIS);
+        StreamClient(URI uri, BinanceLeg leg, boolean owner) {
+            this(uri, leg, owner, new Refusal());
+        }
+
+        private StreamClient(URI uri, BinanceLeg leg, boolean owner, Refusal refusal) {
+            super(uri, new RefusalDraft(refusal), null, CONNECT_TIMEOUT_MILLIS);
+            this.refusal = refusal;
             this.leg = leg;
+            this.owner = owner;
+            if (owner) {
+                buffer = null;
+            }
             setConnectionLostTimeout(CONNECTION_LOST_TIMEOUT_SECONDS);
             setTcpNoDelay(true);
             setDaemon(true); // a stray attempt never keeps the JVM alive
+        }
+
+        boolean readThreadAlive() {
+            Thread t = readThread;
+            // never opened: onClose (on the read thread) is its last callback
+            return t == null ? closedLatch.getCount() > 0 && opened : t.isAlive();
         }
 
         @Override
@@ -206,12 +536,39 @@ final class BinanceLeg implements AutoCloseable {
 
         @Override
         public void onMessage(String message) {
-            leg.ingest.onMessage(message);
+            long now = System.nanoTime();
+            lastFrameNanos.lazySet(now);
+            if (!owner) {
+                synchronized (this) {
+                    if (!owner) {
+                        leg.buffered(this, message);
+                        return;
+                    }
+                }
+            }
+            if (leg.ingest.onMessage(message, now) == BookTickerParser.Result.SERVER_SHUTDOWN) {
+                leg.requestRollover(this, "serverShutdown announced");
+            }
         }
 
         @Override
         public void onMessage(ByteBuffer bytes) {
-            leg.ingest.onBinaryMessage();
+            lastFrameNanos.lazySet(System.nanoTime());
+            if (owner) {
+                leg.ingest.onBinaryMessage();
+            }
+        }
+
+        @Override
+        public void onWebsocketPing(WebSocket conn, Framedata f) {
+            lastFrameNanos.lazySet(System.nanoTime());
+            super.onWebsocketPing(conn, f);
+        }
+
+        @Override
+        public void onWebsocketPong(WebSocket conn, Framedata f) {
+            lastFrameNanos.lazySet(System.nanoTime());
+            super.onWebsocketPong(conn, f);
         }
 
         @Override
@@ -237,6 +594,65 @@ final class BinanceLeg implements AutoCloseable {
                     s.close();
                 } catch (IOException e) {
                     // closing anyway
+                }
+            }
+        }
+    }
+
+    /**
+     * Draft_6455 that notes the HTTP status and {@code Retry-After} of a refused upgrade (Java-WebSocket only puts
+     * the status in an exception message). Java-WebSocket copies the draft per connection with
+     * {@link #copyInstance()}; the copy reports to the same client.
+     */
+    private static final class Refusal {
+        volatile int status;
+        volatile int retryAfterSeconds = -1;
+    }
+
+    private static final class RefusalDraft extends Draft_6455 {
+        private final Refusal client;
+
+        RefusalDraft(Refusal client) {
+            super(List.of(), MAX_FRAME_BYTES);
+            this.client = client;
+        }
+
+        @Override
+        public Draft copyInstance() {
+            return new RefusalDraft(client);
+        }
+
+        @Override
+        public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
+            ByteBuffer copy = buf.duplicate();
+            try {
+                return super.translateHandshake(buf);
+            } catch (InvalidHandshakeException e) {
+                noteRefusal(copy);
+                throw e;
+            }
+        }
+
+        private void noteRefusal(ByteBuffer b) {
+            String head = StandardCharsets.ISO_8859_1.decode(b).toString();
+            String[] lines = head.split("\r\n");
+            String[] status = lines[0].split(" ", 3);
+            if (status.length < 2) {
+                return;
+            }
+            try {
+                client.status = Integer.parseInt(status[1]);
+            } catch (NumberFormatException e) {
+                return;
+            }
+            for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
+                int colon = lines[i].indexOf(':');
+                if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("retry-after")) {
+                    try {
+                        client.retryAfterSeconds = Math.max(0, Integer.parseInt(lines[i].substring(colon + 1).trim()));
+                    } catch (NumberFormatException e) {
+                        // an HTTP date: not sent by Binance; fall back to the backoff ceiling
+                    }
                 }
             }
         }

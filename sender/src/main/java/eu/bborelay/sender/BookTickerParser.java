@@ -21,8 +21,9 @@ import java.io.IOException;
  *   <li>{@link Result#QUOTE}: {@code into} holds bid=b, bidQty=B, ask=a, askQty=A, updateId=u and
  *       binanceEventTimeMs=E (0 when absent). {@code seq} and {@code sendEpochNanos} are left alone.</li>
  *   <li>{@link Result#NOT_DATA}: well-formed JSON that is not a bookTicker update: subscription results
- *       ({@code {"result":null,"id":1}}), errors, other streams or event types ({@code trade}, {@code depthUpdate},
- *       {@code serverShutdown}...), depth snapshots.</li>
+ *       ({@code {"result":null,"id":1}}), errors, other streams or event types ({@code trade}, {@code depthUpdate}...),
+ *       depth snapshots.</li>
+ *   <li>{@link Result#SERVER_SHUTDOWN}: the {@code serverShutdown} event, in either shape.</li>
  *   <li>{@link Result#INVALID}: meant as a bookTicker (event type {@code bookTicker}, or no event type and at least
  *       one bookTicker field) but unusable; {@link #invalidReason()} says why.</li>
  * </ul>
@@ -35,13 +36,20 @@ final class BookTickerParser {
     enum Result {
         QUOTE,
         NOT_DATA,
-        INVALID
+        INVALID,
+        /**
+         * Binance announces that this connection's server is going away: {@code {"e":"serverShutdown","E":..}} on a
+         * raw stream, {@code {"stream":"!serverShutdown","data":{..}}} on a combined one. Not data.
+         */
+        SERVER_SHUTDOWN
     }
 
     /** One factory for the process: parsers created from it share Jackson's recycled buffers. */
     private static final JsonFactory JSON = new JsonFactory();
     private static final String BOOK_TICKER = "bookTicker";
     private static final String BOOK_TICKER_STREAM_SUFFIX = "@bookTicker";
+    private static final String SERVER_SHUTDOWN = "serverShutdown";
+    private static final String SERVER_SHUTDOWN_STREAM = "!serverShutdown";
 
     private static final int F_U = 1;
     private static final int F_S = 1 << 1;
@@ -95,6 +103,10 @@ final class BookTickerParser {
     }
 
     private Result decide(BookTicker into) {
+        if (SERVER_SHUTDOWN_STREAM.equals(top.stream)
+                || SERVER_SHUTDOWN.equals((top.hasDataObject ? data : top).eventType)) {
+            return Result.SERVER_SHUTDOWN;
+        }
         if (top.dataIsNotObject) {
             return Result.NOT_DATA;
         }

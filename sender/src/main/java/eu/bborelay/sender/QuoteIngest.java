@@ -1,11 +1,15 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,16 +18,22 @@ import org.slf4j.LoggerFactory;
  * read thread. Parses it, counts it, and hands each valid update to {@link QuoteSlots}, which gives it the next
  * {@code seq}; then wakes the writer. Never blocks on the receiver.
  *
- * <p>Single producer, no lock: {@link BinanceLeg} runs one WebSocket client at a time and creates the next one on
- * its scheduler only after the previous client's {@code onClose}, which Java-WebSocket calls on the read thread
- * after its last {@code onMessage}; so calls never overlap and each happens-before the next (through the
- * scheduler's queue). That is what keeps {@code seq} gapless and ordered. Counters are plain fields written by
- * that one thread and read by others as volatiles.
+ * <p>Single producer, no lock: at any time one thread owns the ingest (the read thread of the Binance connection
+ * that is the <em>owner</em>; briefly the scheduler while it hands ownership over). {@link BinanceLeg} makes a
+ * new connection the owner only after the previous owner's read thread has terminated, so calls never overlap and
+ * each happens-before the next. That is what keeps {@code seq} gapless and ordered (docs/CONCURRENCY.md). Counters
+ * are plain fields written by the owner and read by others as volatiles.
+ *
+ * <p><b>Duplicates.</b> While two connections overlap (a rollover) both carry the same updates. An update whose
+ * Binance update id {@code u} is not above the last forwarded {@code u} of its symbol is a duplicate: counted
+ * ({@link #duplicates()}), not given a seq. Binance's {@code u} grows per symbol, so this never drops a new update.
  */
 final class QuoteIngest {
     private static final Logger log = LoggerFactory.getLogger(QuoteIngest.class);
     /** Longest raw text kept as the logged example of an invalid message. */
     static final int EXAMPLE_MAX_CHARS = 300;
+    /** Binance-to-sender latencies above this (ms) are recorded as this. */
+    static final long MAX_LATENCY_MS = 3_600_000;
 
     private final BookTickerParser parser = new BookTickerParser();
     private final Map<String, Integer> symbolIndex = new HashMap<>();
@@ -33,8 +43,16 @@ final class QuoteIngest {
     private final AtomicReference<String> invalidExample = new AtomicReference<>();
     private volatile long received;
     private volatile long notData;
-    /** {@link System#nanoTime()} when the latest valid update was published; read by the health check. */
-    private volatile long lastQuoteNanos;
+    private volatile long duplicates;
+    /** Receive wall clock minus Binance's event time E, in ms, for updates that carry E (USD-M); wait-free. */
+    private final Recorder binanceLatency = new Recorder(MAX_LATENCY_MS, 3);
+    private final LongSupplier epochMillis;
+    private volatile boolean sawEventTime;
+    private volatile long latencyClamped;
+    /** Per symbol: the last forwarded update id; owner thread only. */
+    private final long[] lastUpdateId;
+    /** Per symbol: {@link System#nanoTime()} of the last forwarded update (0: none); read by the watchdog. */
+    private final AtomicLongArray lastQuoteNanos;
     private boolean warnedUnknownSymbol;
     private volatile boolean closed;
 
@@ -44,21 +62,42 @@ final class QuoteIngest {
      * @param onPublished called after each update is published (wakes the writer); must not block
      */
     QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished) {
+        this(symbols, slots, onPublished, System::currentTimeMillis);
+    }
+
+    /** As above, with the wall clock (ms since the epoch) that Binance's event times are compared with. */
+    QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished, LongSupplier epochMillis) {
+        this.epochMillis = epochMillis;
         for (int i = 0; i < symbols.size(); i++) {
             symbolIndex.put(symbols.get(i), i);
         }
+        this.lastUpdateId = new long[symbols.size()];
+        Arrays.fill(lastUpdateId, Long.MIN_VALUE);
+        this.lastQuoteNanos = new AtomicLongArray(symbols.size());
         this.slots = slots;
         this.onPublished = onPublished;
     }
 
-    /** One WebSocket text message from Binance. */
-    void onMessage(String text) {
+    /** One WebSocket text message from Binance, received now. */
+    BookTickerParser.Result onMessage(String text) {
+        return onMessage(text, System.nanoTime());
+    }
+
+    /**
+     * One WebSocket text message from Binance.
+     *
+     * @param text the message
+     * @param nowNanos {@link System#nanoTime()} at its arrival
+     * @return what the message was ({@link BookTickerParser.Result#SERVER_SHUTDOWN} asks the caller to roll over)
+     */
+    BookTickerParser.Result onMessage(String text, long nowNanos) {
         if (closed) {
-            return;
+            return BookTickerParser.Result.NOT_DATA;
         }
         received++;
         BookTicker quote = new BookTicker();
-        switch (parser.parse(text, quote)) {
+        BookTickerParser.Result result = parser.parse(text, quote);
+        switch (result) {
             case QUOTE -> {
                 Integer index = symbolIndex.get(quote.symbol());
                 if (index == null) {
@@ -68,13 +107,23 @@ final class QuoteIngest {
                         log.warn("Ignoring bookTicker for {}, a symbol not subscribed (further ones counted as"
                                 + " not_data silently): {}", quote.symbol(), truncate(text));
                     }
-                    return;
+                    return result;
                 }
-                slots.publish(index, quote);
-                lastQuoteNanos = System.nanoTime();
+                int i = index;
+                if (quote.updateId() <= lastUpdateId[i]) {
+                    duplicates++; // the same update from the other connection of a rollover
+                    return result;
+                }
+                lastUpdateId[i] = quote.updateId();
+                lastQuoteNanos.lazySet(i, nowNanos);
+                long eventMs = quote.binanceEventTimeMs();
+                if (eventMs > 0) {
+                    recordLatency(epochMillis.getAsLong() - eventMs);
+                }
+                slots.publish(i, quote);
                 onPublished.run();
             }
-            case NOT_DATA -> notData++;
+            case NOT_DATA, SERVER_SHUTDOWN -> notData++;
             case INVALID -> {
                 InvalidReason reason = parser.invalidReason();
                 invalid.incrementAndGet(reason.ordinal());
@@ -83,6 +132,52 @@ final class QuoteIngest {
                 }
             }
         }
+        return result;
+    }
+
+    private void recordLatency(long ms) {
+        if (!sawEventTime) {
+            sawEventTime = true;
+        }
+        if (ms < 0 || ms > MAX_LATENCY_MS) {
+            latencyClamped++; // clocks apart (or a replayed recording): counted, recorded at the bound
+            ms = ms < 0 ? 0 : MAX_LATENCY_MS;
+        }
+        binanceLatency.recordValue(ms);
+    }
+
+    /** Whether any update carried Binance's event time E (USD-M does, spot bookTicker does not). */
+    boolean sawEventTime() {
+        return sawEventTime;
+    }
+
+    /** Latencies outside [0, {@value #MAX_LATENCY_MS}] ms, recorded at the bound. */
+    long latencyClamped() {
+        return latencyClamped;
+    }
+
+    /**
+     * Binance-to-sender latency (ms) since the last call, for the stats line. Callers serialise (the sender's
+     * stats method is synchronized); {@code recycle} may be the previous result or null.
+     */
+    Histogram binanceLatencyInterval(Histogram recycle) {
+        return binanceLatency.getIntervalHistogram(recycle);
+    }
+
+    /** Index of an upper-case subscribed symbol, or -1. */
+    int symbolIndex(String symbol) {
+        Integer i = symbolIndex.get(symbol);
+        return i == null ? -1 : i;
+    }
+
+    /** {@link System#nanoTime()} of the last update forwarded for symbol {@code index}; 0 before the first. */
+    long lastQuoteNanos(int index) {
+        return lastQuoteNanos.get(index);
+    }
+
+    /** Updates received twice (overlapping connections) and forwarded once. */
+    long duplicates() {
+        return duplicates;
     }
 
     /** A binary WebSocket message: Binance sends none; counted as received and not data. */
@@ -94,23 +189,19 @@ final class QuoteIngest {
     }
 
     /**
-     * Ignores every later message. Call after the Binance leg has closed (its read thread has ended), so that no
-     * quote is published after this returns.
+     * Nanoseconds since the freshest valid update of any symbol was forwarded, or -1 before the first. For the
+     * health check; any thread.
      */
-    void close() {
-        closed = true;
-    }
-
-    long received() {
-        return received;
-    }
-
-    long notData() {
-        return notData;
-    }
-
-    long lastQuoteNanos() {
-        return lastQuoteNanos;
+    long nanosSinceLastQuote() {
+        long now = System.nanoTime();
+        long youngest = -1;
+        for (int i = 0; i < lastQuoteNanos.length(); i++) {
+            long last = lastQuoteNanos.get(i); // 0: none yet; nanoTime values may be negative
+            if (last != 0 && (youngest < 0 || now - last < youngest)) {
+                youngest = now - last;
+            }
+        }
+        return youngest;
     }
 
     long invalid(InvalidReason reason) {

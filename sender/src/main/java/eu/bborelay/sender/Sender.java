@@ -50,8 +50,9 @@ public final class Sender implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long[] invalidAtLastLog = new long[InvalidReason.values().length];
+    private org.HdrHistogram.Histogram latencyInterval; // under this
 
-    private Sender(SenderConfig config, SSLContext sslContext) {
+    private Sender(SenderConfig config, SSLContext sslContext, BinanceLegSettings binanceSettings) {
         this.config = config;
         this.sessionId = newSessionId();
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
@@ -64,7 +65,8 @@ public final class Sender implements AutoCloseable {
             return t;
         });
         this.binance = new BinanceLeg(config.binanceStreamUri(), ingest, scheduler,
-                new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()));
+                new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()),
+                binanceSettings, config.symbols());
     }
 
     /**
@@ -75,8 +77,13 @@ public final class Sender implements AutoCloseable {
      * @throws PemTls.TlsConfigException when a certificate or key cannot be loaded (the message names the file)
      */
     public static Sender start(SenderConfig config) {
+        return start(config, BinanceLegSettings.DEFAULTS);
+    }
+
+    /** As {@link #start(SenderConfig)}, with the Binance leg's rollover, liveness and attempt-budget timing. */
+    static Sender start(SenderConfig config, BinanceLegSettings binanceSettings) {
         SSLContext ssl = PemTls.clientContext(config.caCert(), config.cert(), config.key());
-        Sender sender = new Sender(config, ssl);
+        Sender sender = new Sender(config, ssl, binanceSettings);
         log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,
                 config.symbols(), config.binanceStreamUri(), config.receiverHost(), config.receiverPort());
         sender.link.start();
@@ -134,8 +141,22 @@ public final class Sender implements AutoCloseable {
      * the first. For the health check; not part of {@link #stats()} so the snapshot's shape stays as it is.
      */
     public long nanosSinceLastUpdate() {
-        long last = ingest.lastQuoteNanos();
-        return last == 0 ? -1 : System.nanoTime() - last;
+        return ingest.nanosSinceLastQuote();
+    }
+
+    /** Binance updates received on both connections of a rollover and forwarded once. */
+    long binanceDuplicates() {
+        return ingest.duplicates();
+    }
+
+    /** Make-before-break rollovers of the Binance connection completed. */
+    long binanceRollovers() {
+        return binance.rollovers();
+    }
+
+    /** Binance connection attempts (first connection, reconnects, rollovers). */
+    long binanceAttempts() {
+        return binance.attempts();
     }
 
     /** The error that stopped the receiver writer (a bug), or null while it runs normally. */
@@ -163,17 +184,36 @@ public final class Sender implements AutoCloseable {
         ingest.close();
         link.close();
         logInvalidExample();
-        log.info("{}", stats().logLine());
+        log.info("{} {}", stats().logLine(), binanceLine());
         log.info("Stopped session {}", sessionId);
     }
 
     private void logStats() {
         try {
             logInvalidExample();
-            log.info("{}", stats().logLine());
+            log.info("{} {}", stats().logLine(), binanceLine());
         } catch (RuntimeException e) {
             log.error("Stats logging failed", e);
         }
+    }
+
+    /**
+     * The Binance leg's part of the stats line: attempts, rollovers, duplicates, and the Binance-to-sender latency
+     * (receive wall clock - E) over the interval since the last line, or why there is none.
+     */
+    private synchronized String binanceLine() {
+        latencyInterval = ingest.binanceLatencyInterval(latencyInterval);
+        String latency;
+        if (!ingest.sawEventTime()) {
+            latency = "binance_latency=n/a (spot bookTicker has no E)";
+        } else if (latencyInterval.getTotalCount() == 0) {
+            latency = "binance_latency{p50=- p99=-}";
+        } else {
+            latency = "binance_latency{p50=" + latencyInterval.getValueAtPercentile(50) + "ms p99="
+                    + latencyInterval.getValueAtPercentile(99) + "ms clamped=" + ingest.latencyClamped() + "}";
+        }
+        return "binance{attempts=" + binance.attempts() + " rollovers=" + binance.rollovers() + " duplicates="
+                + ingest.duplicates() + "} " + latency;
     }
 
     private void checkWriteStall() {

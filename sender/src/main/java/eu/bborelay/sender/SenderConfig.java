@@ -48,6 +48,17 @@ public final class SenderConfig {
         LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts"),
         RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
         BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
+        BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
+                + " (exchangeInfo: /api/v3, or /fapi/v1 on fapi.* hosts); unset: https://fapi.binance.com for a"
+                + " USD-M BINANCE_WS_URL, this default for other Binance hosts, no check for other hosts"),
+        SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
+                + " TRADING (when REST is unreachable); logged as a warning"),
+        BINANCE_ROLLOVER_SECONDS("82800", "Replace the Binance connection make-before-break after this many seconds"
+                + " (Binance closes connections at 24 h; default 23 h)"),
+        BINANCE_STALE_SECONDS("60", "Roll the Binance connection over when a symbol had no update for this many"
+                + " seconds"),
+        BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
+                + " pong) arrived for this many seconds"),
         RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
         private final String defaultValue;
@@ -235,9 +246,17 @@ public final class SenderConfig {
         return p;
     }
 
-    /** The combined-stream URI: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}. */
+    /**
+     * The combined-stream URI: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}. USD-M futures
+     * ({@code fstream.*} hosts) route streams by path: bookTicker belongs under {@code /public} (a stream on the wrong
+     * path delivers nothing, silently), so a USD-M base URL without a path gets {@code /public}.
+     */
     public URI binanceStreamUri() {
-        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append("/stream?streams=");
+        String host = binanceBaseUri.getHost() == null ? "" : binanceBaseUri.getHost().toLowerCase(Locale.ROOT);
+        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
+        boolean usdm = host.startsWith("fstream.") && path.isEmpty();
+        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append(usdm ? "/public" : "")
+                .append("/stream?streams=");
         for (int i = 0; i < symbols.size(); i++) {
             sb.append(i == 0 ? "" : "/").append(symbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
         }

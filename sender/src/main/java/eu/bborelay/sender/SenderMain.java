@@ -1,5 +1,10 @@
 package eu.bborelay.sender;
 
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
 import eu.bborelay.common.PemTls;
 import eu.bborelay.ops.OpsServer;
 import java.io.PrintWriter;
@@ -89,21 +94,71 @@ public final class SenderMain {
         }
         SenderConfig config;
         SenderOps.Settings ops;
+        BinanceLegSettings binanceSettings;
         try {
             config = SenderConfig.fromEnvironment(settings);
             ops = SenderOps.Settings.fromEnvironment(settings);
+            binanceSettings = BinanceLegSettings.fromEnvironment(settings);
         } catch (SenderConfig.ConfigException e) {
             err.println("Invalid setting: " + e.getMessage());
             return EXIT_CONFIG;
         }
-        return run(config, ops, stop, err);
+        try {
+            PemTls.clientContext(config.caCert(), config.cert(), config.key()); // bad files first: exit 2 at once
+        } catch (PemTls.TlsConfigException e) {
+            return tlsError(e, err);
+        }
+        int checked = checkSymbols(settings, config, err);
+        if (checked != EXIT_OK) {
+            return checked;
+        }
+        return run(config, ops, binanceSettings, stop, err);
     }
 
-    private static int run(SenderConfig config, SenderOps.Settings opsSettings, CountDownLatch stop,
-                           PrintWriter err) {
+    /** The start-up symbol check ({@link SymbolCheck}): exit code 2 naming unknown symbols, 1 when REST fails. */
+    static int checkSymbols(Map<String, String> settings, SenderConfig config, PrintWriter err) {
+        URI uri;
+        boolean skip;
+        try {
+            skip = SymbolCheck.skip(settings);
+            uri = SymbolCheck.exchangeInfoUri(settings, config.binanceBaseUri());
+        } catch (SenderConfig.ConfigException e) {
+            err.println("Invalid setting: " + e.getMessage());
+            return EXIT_CONFIG;
+        }
+        if (skip) {
+            log.warn("SKIP_SYMBOL_CHECK=true: not checking that {} exist and are TRADING", config.symbols());
+            return EXIT_OK;
+        }
+        if (uri == null) {
+            log.warn("No Binance REST URL known for {}: symbols not checked (set BINANCE_REST_URL to check them)",
+                    config.binanceBaseUri());
+            return EXIT_OK;
+        }
+        try {
+            List<String> problems = SymbolCheck.problems(uri, config.symbols(), Duration.ofSeconds(10));
+            if (!problems.isEmpty()) {
+                err.println("Invalid setting: SYMBOLS: not trading on Binance (" + uri + "): "
+                        + String.join(", ", problems));
+                return EXIT_CONFIG;
+            }
+            log.info("Symbols {} are TRADING on Binance ({})", config.symbols(), uri);
+            return EXIT_OK;
+        } catch (IOException e) {
+            err.println("Cannot check the symbols at " + uri + ": " + e.getMessage()
+                    + "; set SKIP_SYMBOL_CHECK=true to start without the check");
+            return EXIT_FAILURE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return EXIT_FAILURE;
+        }
+    }
+
+    private static int run(SenderConfig config, SenderOps.Settings opsSettings, BinanceLegSettings binanceSettings,
+                           CountDownLatch stop, PrintWriter err) {
         long runNanos = config.runDuration().toNanos();
         long deadline = System.nanoTime() + runNanos;
-        try (Sender sender = Sender.start(config);
+        try (Sender sender = Sender.start(config, binanceSettings);
              OpsServer ops = SenderOps.start(sender, opsSettings)) {
             if (ops != null) {
                 log.debug("HTTP endpoint on port {}", ops.port());
@@ -119,9 +174,7 @@ public final class SenderMain {
             }
             return sender.failure() == null ? EXIT_OK : EXIT_FAILURE;
         } catch (PemTls.TlsConfigException e) {
-            err.println("Invalid setting: TLS files (" + SenderConfig.Variable.CA_CERT + ", "
-                    + SenderConfig.Variable.CERT + ", " + SenderConfig.Variable.KEY + "): " + e.getMessage());
-            return EXIT_CONFIG;
+            return tlsError(e, err);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return EXIT_OK;
@@ -129,6 +182,12 @@ public final class SenderMain {
             log.error("Sender failed", e);
             return EXIT_FAILURE;
         }
+    }
+
+    private static int tlsError(PemTls.TlsConfigException e, PrintWriter err) {
+        err.println("Invalid setting: TLS files (" + SenderConfig.Variable.CA_CERT + ", "
+                + SenderConfig.Variable.CERT + ", " + SenderConfig.Variable.KEY + "): " + e.getMessage());
+        return EXIT_CONFIG;
     }
 
     /** Flags generated from {@link SenderConfig.Variable}, so names, defaults and help exist once. */

@@ -71,10 +71,20 @@ class BookTickerParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
+        "{\"e\":\"serverShutdown\",\"E\":1728432000000}",
+        "{\"stream\":\"!serverShutdown\",\"data\":{\"e\":\"serverShutdown\",\"E\":1728432000000}}",
+        "{\"data\":{\"E\":1728432000000,\"e\":\"serverShutdown\",\"new\":[1]},\"stream\":\"!serverShutdown\"}",
+    })
+    void serverShutdownInEitherShapeIsRecognised(String text) {
+        assertEquals(Result.SERVER_SHUTDOWN, parser.parse(text, quote), text);
+        assertNull(parser.invalidReason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
         "{\"result\":null,\"id\":1}",
         "{\"result\":[\"btcusdt@bookTicker\"],\"id\":3}",
         "{\"error\":{\"code\":2,\"msg\":\"Invalid request: invalid stream\"},\"id\":1}",
-        "{\"e\":\"serverShutdown\",\"E\":1728432000000}",
         "{\"lastUpdateId\":50093239218,\"bids\":[[\"61837.63000000\",\"3.78826000\"]],\"asks\":[]}",
         TRADE,
         DEPTH_UPDATE,

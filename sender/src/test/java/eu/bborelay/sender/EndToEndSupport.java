@@ -66,12 +66,21 @@ abstract class EndToEndSupport {
      */
     void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
                             java.util.function.UnaryOperator<SenderConfig.Builder> tweak) throws Exception {
+        startReceiverFirst(replayBuilder, symbols, tweak, BinanceLegSettings.DEFAULTS);
+    }
+
+    /** As above, with the Binance leg's rollover, liveness and budget settings. */
+    void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
+                            java.util.function.UnaryOperator<SenderConfig.Builder> tweak,
+                            BinanceLegSettings binanceSettings) throws Exception {
         int binancePort = freePort();
-        sender = Sender.start(tweak.apply(config(symbols, binancePort)).build());
+        sender = Sender.start(tweak.apply(config(symbols, binancePort)).build(), binanceSettings);
         Await.until("the receiver link is up", WAIT, () -> sender.stats().receiverConnected(), sender::stats);
         replay = replayBuilder.port(binancePort).build();
         replay.start();
-        Await.until("Binance is connected", WAIT, () -> sender.stats().binanceConnected(), sender::stats);
+        // the replay accepted the sender's connection (with closeWhenDone it may be closed again by the time we look)
+        Await.until("Binance is connected", WAIT, () -> sender.stats().binanceConnected()
+                || replay.connectionsOpened() >= 1, sender::stats);
     }
 
     static int freePort() throws IOException {

@@ -128,6 +128,53 @@ class QuoteIngestTest {
     }
 
     @Test
+    void updatesSeenTwiceAreCountedAsDuplicatesAndTakeNoSeq() throws IOException {
+        QuoteSlots slots = new QuoteSlots(4, 1_000_000, Long.MAX_VALUE);
+        slots.backlog(true);
+        QuoteIngest ingest = new QuoteIngest(List.of("NKNUSDT", "BLZETH", "LRCBTC", "RUNEEUR"), slots, () -> { });
+        List<String> lines = recordedMessages(SharedData.SPOT_4SYMBOLS_20211012);
+        // two overlapping connections: the second delivers from the 11th message on, 5 messages behind the first
+        int n = lines.size();
+        for (int k = 0; k < n + 5; k++) {
+            if (k < n) {
+                ingest.onMessage(lines.get(k));
+            }
+            int j = k - 5;
+            if (j >= 10 && j < n) {
+                ingest.onMessage(lines.get(j));
+            }
+        }
+        assertEquals(84, slots.lastPublishedSeq(), "each update once");
+        long repeated = lines.subList(10, n).stream().filter(l -> l.contains("@bookTicker")).count();
+        assertTrue(repeated > 50);
+        assertEquals(repeated, ingest.duplicates());
+        // an old update id after a newer one of the same symbol is a duplicate too
+        ingest.onMessage(lines.stream().filter(l -> l.contains("@bookTicker")).findFirst().orElseThrow());
+        assertEquals(84, slots.lastPublishedSeq());
+        assertEquals(repeated + 1, ingest.duplicates());
+    }
+
+    @Test
+    void binanceEventTimeGivesTheBinanceToSenderLatency() {
+        QuoteSlots slots = new QuoteSlots(1, 16, Long.MAX_VALUE);
+        long[] wallMillis = {1723161255343L + 7};
+        QuoteIngest ingest = new QuoteIngest(List.of("BTCUSDT"), slots, () -> { }, () -> wallMillis[0]);
+        ingest.onMessage(BookTickerParserTest.SPOT_COMBINED);
+        assertTrue(!ingest.sawEventTime(), "spot bookTicker has no E");
+        String usdm = BookTickerParserTest.USDM_COMBINED.replaceAll("\"E\":\\d+", "\"E\":1723161255343")
+                .replaceAll("\"u\":\\d+", "\"u\":60093239212");
+        assertEquals(BookTickerParser.Result.QUOTE, ingest.onMessage(usdm));
+        assertTrue(ingest.sawEventTime());
+        org.HdrHistogram.Histogram h = ingest.binanceLatencyInterval(null);
+        assertEquals(1, h.getTotalCount());
+        assertEquals(7, h.getValueAtPercentile(50));
+        wallMillis[0] -= 1_000; // a clock behind Binance's: clamped to 0 and counted
+        ingest.onMessage(usdm.replace("60093239212", "60093239213"));
+        assertEquals(1, ingest.latencyClamped());
+        assertEquals(0, ingest.binanceLatencyInterval(h).getMaxValue());
+    }
+
+    @Test
     void unsubscribedSymbolIsNotDataAndTakesNoSeq() {
         QuoteSlots slots = new QuoteSlots(1, 16, Long.MAX_VALUE);
         QuoteIngest ingest = new QuoteIngest(List.of("ETHUSDT"), slots, () -> { });

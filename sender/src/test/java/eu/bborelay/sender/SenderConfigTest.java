@@ -27,9 +27,12 @@ class SenderConfigTest {
 
     @Test
     void baseUrlMayBeFuturesVisionOrLocalAndLosesTrailingSlashes() {
-        assertEquals("wss://fstream.binance.com/stream?streams=btcusdt@bookTicker",
+        assertEquals("wss://fstream.binance.com/public/stream?streams=btcusdt@bookTicker",
                 SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com/").build().binanceStreamUri()
                         .toString());
+        assertEquals("wss://fstream.binance.com/market/stream?streams=btcusdt@bookTicker",
+                SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com/market").build().binanceStreamUri()
+                        .toString(), "an explicit path is kept");
         assertEquals("wss://data-stream.binance.vision/stream?streams=btcusdt@bookTicker",
                 SenderConfig.builder().binanceWsUrl("wss://data-stream.binance.vision").build().binanceStreamUri()
                         .toString());

@@ -1,0 +1,64 @@
+package eu.bborelay.sender;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** The Binance leg's timing from the environment, and the attempt budget's arithmetic. */
+class BinanceLegSettingsTest {
+
+    @Test
+    void defaultsAndEnvironment() {
+        BinanceLegSettings d = BinanceLegSettings.fromEnvironment(Map.of());
+        assertEquals(Duration.ofHours(23), d.rolloverAfter());
+        assertEquals(Duration.ofSeconds(60), d.staleAfter());
+        assertEquals(Duration.ofMinutes(5), d.silenceTimeout());
+        BinanceLegSettings s = BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ROLLOVER_SECONDS", "3600",
+                "BINANCE_STALE_SECONDS", " 30 ", "BINANCE_SILENCE_SECONDS", "120"));
+        assertEquals(Duration.ofHours(1), s.rolloverAfter());
+        assertEquals(Duration.ofSeconds(30), s.staleAfter());
+        assertEquals(Duration.ofSeconds(120), s.silenceTimeout());
+    }
+
+    @Test
+    void badValueNamesTheVariableAndTheDaemonExitsWithTwo() {
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ROLLOVER_SECONDS", "86400")));
+        assertEquals("BINANCE_ROLLOVER_SECONDS must be a number of seconds from 60 to 86340, got '86400'",
+                e.getMessage());
+        Map<String, String> env = SenderConfigTest.tlsEnv();
+        env.put("BINANCE_STALE_SECONDS", "soon");
+        StringWriter err = new StringWriter();
+        assertEquals(SenderMain.EXIT_CONFIG, SenderMain.run(new String[0], env,
+                new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), new CountDownLatch(0)));
+        assertTrue(err.toString().contains("BINANCE_STALE_SECONDS must be a number of seconds from 1 to 86400"),
+                err.toString());
+    }
+
+    @Test
+    void budgetAllowsItsBurstThenOnePerRefill() {
+        long refill = 1_000;
+        ConnectionBudget b = new ConnectionBudget(3, refill);
+        long now = 5_000_000;
+        for (int i = 0; i < 3; i++) {
+            assertTrue(b.tryAcquire(now), "burst " + i);
+        }
+        assertTrue(!b.tryAcquire(now));
+        assertEquals(refill, b.nanosUntilAvailable(now));
+        assertEquals(refill / 2, b.nanosUntilAvailable(now + refill / 2));
+        assertTrue(b.tryAcquire(now + refill));
+        assertTrue(!b.tryAcquire(now + refill));
+        assertEquals(0, b.nanosUntilAvailable(now + 100 * refill));
+        for (int i = 0; i < 3; i++) {
+            assertTrue(b.tryAcquire(now + 100 * refill), "refilled up to the burst only");
+        }
+        assertTrue(!b.tryAcquire(now + 100 * refill));
+    }
+}
