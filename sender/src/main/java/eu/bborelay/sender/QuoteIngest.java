@@ -204,6 +204,22 @@ final class QuoteIngest {
         return youngest;
     }
 
+    /**
+     * Ignores every later message. Call after the Binance leg has closed (its read thread has ended), so that no
+     * quote is published after this returns.
+     */
+    void close() {
+        closed = true;
+    }
+
+    long received() {
+        return received;
+    }
+
+    long notData() {
+        return notData;
+    }
+
     long invalid(InvalidReason reason) {
         return invalid.get(reason.ordinal());
     }
