@@ -747,11 +747,12 @@ public final class BinanceReplayServer implements AutoCloseable {
                 conn.close(CloseFrame.POLICY_VALIDATION, "unknown path");
                 return;
             }
-            long n = connectionsOpened.incrementAndGet();
+            long n = connectionsOpened.get() + 1; // for the log label only
             Session s = new Session(conn, "#" + n + " " + conn.getRemoteSocketAddress(), ep.combined(), ep.streams(),
                     System.nanoTime());
             conn.setAttachment(s);
             sessions.add(s);
+            connectionsOpened.incrementAndGet(); // after sessions.add: a counted connection is registered
             log.info("Client {} connected to {} ({} payloads), streams {}", s, handshake.getResourceDescriptor(),
                     ep.combined() ? "combined" : "raw", ep.streams());
             if (finished && closeWhenDone) {

@@ -47,8 +47,11 @@ class FaultInjectionTest {
         return start(BinanceReplayServer.builder().recording(SharedData.binance(SharedData.SPOT_BTCUSDT_20240808)));
     }
 
+    /** Connects and waits until the server has registered the connection too (its onOpen runs on its own thread). */
     private TestClient connect(BinanceReplayServer server, String pathAndQuery) throws Exception {
+        long opened = server.connectionsOpened();
         TestClient c = TestClient.connect(URI.create(server.baseUri() + pathAndQuery));
+        Await.until("the server registers the connection", WAIT, () -> server.connectionsOpened() > opened);
         resources.add(() -> {
             if (!c.isClosedNow()) {
                 c.closeAndAwait();
