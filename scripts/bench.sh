@@ -25,8 +25,8 @@ set -euo pipefail
 # JVM flags of the deployment images: MUST equal JAVA_OPTS in sender/Dockerfile and receiver/Dockerfile; change
 # both together. (Copied from the deploy branch's Dockerfiles on 2026-11-21; the images also run under a 0.5 CPU
 # quota and a 256M memory limit, which this script does not impose.)
-IMAGE_JVM_FLAGS="-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms96m -Xmx96m -XX:MaxMetaspaceSize=64m"
-IMAGE_JVM_FLAGS+=" -XX:ReservedCodeCacheSize=32m -XX:+AlwaysPreTouch -XX:+ExitOnOutOfMemoryError"
+IMAGE_JVM_FLAGS="-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms32m -Xmx96m -XX:MaxMetaspaceSize=64m"
+IMAGE_JVM_FLAGS+=" -XX:ReservedCodeCacheSize=32m -XX:+ExitOnOutOfMemoryError"
 # The load generator is not under test: heap for frames queued at a fixed rate the relay cannot take.
 GENERATOR_JVM_FLAGS="-Xmx1g"
 

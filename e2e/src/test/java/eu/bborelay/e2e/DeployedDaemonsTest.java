@@ -220,7 +220,7 @@ class DeployedDaemonsTest {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("APP_JAR", jar.toString());
         pb.environment().put("MAIN_CLASS", mainClass);
-        pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms96m -Xmx96m");
+        pb.environment().put("JAVA_OPTS", "-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms32m -Xmx96m");
         pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
                 + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Process p = pb.start();
@@ -248,7 +248,7 @@ class DeployedDaemonsTest {
     private Process daemon(Path jar, Map<String, String> env, Path log) throws IOException {
         assertTrue(Files.isRegularFile(jar), jar + " missing: run mvn verify (it packages the jars before e2e)");
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Xms96m", "-Xmx96m", "-jar", jar.toString())
+                "-XX:+UseSerialGC", "-XX:ActiveProcessorCount=1", "-Xms32m", "-Xmx96m", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
