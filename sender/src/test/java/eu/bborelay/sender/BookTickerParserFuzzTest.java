@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * 0 < bid < ask, finite prices, quantities >= 0), so no malformed message can become a price; INVALID always names a
  * reason and the others never do; parsing is deterministic (the reused parser state leaks nothing between calls).
  *
- * <p>Normal builds run the seed corpus (real recorded messages) in
+ * <p>Normal builds run the seed corpus (hand-written messages in Binance's shapes; recorded data stays in shared/) in
  * {@code src/test/resources/eu/bborelay/sender/BookTickerParserFuzzTestInputs} (Jazzer's regression mode). A fuzzing
  * run: {@code JAZZER_FUZZ=1 mvn -pl sender -am test -Dtest=BookTickerParserFuzzTest -Dsurefire.failIfNoSpecifiedTests=false}
  * (each @FuzzTest fuzzes for its maxDuration; new crashing inputs land next to the seeds).
