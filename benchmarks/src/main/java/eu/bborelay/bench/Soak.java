@@ -109,7 +109,7 @@ public final class Soak {
         for (long t = firstFault * 1_000, k = 0; ; t += faultEvery * 1_000, k++) {
             int type = (int) (k % FAULTS.length);
             long len = type == 0 ? STALL_MS : type == 3 ? THROTTLE_MS : 0;
-            if (t + len > durationMs) {
+            if (t >= durationMs || t + len > durationMs) { // the loop stops at durationMs: nothing starts then
                 break;
             }
             schedule.add(new long[] {t, type, t + len});
