@@ -82,9 +82,159 @@ public final class BenchReceiver {
         }
     }
 
+    /**
+     * Soak mode's listener: no per-quote record (a 30-minute run would not fit the image's 96 MiB heap), a bitmap
+     * of the delivered {@code seq} values instead, preallocated (no allocation per quote), from which duplicates
+     * (a seq delivered twice), out-of-order deliveries (below the highest seq so far) and missing seqs (never
+     * delivered, up to the highest) are counted independently of the receiver library's own counts.
+     */
+    static final class SoakListener implements TickerListener {
+        private final long[] seen;
+        private final long capacityBits;
+        volatile long delivered;
+        volatile long maxSeq;
+        volatile long duplicates;
+        volatile long outOfOrder;
+        volatile long beyondCapacity;
+        volatile long gapCallbacksSum;
+        volatile long connects;
+        volatile long disconnects;
+        volatile long lastUpdateId = -1;
+
+        SoakListener(long capacityBits) {
+            this.capacityBits = capacityBits;
+            this.seen = new long[(int) ((capacityBits + 63) >>> 6)];
+        }
+
+        @Override
+        public synchronized void onBookTicker(BookTicker quote) {
+            long seq = quote.seq();
+            delivered = delivered + 1;
+            lastUpdateId = quote.updateId();
+            if (seq < maxSeq) {
+                outOfOrder = outOfOrder + 1;
+            }
+            if (seq > maxSeq) {
+                maxSeq = seq;
+            }
+            if (seq < 0 || seq >= capacityBits) {
+                beyondCapacity = beyondCapacity + 1;
+                return;
+            }
+            int word = (int) (seq >>> 6);
+            long bit = 1L << (seq & 63);
+            if ((seen[word] & bit) != 0) {
+                duplicates = duplicates + 1;
+            } else {
+                seen[word] |= bit;
+            }
+        }
+
+        /** Seqs in [1, maxSeq] never delivered (within the bitmap's capacity). */
+        synchronized long missing() {
+            long max = Math.min(maxSeq, capacityBits - 1);
+            long present = 0;
+            for (int w = 0; w <= (int) (max >>> 6); w++) {
+                long bits = seen[w];
+                if (w == (int) (max >>> 6)) {
+                    int upTo = (int) (max & 63); // keep bits 0..upTo
+                    bits &= upTo == 63 ? -1L : (1L << (upTo + 1)) - 1;
+                }
+                if (w == 0) {
+                    bits &= ~1L; // seq 0 is never used
+                }
+                present += Long.bitCount(bits);
+            }
+            return max - present;
+        }
+
+        @Override
+        public synchronized void onGap(long expectedSeq, long receivedSeq) {
+            gapCallbacksSum = gapCallbacksSum + (receivedSeq - expectedSeq);
+        }
+
+        @Override
+        public void onConnected(String remoteAddress) {
+            connects++;
+            System.err.println("bench-receiver: connected " + remoteAddress);
+        }
+
+        @Override
+        public void onDisconnected(String remoteAddress, Throwable cause) {
+            disconnects++;
+            System.err.println("bench-receiver: disconnected " + remoteAddress + (cause == null ? "" : ": " + cause));
+        }
+    }
+
+    /**
+     * Soak mode ({@code --soak}): {@code status} prints {@code RECV_STATUS <delivered> <maxSeq> <libraryGaps>};
+     * {@code soakstats} prints one line {@code RECV_SOAK key=value ...} with the listener's counts and the
+     * library's {@link ReceiverStats}; {@code quit} closes and exits.
+     */
+    private static void soak(ReceiverConfig config, long capacityBits) throws Exception {
+        SoakListener listener = new SoakListener(capacityBits);
+        try (Receiver receiver = Receiver.start(config, listener)) {
+            System.out.println("RECV_LISTENING " + receiver.port());
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                line = line.trim();
+                if (line.equals("status")) {
+                    System.out.println("RECV_STATUS " + listener.delivered + " " + listener.maxSeq + " "
+                            + receiver.stats().gaps());
+                } else if (line.equals("soakstats")) {
+                    ReceiverStats s = receiver.stats();
+                    System.err.println("bench-receiver: " + s);
+                    System.out.println("RECV_SOAK listener_delivered=" + listener.delivered
+                            + " listener_max_seq=" + listener.maxSeq
+                            + " listener_duplicates=" + listener.duplicates
+                            + " listener_out_of_order=" + listener.outOfOrder
+                            + " listener_missing_seqs=" + listener.missing()
+                            + " listener_beyond_capacity=" + listener.beyondCapacity
+                            + " listener_on_gap_sum=" + listener.gapCallbacksSum
+                            + " listener_connects=" + listener.connects
+                            + " listener_disconnects=" + listener.disconnects
+                            + " listener_last_update_id=" + listener.lastUpdateId
+                            + " lib_quotes_delivered=" + s.quotesDelivered()
+                            + " lib_gaps=" + s.gaps()
+                            + " lib_duplicates=" + s.duplicates()
+                            + " lib_out_of_order=" + s.outOfOrder()
+                            + " lib_replays_ignored=" + s.replaysIgnored()
+                            + " lib_connections_accepted=" + s.connectionsAccepted()
+                            + " lib_connections_open=" + s.connectionsOpen()
+                            + " lib_handshake_failures=" + s.handshakeFailures()
+                            + " lib_sessions=" + s.sessions()
+                            + " lib_malformed=" + s.malformedFrames().values().stream().mapToLong(Long::longValue)
+                                    .sum()
+                            + " lib_unknown_frames=" + s.unknownFrames()
+                            + " lib_listener_errors=" + s.listenerErrors()
+                            + " lib_silence_timeouts=" + s.silenceTimeouts()
+                            + " lib_senders_not_answering=" + s.sendersNotAnswering()
+                            + " lib_stale_events=" + s.staleEvents()
+                            + " lib_p50_us=" + s.p50OneWayNanos() / 1_000
+                            + " lib_p99_us=" + s.p99OneWayNanos() / 1_000
+                            + " lib_max_us=" + s.maxOneWayNanos() / 1_000);
+                } else if (line.equals("quit")) {
+                    break;
+                }
+                System.out.flush();
+            }
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
         Path certs = Path.of(a.required("--certs"));
+        if (a.flag("--soak")) {
+            soak(ReceiverConfig.builder()
+                    .bindAddress("127.0.0.1")
+                    .port(a.intValue("--port", 0))
+                    .tls(certs.resolve("receiver.crt"), certs.resolve("receiver.key"), certs.resolve("ca.crt"))
+                    .statsInterval(a.intValue("--stats-seconds", 60), TimeUnit.SECONDS)
+                    .build(), a.longValue("--capacity", 64_000_000));
+            return;
+        }
         int capacity = a.intValue("--capacity", 2_000_000);
         RecordingListener listener = new RecordingListener(capacity);
         ReceiverConfig config = ReceiverConfig.builder()

@@ -176,7 +176,7 @@ public final class BenchRunner {
     }
 
     /** A child process whose stdout lines starting with GEN_/RECV_ are queued; all output is logged to a file. */
-    private static final class Child implements AutoCloseable {
+    static final class Child implements AutoCloseable {
         final String name;
         final Process process;
         final BlockingQueue<String> markers = new LinkedBlockingQueue<>();
@@ -256,7 +256,7 @@ public final class BenchRunner {
         }
     }
 
-    private static List<String> java(String flags, String... rest) {
+    static List<String> java(String flags, String... rest) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (!flags.isBlank()) {
@@ -365,7 +365,7 @@ public final class BenchRunner {
     }
 
     /** The text after {@code marker} on the last line of {@code log} holding it; empty when none. */
-    private static String lastLine(Path log, String marker) throws IOException {
+    static String lastLine(Path log, String marker) throws IOException {
         String found = "";
         for (String line : Files.readAllLines(log)) {
             int i = line.indexOf(marker);
@@ -565,7 +565,7 @@ public final class BenchRunner {
         return sb.toString();
     }
 
-    private static Map<String, Object> machine() {
+    static Map<String, Object> machine() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("nproc", Runtime.getRuntime().availableProcessors());
         String model = "unknown";
@@ -586,7 +586,7 @@ public final class BenchRunner {
         return m;
     }
 
-    private static void writeJson(Path out, Map<String, Object> doc) throws IOException {
+    static void writeJson(Path out, Map<String, Object> doc) throws IOException {
         Files.createDirectories(out.getParent());
         File tmp = out.resolveSibling(out.getFileName() + ".tmp").toFile();
         try (JsonGenerator g = new JsonFactory().createGenerator(tmp, JsonEncoding.UTF8)) {
@@ -615,6 +615,8 @@ public final class BenchRunner {
             g.writeNumber(((Number) v).longValue());
         } else if (v instanceof Number) {
             g.writeNumber(((Number) v).doubleValue());
+        } else if (v instanceof Boolean b) {
+            g.writeBoolean(b);
         } else if (v == null) {
             g.writeNull();
         } else {

@@ -74,6 +74,10 @@ public final class LoadGenerator {
             firstId = CLOCK.epochNanos() / 1_000; // unique across runs, increasing, like Binance's ids
         }
 
+        if (a.flag("--soak")) {
+            soak(port, symbol, head, tails, firstId, rate);
+            return;
+        }
         Server server = new Server(new InetSocketAddress("127.0.0.1", port), symbol.toLowerCase() + "@bookticker");
         server.setReuseAddr(true);
         server.setTcpNoDelay(true);
@@ -154,6 +158,172 @@ public final class LoadGenerator {
             }
             conn.send(text);
             maxQueuedFrames = Math.max(maxQueuedFrames, outQueue.size());
+        }
+    }
+
+    /**
+     * Soak mode ({@code --soak}, driven by {@link Soak}): accepts any number of clients on the stream, one after
+     * the other or at once (the sender's reconnects and make-before-break rollovers), and writes every update, at
+     * {@code rate} per second scheduled against the start time, to every client open at that moment, until
+     * {@code stop} on stdin. An update written while no client is open is counted as {@code unserved} and is
+     * nobody's to take. {@code drop} on stdin closes every client's TCP connection abruptly (no WebSocket close
+     * frame, with an RST: an abrupt failure as the sender sees it). Lines on stdout: {@code GEN_LISTENING <port>},
+     * {@code GEN_CONNECTED} (first client), {@code GEN_DROPPED <clients>}, {@code GEN_COUNTS <generated>
+     * <written> <unserved> <connections> <firstId> <lastId> <maxQueuedFrames>} (answer to {@code counts}) and
+     * {@code GEN_STOPPED} followed by the same counts line once writing stopped.
+     */
+    private static void soak(int port, String symbol, String head, String[] tails, long firstId, double rate)
+            throws Exception {
+        if (!(rate > 0)) {
+            throw new IllegalArgumentException("--soak needs a fixed --rate > 0");
+        }
+        SoakServer server = new SoakServer(new InetSocketAddress("127.0.0.1", port), symbol.toLowerCase()
+                + "@bookticker");
+        server.setReuseAddr(true);
+        server.setTcpNoDelay(true);
+        server.setConnectionLostTimeout(0);
+        server.start();
+        server.started.await();
+        System.out.println("GEN_LISTENING " + server.getPort());
+        System.out.flush();
+        server.connected.await();
+        System.out.println("GEN_CONNECTED");
+        System.out.flush();
+
+        long[] counts = new long[3]; // generated, written (to >= 1 client), unserved; guarded by counts
+        int[] maxQueued = new int[1];
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            long startNanos = System.nanoTime();
+            double periodNanos = 1e9 / rate;
+            StringBuilder sb = new StringBuilder(256);
+            for (long i = 0; !stop.get(); i++) {
+                long due = startNanos + (long) (i * periodNanos);
+                long wait;
+                while ((wait = due - System.nanoTime()) > 0) {
+                    if (wait > 10_000) {
+                        LockSupport.parkNanos(wait);
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+                long id = firstId + i;
+                sb.setLength(0);
+                sb.append(head).append(id).append(tails[(int) (id % tails.length)]);
+                String text = sb.toString();
+                boolean written = false;
+                for (WebSocket c : server.clients) {
+                    if (c.isOpen()) {
+                        try {
+                            c.send(text);
+                            written = true;
+                            maxQueued[0] = Math.max(maxQueued[0], ((WebSocketImpl) c).outQueue.size());
+                        } catch (RuntimeException e) {
+                            // closed meanwhile (WebsocketNotConnectedException): not written to this client
+                        }
+                    }
+                }
+                synchronized (counts) {
+                    counts[0]++;
+                    counts[written ? 1 : 2]++;
+                }
+            }
+        }, "soak-writer");
+        writer.start();
+
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            line = line.trim();
+            if (line.equals("drop")) {
+                int n = 0;
+                for (WebSocket c : server.clients) {
+                    // TCP reset (SO_LINGER 0) without a close frame: an abrupt failure of the Binance connection
+                    try {
+                        if (((WebSocketImpl) c).getChannel() instanceof java.nio.channels.SocketChannel ch) {
+                            ch.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+                        }
+                    } catch (java.io.IOException | RuntimeException e) {
+                        System.err.println("generator: SO_LINGER 0 failed, closing with FIN: " + e);
+                    }
+                    ((WebSocketImpl) c).closeConnection(1006, "soak: dropped abruptly");
+                    n++;
+                }
+                System.out.println("GEN_DROPPED " + n);
+            } else if (line.equals("counts")) {
+                System.out.println(soakCounts(counts, server, firstId, maxQueued[0]));
+            } else if (line.equals("stop")) {
+                stop.set(true);
+                writer.join();
+                System.out.println("GEN_STOPPED");
+                System.out.println(soakCounts(counts, server, firstId, maxQueued[0]));
+            }
+            System.out.flush();
+        }
+        stop.set(true);
+        writer.join();
+        server.stop(1_000);
+    }
+
+    private static String soakCounts(long[] counts, SoakServer server, long firstId, int maxQueued) {
+        synchronized (counts) {
+            return "GEN_COUNTS " + counts[0] + " " + counts[1] + " " + counts[2] + " " + server.accepted.get() + " "
+                    + firstId + " " + (firstId + counts[0] - 1) + " " + maxQueued;
+        }
+    }
+
+    /** Soak mode's server: any number of clients on the bookTicker stream. */
+    private static final class SoakServer extends WebSocketServer {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch connected = new CountDownLatch(1);
+        final java.util.Set<WebSocket> clients = new java.util.concurrent.CopyOnWriteArraySet<>();
+        final java.util.concurrent.atomic.AtomicLong accepted = new java.util.concurrent.atomic.AtomicLong();
+        private final String streamLowerCase;
+
+        SoakServer(InetSocketAddress address, String streamLowerCase) {
+            super(address, 1);
+            this.streamLowerCase = streamLowerCase;
+        }
+
+        @Override
+        public void onStart() {
+            started.countDown();
+        }
+
+        @Override
+        public void onOpen(WebSocket conn, ClientHandshake handshake) {
+            String resource = handshake.getResourceDescriptor();
+            if (!resource.toLowerCase().contains(streamLowerCase)) {
+                System.err.println("generator: refusing " + resource);
+                conn.close(1008, "soak generator serves " + streamLowerCase);
+                return;
+            }
+            clients.add(conn);
+            System.err.println("generator: client " + accepted.incrementAndGet() + " open, " + clients.size()
+                    + " open now");
+            connected.countDown();
+        }
+
+        @Override
+        public void onClose(WebSocket conn, int code, String reason, boolean remote) {
+            if (clients.remove(conn)) {
+                System.err.println("generator: client closed (" + code + " " + reason + (remote ? ", by the client"
+                        : "") + "), " + clients.size() + " open now");
+            }
+        }
+
+        @Override
+        public void onMessage(WebSocket conn, String message) {
+            // the sender names its streams in the URL
+        }
+
+        @Override
+        public void onError(WebSocket conn, Exception ex) {
+            System.err.println("generator: " + ex);
+            if (conn == null) {
+                started.countDown();
+            }
         }
     }
 
