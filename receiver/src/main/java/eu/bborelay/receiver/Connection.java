@@ -465,6 +465,11 @@ final class Connection implements Runnable {
             sym.state.retire(sym.slot);
         }
         ended = true;
+        if (cause != null) {
+            // Ended on an error (silence timeout, reset, bad frame): the peer may be dead, and closing the TLS layer
+            // first would wait for its close_notify under the socket timeout. Close the TCP socket first.
+            closeQuietly(raw);
+        }
         closeQuietly(ssl);
         closeQuietly(raw);
         if (pinger != null) {

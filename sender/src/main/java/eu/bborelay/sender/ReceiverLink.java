@@ -109,7 +109,7 @@ final class ReceiverLink implements AutoCloseable {
     private volatile long highestWrittenSeq;
     private volatile long reconnects;
     private volatile long pongsSent;
-    private volatile long silenceTimeouts;
+    private final java.util.concurrent.atomic.AtomicLong silenceTimeouts = new java.util.concurrent.atomic.AtomicLong();
     private volatile Throwable failure;
 
     ReceiverLink(SenderConfig config, SSLContext sslContext, String sessionId, String senderName, QuoteSlots slots) {
@@ -178,7 +178,20 @@ final class ReceiverLink implements AutoCloseable {
     void checkWriteStall() {
         long start = writeStartNanos;
         Connection c = connection;
-        if (start == 0 || c == null || c.broken != null || System.nanoTime() - start < writeStallTimeoutNanos) {
+        if (start == 0 || c == null || c.broken != null) {
+            return;
+        }
+        // A write blocked on a stalled path keeps the writer from its own silence check: apply it here.
+        IOException silent = silence(c.lastHeardNanos, System.nanoTime());
+        if (silent != null) {
+            silenceTimeouts.incrementAndGet();
+            c.breakWith(silent);
+            log.warn("Receiver {}:{}: {}; closing the connection (a write was blocked)", host, port,
+                    silent.getMessage());
+            c.closeRaw();
+            return;
+        }
+        if (System.nanoTime() - start < writeStallTimeoutNanos) {
             return;
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(writeStallTimeoutNanos);
@@ -187,6 +200,19 @@ final class ReceiverLink implements AutoCloseable {
         log.warn("Receiver {}:{} stopped reading (a write blocked for more than {} s); closing the connection",
                 host, port, seconds);
         c.closeRaw();
+    }
+
+    /**
+     * The silence rule: a receiver that has written to us before (heard != 0) and has been silent for the silence
+     * timeout is dead or half-open. Returns the cause to close with, or null.
+     */
+    private IOException silence(long heard, long now) {
+        if (heard == 0 || now - heard < silenceTimeoutNanos) {
+            return null;
+        }
+        return new IOException("the receiver sent nothing for " + TimeUnit.NANOSECONDS.toMillis(now - heard)
+                + " ms (silence timeout " + TimeUnit.NANOSECONDS.toMillis(silenceTimeoutNanos)
+                + " ms): a dead or half-open connection");
     }
 
     private void run() {
@@ -234,18 +260,18 @@ final class ReceiverLink implements AutoCloseable {
                 writePong(c, c.pendingPing.getAndSet(null));
                 continue;
             }
+            // Checked before every batch, not only when idle: at high rates there is always a batch to write.
+            long now = System.nanoTime();
+            long heard = c.lastHeardNanos;
+            IOException silent = silence(heard, now);
+            if (silent != null) {
+                silenceTimeouts.incrementAndGet();
+                disconnect(c, silent);
+                continue;
+            }
             int n = collectBatch(false);
             if (n > 0) {
                 writeBatch(c, n, false);
-                continue;
-            }
-            long now = System.nanoTime();
-            long heard = c.lastHeardNanos;
-            if (heard != 0 && now - heard >= silenceTimeoutNanos) {
-                silenceTimeouts++;
-                disconnect(c, new IOException("the receiver sent nothing for "
-                        + TimeUnit.NANOSECONDS.toMillis(now - heard) + " ms (silence timeout "
-                        + TimeUnit.NANOSECONDS.toMillis(silenceTimeoutNanos) + " ms): a dead or half-open connection"));
                 continue;
             }
             long idle = now - lastWriteNanos;
@@ -653,7 +679,7 @@ final class ReceiverLink implements AutoCloseable {
 
     /** Connections closed because a receiver that had written before fell silent. */
     long silenceTimeouts() {
-        return silenceTimeouts;
+        return silenceTimeouts.get();
     }
 
     long reconnects() {
