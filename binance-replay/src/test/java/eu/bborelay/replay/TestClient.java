@@ -25,6 +25,7 @@ class TestClient extends WebSocketClient {
     private final List<Long> pingNanos = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     volatile boolean answerPings = true;
+    volatile boolean opened;
     volatile long openedNanos;
     volatile int closeCode = -1;
     volatile boolean closedByServer;
@@ -40,7 +41,7 @@ class TestClient extends WebSocketClient {
     /** Connects to {@code uri} and fails the test when the handshake does not succeed within 5 s. */
     static TestClient connect(URI uri) throws InterruptedException {
         TestClient c = new TestClient(uri);
-        assertTrue(c.connectBlocking(5, TimeUnit.SECONDS), "could not connect to " + uri);
+        c.awaitHandshake();
         return c;
     }
 
@@ -48,13 +49,24 @@ class TestClient extends WebSocketClient {
     static TestClient connectSilent(URI uri) throws InterruptedException {
         TestClient c = new TestClient(uri);
         c.answerPings = false;
-        assertTrue(c.connectBlocking(5, TimeUnit.SECONDS), "could not connect to " + uri);
+        c.awaitHandshake();
         return c;
+    }
+
+    /**
+     * Connects and asserts that the opening handshake succeeded. Not {@code connectBlocking}'s result: that is
+     * also false when the handshake succeeded but the server has already closed again, which a replay at speed 0
+     * with close-when-done does within milliseconds.
+     */
+    private void awaitHandshake() throws InterruptedException {
+        connectBlocking(5, TimeUnit.SECONDS);
+        assertTrue(opened, "could not connect to " + getURI());
     }
 
     @Override
     public void onOpen(ServerHandshake handshake) {
         openedNanos = System.nanoTime();
+        opened = true;
     }
 
     @Override
