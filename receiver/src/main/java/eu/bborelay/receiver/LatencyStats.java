@@ -11,10 +11,17 @@ import org.HdrHistogram.Recorder;
  * {@link StatsReporter}'s lock held.
  */
 final class LatencyStats {
-    private final Recorder recorder = LatencyHistograms.newRecorder();
+    private final int digits;
+    private final Recorder recorder;
     private Histogram recycled;
     private Histogram interval;
     private Histogram total;
+
+    /** @param digits significant digits: {@link LatencyHistograms#SIGNIFICANT_DIGITS} or its per-symbol value */
+    LatencyStats(int digits) {
+        this.digits = digits;
+        this.recorder = LatencyHistograms.newRecorder(digits);
+    }
 
     /** @param latencyNanos already clamped to the histogram's range */
     void record(long latencyNanos) {
@@ -25,8 +32,8 @@ final class LatencyStats {
     void pull() {
         recycled = recorder.getIntervalHistogram(recycled);
         if (interval == null) {
-            interval = LatencyHistograms.newAccumulator();
-            total = LatencyHistograms.newAccumulator();
+            interval = LatencyHistograms.newAccumulator(digits);
+            total = LatencyHistograms.newAccumulator(digits);
         }
         interval.add(recycled);
         total.add(recycled);

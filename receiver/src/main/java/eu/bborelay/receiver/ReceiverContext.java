@@ -23,11 +23,11 @@ final class ReceiverContext {
     final Sessions sessions = new Sessions();
     final ConcurrentHashMap<String, SymbolState> symbols = new ConcurrentHashMap<>();
     /** One-way latency as reported: corrected for the sender's clock offset when known, else raw. */
-    final LatencyStats latency = new LatencyStats();
+    final LatencyStats latency = new LatencyStats(LatencyHistograms.SIGNIFICANT_DIGITS);
     /** One-way latency uncorrected (receive wall clock - ts), every measured quote: for comparison. */
-    final LatencyStats rawLatency = new LatencyStats();
+    final LatencyStats rawLatency = new LatencyStats(LatencyHistograms.SIGNIFICANT_DIGITS);
     /** Round-trip times of the ping/pong samples. */
-    final LatencyStats rtt = new LatencyStats();
+    final LatencyStats rtt = new LatencyStats(LatencyHistograms.SIGNIFICANT_DIGITS);
     /** The latest clock estimate of any connection; null until a sender answered a ping. */
     volatile ClockEstimate clockEstimate;
     final Set<Connection> connections = ConcurrentHashMap.newKeySet();

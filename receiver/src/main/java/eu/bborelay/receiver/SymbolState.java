@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class SymbolState {
     final String symbol;
-    final LatencyStats latency = new LatencyStats();
+    final LatencyStats latency = new LatencyStats(LatencyHistograms.PER_SYMBOL_SIGNIFICANT_DIGITS);
     final LongAdder quotes = new LongAdder();
     /** Guarded by the StatsReporter's lock. */
     long quotesAtLastReport;

@@ -111,7 +111,7 @@ class ReceiverTest {
         ReceiverStats.SymbolStats btc = stats.symbol("BTCUSDT");
         assertEquals(1, btc.quotes());
         assertEquals(q.mid(), btc.lastMid());
-        assertEquals(3_500_000, btc.p99OneWayNanos(), 3_500);
+        assertEquals(3_500_000, btc.p99OneWayNanos(), 35_000, "per-symbol histograms: 2 significant digits");
         assertEquals(0, stats.latencyClamped());
     }
 
