@@ -94,7 +94,8 @@ public final class BinanceReplayServer implements AutoCloseable {
     private final AtomicLong backlogWaits = new AtomicLong();
     private final AtomicBoolean startCalled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final CountDownLatch timelineStart = new CountDownLatch(1);
+    /** Counted down by each opened connection; the timeline starts at zero. */
+    private final CountDownLatch timelineStart;
     private final CountDownLatch ended = new CountDownLatch(1);
     private final CountDownLatch bound = new CountDownLatch(1);
     private volatile boolean finished;
@@ -126,6 +127,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         this.pongTimeout = b.pongTimeout;
         this.startOnFirstConnection = b.startOnFirstConnection;
         this.closeWhenDone = b.closeWhenDone;
+        this.timelineStart = new CountDownLatch(b.startAfterConnections);
     }
 
     /** A builder with the defaults listed on its setters; {@link Builder#recording(Path, Path...)} is required. */
@@ -195,11 +197,18 @@ public final class BinanceReplayServer implements AutoCloseable {
         replayThread.setDaemon(true);
         replayThread.start();
         if (!startOnFirstConnection) {
-            timelineStart.countDown();
+            startTimelineNow();
         }
         log.info("Binance replay listening on {} ({} recording file(s), speed {}, ping every {} ms, pong timeout {} ms,"
                         + " timeline starts {})", baseUri(), recordings.size(), speedText(), pingInterval.toMillis(),
-                pongTimeout.toMillis(), startOnFirstConnection ? "at the first connection" : "now");
+                pongTimeout.toMillis(), !startOnFirstConnection ? "now" : timelineStart.getCount() == 1
+                        ? "at the first connection" : "when " + timelineStart.getCount() + " connections are open");
+    }
+
+    private void startTimelineNow() {
+        while (timelineStart.getCount() > 0) {
+            timelineStart.countDown();
+        }
     }
 
     /** The bound TCP port (the ephemeral one when the builder's port was 0). Only after {@link #start()}. */
@@ -278,7 +287,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         }
         running = false;
         ended.countDown();
-        timelineStart.countDown();
+        startTimelineNow();
         Thread t = replayThread;
         if (t != null) {
             t.interrupt();
@@ -828,6 +837,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         private Duration pingInterval = Duration.ofSeconds(20);
         private Duration pongTimeout = Duration.ofSeconds(60);
         private boolean startOnFirstConnection = true;
+        private int startAfterConnections = 1;
         private boolean closeWhenDone;
 
         private Builder() {
@@ -889,6 +899,19 @@ public final class BinanceReplayServer implements AutoCloseable {
         /** {@code true} (default): the timeline starts when the first connection opens; {@code false}: at start(). */
         public Builder startOnFirstConnection(boolean startOnFirstConnection) {
             this.startOnFirstConnection = startOnFirstConnection;
+            return this;
+        }
+
+        /**
+         * With {@link #startOnFirstConnection} true: the timeline starts when this many connections have opened
+         * (default 1), e.g. a sender that shards its streams across that many connections, so that none of them
+         * misses the start of the recording.
+         */
+        public Builder startAfterConnections(int connections) {
+            if (connections < 1) {
+                throw new IllegalArgumentException("startAfterConnections must be at least 1, got " + connections);
+            }
+            this.startAfterConnections = connections;
             return this;
         }
 

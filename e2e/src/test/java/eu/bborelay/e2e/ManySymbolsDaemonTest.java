@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * The receiver daemon jar, as a child JVM with exactly the image's {@code JAVA_OPTS} (96 MiB heap, exit on
  * OutOfMemoryError), carrying as many symbols as one sender may announce ({@link SenderConfig#MAX_SYMBOLS}).
  * Every symbol keeps its own latency histograms; at the full 1 ns..10 s range with 3 significant digits those took
- * about 1 MB per symbol, so 200 symbols ended the daemon with OutOfMemoryError at its first stats line.
+ * about 1 MB per symbol, so 200 symbols ended the daemon with OutOfMemoryError at its first stats line; at 2 digits
+ * per symbol, 400 fit.
  */
 class ManySymbolsDaemonTest {
     private static final Pattern JAVA_OPTS = Pattern.compile("JAVA_OPTS=\"([^\"]*)\"");

@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * read thread calls the ingest without a lock. Java-WebSocket forbids {@code reconnect()} from its own threads, so
  * every attempt, the watchdogs and the hand-over run on the sender's single-thread scheduler; each attempt uses a
  * new client. Attempts go through a {@link ConnectionBudget}.
+ *
+ * <p><b>Shards.</b> Binance caps the streams of one connection; a sender with more symbols runs one leg per shard
+ * of its symbols, each with its own connections, rollovers and watchdog, sharing the scheduler thread and the
+ * attempt budget (Binance counts attempts per IP). Each leg is the single producer for its own symbols.
  */
 final class BinanceLeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceLeg.class);
@@ -58,6 +62,7 @@ final class BinanceLeg implements AutoCloseable {
     /** How often the hand-over looks again whether the old read thread has ended. */
     private static final long HANDOVER_POLL_MILLIS = 20;
 
+    private final String name;
     private final URI uri;
     private final QuoteIngest ingest;
     private final ScheduledExecutorService scheduler;
@@ -65,6 +70,8 @@ final class BinanceLeg implements AutoCloseable {
     private final BinanceLegSettings settings;
     private final ConnectionBudget budget;
     private final List<String> streamSymbols;
+    /** The ingest's index of each of {@link #streamSymbols}. */
+    private final int[] symbolIndexes;
     /** The connection that is (or is about to become) the owner; gets reconnect handling. */
     private volatile StreamClient current;
     /** The new connection of a rollover in progress; scheduler thread writes. */
@@ -79,23 +86,30 @@ final class BinanceLeg implements AutoCloseable {
     private long retryNotBeforeNanos; // scheduler thread: Retry-After of a 429/418
     private boolean budgetWarned; // scheduler thread
 
-    BinanceLeg(URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff) {
-        this(uri, ingest, scheduler, backoff, BinanceLegSettings.DEFAULTS, List.of());
-    }
-
     /**
-     * @param symbols upper-case symbols of the streams, in the ingest's order (for stale-stream checks and to know
-     *                when a new connection has delivered every stream)
+     * @param name what the log lines call this leg: {@code Binance}, or {@code Binance shard 2/3}
+     * @param uri the combined-stream URI of exactly {@code symbols}
+     * @param budget connection attempts, shared by every leg of the sender
+     * @param symbols upper-case symbols of the streams, each known to the ingest (for stale-stream checks and to
+     *                know when a new connection has delivered every stream)
      */
-    BinanceLeg(URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
-               BinanceLegSettings settings, List<String> symbols) {
+    BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
+               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols) {
+        this.name = name;
         this.uri = uri;
         this.ingest = ingest;
         this.scheduler = scheduler;
         this.backoff = backoff;
         this.settings = settings;
-        this.budget = new ConnectionBudget(settings.attemptBurst(), settings.attemptRefill().toNanos());
+        this.budget = budget;
         this.streamSymbols = List.copyOf(symbols);
+        this.symbolIndexes = new int[streamSymbols.size()];
+        for (int i = 0; i < symbolIndexes.length; i++) {
+            symbolIndexes[i] = ingest.symbolIndex(streamSymbols.get(i));
+            if (symbolIndexes[i] < 0) {
+                throw new IllegalArgumentException(streamSymbols.get(i) + " is not a symbol of the ingest");
+            }
+        }
     }
 
     /** Schedules the first connection attempt now and the watchdog. */
@@ -164,7 +178,7 @@ final class BinanceLeg implements AutoCloseable {
         if (wait > 0) {
             if (!budgetWarned) {
                 budgetWarned = true;
-                log.warn("Binance connection attempts limited: next attempt in {} ms", TimeUnit.NANOSECONDS.toMillis(
+                log.warn("{} connection attempts limited: next attempt in {} ms", name, TimeUnit.NANOSECONDS.toMillis(
                         wait));
             }
             scheduler.schedule(() -> attempt(previous), wait, TimeUnit.NANOSECONDS);
@@ -176,7 +190,7 @@ final class BinanceLeg implements AutoCloseable {
         StreamClient c = new StreamClient(uri, this, previous == null);
         current = c;
         if (consecutiveFailures == 0) {
-            log.info("Connecting to Binance {}", uri);
+            log.info("Connecting to {} {}", name, uri);
         }
         c.connect();
         if (previous != null) {
@@ -190,7 +204,7 @@ final class BinanceLeg implements AutoCloseable {
         if (closed || (c != current && c != pending) || c.opened || c.closedLatch.getCount() == 0) {
             return;
         }
-        log.warn("Binance {} did not complete the WebSocket handshake within {} ms; abandoning the attempt", uri,
+        log.warn("{} {} did not complete the WebSocket handshake within {} ms; abandoning the attempt", name, uri,
                 OPEN_TIMEOUT_MILLIS);
         c.abort();
         // if even that does not produce onClose (the socket was not created yet), look again later
@@ -208,7 +222,7 @@ final class BinanceLeg implements AutoCloseable {
         long now = System.nanoTime();
         long wait = Math.max(retryNotBeforeNanos - now, budget.nanosUntilAvailable(now));
         if (wait > 0) {
-            log.warn("Binance rollover ({}) postponed {} ms: connection attempts limited", reason,
+            log.warn("{} rollover ({}) postponed {} ms: connection attempts limited", name, reason,
                     TimeUnit.NANOSECONDS.toMillis(wait));
             scheduler.schedule(() -> startRollover(c, reason), wait, TimeUnit.NANOSECONDS);
             return;
@@ -218,7 +232,7 @@ final class BinanceLeg implements AutoCloseable {
         StreamClient n = new StreamClient(uri, this, false);
         n.rolloverReason = reason;
         pending = n;
-        log.info("Binance rollover ({}): opening a second connection before closing the current one", reason);
+        log.info("{} rollover ({}): opening a second connection before closing the current one", name, reason);
         n.connect();
         scheduler.schedule(() -> checkOpened(n), OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         // the overlap timeout starts when n opens (onOpen)
@@ -245,7 +259,7 @@ final class BinanceLeg implements AutoCloseable {
         current = n;
         old.retiring = true;
         rollovers++;
-        log.info("Binance rollover ({}) complete {}: closing the old connection", n.rolloverReason, how);
+        log.info("{} rollover ({}) complete {}: closing the old connection", name, n.rolloverReason, how);
         old.close();
         scheduler.schedule(() -> {
             if (old.closedLatch.getCount() > 0) {
@@ -274,7 +288,7 @@ final class BinanceLeg implements AutoCloseable {
             long now = System.nanoTime();
             boolean shutdown = false;
             for (String text : n.buffer) {
-                shutdown |= ingest.onMessage(text, now) == BookTickerParser.Result.SERVER_SHUTDOWN;
+                shutdown |= ingest.onMessage(text, now, n.parser) == BookTickerParser.Result.SERVER_SHUTDOWN;
             }
             n.buffer = null;
             n.owner = true;
@@ -306,7 +320,7 @@ final class BinanceLeg implements AutoCloseable {
             }
             long stale = settings.staleAfter().toNanos();
             for (int i = 0; i < streamSymbols.size(); i++) {
-                long last = ingest.lastQuoteNanos(i); // 0: none yet; nanoTime values may be negative
+                long last = ingest.lastQuoteNanos(symbolIndexes[i]); // 0: none yet; nanoTime may be negative
                 long since = now - (last != 0 && last - c.openedAtNanos > 0 ? last : c.openedAtNanos);
                 if (since > stale) {
                     startRollover(c, "no update of " + streamSymbols.get(i) + " for "
@@ -315,7 +329,7 @@ final class BinanceLeg implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            log.error("Binance watchdog failed", e);
+            log.error("{} watchdog failed", name, e);
         }
     }
 
@@ -337,7 +351,7 @@ final class BinanceLeg implements AutoCloseable {
             // the new connection of a rollover failed; the current one goes on, try again later
             pending = null;
             long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
-            log.warn("Binance rollover connection failed ({}); the current connection stays, retrying in {} ms",
+            log.warn("{} rollover connection failed ({}); the current connection stays, retrying in {} ms", name,
                     why(c, code, reason, remote), delay);
             StreamClient cur = current;
             scheduler.schedule(() -> startRollover(cur, c.rolloverReason), delay, TimeUnit.MILLISECONDS);
@@ -360,12 +374,12 @@ final class BinanceLeg implements AutoCloseable {
         if (wasOpen) {
             consecutiveFailures = 0;
             lastFailure = "";
-            log.info("Binance disconnected after {} ms ({}); reconnecting in {} ms",
+            log.info("{} disconnected after {} ms ({}); reconnecting in {} ms", name,
                     TimeUnit.NANOSECONDS.toMillis(upForNanos), why, delay);
         } else {
             consecutiveFailures++;
             if (consecutiveFailures <= 3 || consecutiveFailures % 10 == 0 || !why.equals(lastFailure)) {
-                log.warn("Binance connection attempt {} failed ({}); retrying in {} ms{}", consecutiveFailures, why,
+                log.warn("{} connection attempt {} failed ({}); retrying in {} ms{}", name, consecutiveFailures, why,
                         delay, consecutiveFailures == 3 ? " (repeats of this failure are logged every 10th attempt)"
                                 : "");
             }
@@ -418,7 +432,7 @@ final class BinanceLeg implements AutoCloseable {
         c.lastFrameNanos.set(c.openedAtNanos);
         c.opened = true;
         if (c == pending) {
-            log.info("Binance rollover connection open (HTTP {} {})", handshake.getHttpStatus(),
+            log.info("{} rollover connection open (HTTP {} {})", name, handshake.getHttpStatus(),
                     handshake.getHttpStatusMessage());
             try {
                 scheduler.schedule(() -> overlapTimedOut(c), settings.overlapTimeout().toNanos(),
@@ -437,7 +451,7 @@ final class BinanceLeg implements AutoCloseable {
             }
             everConnected = true;
         }
-        log.info("Connected to Binance {} (HTTP {} {})", uri, handshake.getHttpStatus(),
+        log.info("Connected to {} {} (HTTP {} {})", name, uri, handshake.getHttpStatus(),
                 handshake.getHttpStatusMessage());
         execute(() -> onOpenOnScheduler(c));
     }
@@ -470,13 +484,13 @@ final class BinanceLeg implements AutoCloseable {
         long upForNanos = wasOpen ? System.nanoTime() - c.openedAtNanos : 0;
         if (closed) {
             if (c == current) {
-                log.info("Binance connection closed");
+                log.info("{} connection closed", name);
             }
             return;
         }
         if (c.retiring) {
-            log.info("Binance old connection closed after {} ms (code {})", TimeUnit.NANOSECONDS.toMillis(upForNanos),
-                    code);
+            log.info("{} old connection closed after {} ms (code {})", name,
+                    TimeUnit.NANOSECONDS.toMillis(upForNanos), code);
             return;
         }
         execute(() -> scheduleReconnect(c, wasOpen, upForNanos, code, reason, remote));
@@ -495,6 +509,11 @@ final class BinanceLeg implements AutoCloseable {
         volatile boolean owner;
         /** Messages received before becoming the owner; guarded by this; null once owner. */
         List<String> buffer = new ArrayList<>();
+        /**
+         * Parses this connection's messages for the ingest: its read thread's while it is the owner, the scheduler's
+         * under this client's monitor while it drains the buffer at the hand-over.
+         */
+        final BookTickerParser parser = new BookTickerParser();
         final BitSet coverage = new BitSet();
         final BookTickerParser coverageParser = new BookTickerParser();
         final BookTicker scratch = new BookTicker();
@@ -546,7 +565,7 @@ final class BinanceLeg implements AutoCloseable {
                     }
                 }
             }
-            if (leg.ingest.onMessage(message, now) == BookTickerParser.Result.SERVER_SHUTDOWN) {
+            if (leg.ingest.onMessage(message, now, parser) == BookTickerParser.Result.SERVER_SHUTDOWN) {
                 leg.requestRollover(this, "serverShutdown announced");
             }
         }

@@ -35,17 +35,52 @@ record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Durat
         }
     }
 
+    /** Binance: at most 300 connection attempts per 5 minutes per IP (WebSocket Streams, "WebSocket Limits"). */
+    static final int BINANCE_ATTEMPTS_PER_5_MINUTES = 300;
+
     /**
-     * The defaults with {@code BINANCE_ROLLOVER_SECONDS}, {@code BINANCE_STALE_SECONDS} and
-     * {@code BINANCE_SILENCE_SECONDS} from {@code env} (flags already merged in).
+     * The defaults with {@code BINANCE_ROLLOVER_SECONDS}, {@code BINANCE_STALE_SECONDS},
+     * {@code BINANCE_SILENCE_SECONDS}, {@code BINANCE_OVERLAP_SECONDS}, {@code BINANCE_ATTEMPT_BURST} and
+     * {@code BINANCE_ATTEMPT_REFILL_SECONDS} from {@code env} (flags already merged in).
      *
-     * @throws SenderConfig.ConfigException naming the variable when a value is not a number in range
+     * @throws SenderConfig.ConfigException naming the variable when a value is not a number in range, or when the
+     *         attempt budget would allow Binance's 300 attempts per 5 minutes
      */
     static BinanceLegSettings fromEnvironment(java.util.Map<String, String> env) {
-        return DEFAULTS
+        BinanceLegSettings s = DEFAULTS
                 .withRolloverAfter(seconds(env, SenderConfig.Variable.BINANCE_ROLLOVER_SECONDS, 60, 86_340))
                 .withStaleAfter(seconds(env, SenderConfig.Variable.BINANCE_STALE_SECONDS, 1, 86_400))
-                .withSilenceTimeout(seconds(env, SenderConfig.Variable.BINANCE_SILENCE_SECONDS, 1, 86_400));
+                .withSilenceTimeout(seconds(env, SenderConfig.Variable.BINANCE_SILENCE_SECONDS, 1, 86_400))
+                .withOverlapTimeout(seconds(env, SenderConfig.Variable.BINANCE_OVERLAP_SECONDS, 1, 300));
+        int burst = count(env, SenderConfig.Variable.BINANCE_ATTEMPT_BURST, 1, 299);
+        Duration refill = seconds(env, SenderConfig.Variable.BINANCE_ATTEMPT_REFILL_SECONDS, 1, 3_600);
+        long worst = burst + 300 / refill.getSeconds();
+        if (worst >= BINANCE_ATTEMPTS_PER_5_MINUTES) {
+            throw new SenderConfig.ConfigException(SenderConfig.Variable.BINANCE_ATTEMPT_BURST + "=" + burst + " and "
+                    + SenderConfig.Variable.BINANCE_ATTEMPT_REFILL_SECONDS + "=" + refill.getSeconds() + " allow "
+                    + worst + " connection attempts in 5 minutes; Binance bans an IP above "
+                    + BINANCE_ATTEMPTS_PER_5_MINUTES + ": lower the burst or raise the refill interval");
+        }
+        return s.withAttempts(burst, refill);
+    }
+
+    /** Most connection attempts this budget allows in any 5 minutes: the burst plus one per refill interval. */
+    long attemptsPer5Minutes() {
+        return attemptBurst + Duration.ofMinutes(5).toNanos() / attemptRefill.toNanos();
+    }
+
+    private static int count(java.util.Map<String, String> env, SenderConfig.Variable v, int min, int max) {
+        String text = v.valueIn(env).strip();
+        try {
+            int n = Integer.parseInt(text);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new SenderConfig.ConfigException(v + " must be a number from " + min + " to " + max + ", got '" + text
+                + "'");
     }
 
     private static Duration seconds(java.util.Map<String, String> env, SenderConfig.Variable v, int min, int max) {

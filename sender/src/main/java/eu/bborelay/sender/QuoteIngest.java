@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -18,11 +19,13 @@ import org.slf4j.LoggerFactory;
  * read thread. Parses it, counts it, and hands each valid update to {@link QuoteSlots}, which gives it the next
  * {@code seq}; then wakes the writer. Never blocks on the receiver.
  *
- * <p>Single producer, no lock: at any time one thread owns the ingest (the read thread of the Binance connection
- * that is the <em>owner</em>; briefly the scheduler while it hands ownership over). {@link BinanceLeg} makes a
- * new connection the owner only after the previous owner's read thread has terminated, so calls never overlap and
- * each happens-before the next. That is what keeps {@code seq} gapless and ordered (docs/CONCURRENCY.md). Counters
- * are plain fields written by the owner and read by others as volatiles.
+ * <p><b>Threads.</b> Per Binance connection shard, one producer, no lock: at any time one thread owns a shard's
+ * symbols (the read thread of the shard's Binance connection that is the <em>owner</em>; briefly the scheduler
+ * while it hands ownership over). {@link BinanceLeg} makes a new connection the owner only after the previous
+ * owner's read thread has terminated, so calls for a shard never overlap and each happens-before the next. A
+ * sender with several shards calls this concurrently from their read threads: each passes its own connection's
+ * parser, per-symbol state is only touched for the caller's own symbols, counters are {@link LongAdder}s, and
+ * {@link QuoteSlots} serialises the publishing (docs/CONCURRENCY.md).
  *
  * <p><b>Duplicates.</b> While two connections overlap (a rollover) both carry the same updates. An update whose
  * Binance update id {@code u} is not above the last forwarded {@code u} of its symbol is a duplicate: counted
@@ -35,25 +38,26 @@ final class QuoteIngest {
     /** Binance-to-sender latencies above this (ms) are recorded as this. */
     static final long MAX_LATENCY_MS = 3_600_000;
 
+    /** The parser of the one-argument {@link #onMessage(String)}, for single-threaded callers (tests). */
     private final BookTickerParser parser = new BookTickerParser();
     private final Map<String, Integer> symbolIndex = new HashMap<>();
     private final QuoteSlots slots;
     private final Runnable onPublished;
     private final AtomicLongArray invalid = new AtomicLongArray(InvalidReason.values().length);
     private final AtomicReference<String> invalidExample = new AtomicReference<>();
-    private volatile long received;
-    private volatile long notData;
-    private volatile long duplicates;
+    private final LongAdder received = new LongAdder();
+    private final LongAdder notData = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
     /** Receive wall clock minus Binance's event time E, in ms, for updates that carry E (USD-M); wait-free. */
     private final Recorder binanceLatency = new Recorder(MAX_LATENCY_MS, 3);
     private final LongSupplier epochMillis;
     private volatile boolean sawEventTime;
-    private volatile long latencyClamped;
-    /** Per symbol: the last forwarded update id; owner thread only. */
+    private final LongAdder latencyClamped = new LongAdder();
+    /** Per symbol: the last forwarded update id; the symbol's shard owner thread only. */
     private final long[] lastUpdateId;
     /** Per symbol: {@link System#nanoTime()} of the last forwarded update (0: none); read by the watchdog. */
     private final AtomicLongArray lastQuoteNanos;
-    private boolean warnedUnknownSymbol;
+    private volatile boolean warnedUnknownSymbol;
     private volatile boolean closed;
 
     /**
@@ -78,9 +82,9 @@ final class QuoteIngest {
         this.onPublished = onPublished;
     }
 
-    /** One WebSocket text message from Binance, received now. */
+    /** One WebSocket text message from Binance, received now; single-threaded callers only (the ingest's parser). */
     BookTickerParser.Result onMessage(String text) {
-        return onMessage(text, System.nanoTime());
+        return onMessage(text, System.nanoTime(), parser);
     }
 
     /**
@@ -88,20 +92,21 @@ final class QuoteIngest {
      *
      * @param text the message
      * @param nowNanos {@link System#nanoTime()} at its arrival
+     * @param parser the calling connection's parser: never used by two threads at once
      * @return what the message was ({@link BookTickerParser.Result#SERVER_SHUTDOWN} asks the caller to roll over)
      */
-    BookTickerParser.Result onMessage(String text, long nowNanos) {
+    BookTickerParser.Result onMessage(String text, long nowNanos, BookTickerParser parser) {
         if (closed) {
             return BookTickerParser.Result.NOT_DATA;
         }
-        received++;
+        received.increment();
         BookTicker quote = new BookTicker();
         BookTickerParser.Result result = parser.parse(text, quote);
         switch (result) {
             case QUOTE -> {
                 Integer index = symbolIndex.get(quote.symbol());
                 if (index == null) {
-                    notData++;
+                    notData.increment();
                     if (!warnedUnknownSymbol) {
                         warnedUnknownSymbol = true;
                         log.warn("Ignoring bookTicker for {}, a symbol not subscribed (further ones counted as"
@@ -111,7 +116,7 @@ final class QuoteIngest {
                 }
                 int i = index;
                 if (quote.updateId() <= lastUpdateId[i]) {
-                    duplicates++; // the same update from the other connection of a rollover
+                    duplicates.increment(); // the same update from the other connection of a rollover
                     return result;
                 }
                 lastUpdateId[i] = quote.updateId();
@@ -123,7 +128,7 @@ final class QuoteIngest {
                 slots.publish(i, quote);
                 onPublished.run();
             }
-            case NOT_DATA, SERVER_SHUTDOWN -> notData++;
+            case NOT_DATA, SERVER_SHUTDOWN -> notData.increment();
             case INVALID -> {
                 InvalidReason reason = parser.invalidReason();
                 invalid.incrementAndGet(reason.ordinal());
@@ -140,7 +145,7 @@ final class QuoteIngest {
             sawEventTime = true;
         }
         if (ms < 0 || ms > MAX_LATENCY_MS) {
-            latencyClamped++; // clocks apart (or a replayed recording): counted, recorded at the bound
+            latencyClamped.increment(); // clocks apart (or a replayed recording): counted, recorded at the bound
             ms = ms < 0 ? 0 : MAX_LATENCY_MS;
         }
         binanceLatency.recordValue(ms);
@@ -153,7 +158,7 @@ final class QuoteIngest {
 
     /** Latencies outside [0, {@value #MAX_LATENCY_MS}] ms, recorded at the bound. */
     long latencyClamped() {
-        return latencyClamped;
+        return latencyClamped.sum();
     }
 
     /**
@@ -177,14 +182,14 @@ final class QuoteIngest {
 
     /** Updates received twice (overlapping connections) and forwarded once. */
     long duplicates() {
-        return duplicates;
+        return duplicates.sum();
     }
 
     /** A binary WebSocket message: Binance sends none; counted as received and not data. */
     void onBinaryMessage() {
         if (!closed) {
-            received++;
-            notData++;
+            received.increment();
+            notData.increment();
         }
     }
 
@@ -213,11 +218,11 @@ final class QuoteIngest {
     }
 
     long received() {
-        return received;
+        return received.sum();
     }
 
     long notData() {
-        return notData;
+        return notData.sum();
     }
 
     long invalid(InvalidReason reason) {

@@ -25,8 +25,13 @@ import java.util.function.LongSupplier;
  * the rest for its next batch. Every quote with {@code seq <= hi} is in a slot (or was displaced) by the time
  * {@code hi} is visible, because the producer publishes {@code hi} after the compare-and-set.
  *
- * <p>Each {@code seq} ends either taken by the writer or displaced, exactly once. Callers of {@link #publish} must
- * not run concurrently: {@link QuoteIngest} holds its lock around it.
+ * <p>Each {@code seq} ends either taken by the writer or displaced, exactly once.
+ *
+ * <p><b>Producers.</b> With one Binance connection there is one producer at a time ({@link BinanceLeg} hands the
+ * ingest from one read thread to the next), and {@link #publish} takes no lock. When the symbols are sharded across
+ * several Binance connections, their read threads publish concurrently: then (constructed with
+ * {@code producers > 1}) {@link #publish} runs under this object's monitor, a critical section of one
+ * compare-and-set and two volatile writes, so that {@code seq} is assigned and published in the same order.
  */
 final class QuoteSlots {
     /** One quote waiting in a slot; immutable once published. */
@@ -54,6 +59,7 @@ final class QuoteSlots {
     private volatile long lastPublishedSeq;
     private volatile long displaced;
     private volatile boolean backlog;
+    private final boolean multiProducer;
 
     /**
      * @param symbols number of symbols (slots)
@@ -61,11 +67,23 @@ final class QuoteSlots {
      * @param maxBacklogAgeNanos a chain whose oldest quote is this old (ns) is replaced by the next quote
      */
     QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos) {
-        this(symbols, maxBacklog, maxBacklogAgeNanos, System::nanoTime);
+        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, System::nanoTime);
+    }
+
+    /**
+     * As above, for {@code producers} threads that may publish at the same time (one per Binance connection of a
+     * sharded sender).
+     */
+    QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers) {
+        this(symbols, maxBacklog, maxBacklogAgeNanos, producers, System::nanoTime);
     }
 
     /** As above, with a monotonic nanosecond clock for tests. */
     QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, LongSupplier nanoTime) {
+        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, nanoTime);
+    }
+
+    private QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers, LongSupplier nanoTime) {
         if (symbols < 1 || maxBacklog < 1 || maxBacklogAgeNanos < 1) {
             throw new IllegalArgumentException("need at least one symbol and a positive backlog");
         }
@@ -73,6 +91,7 @@ final class QuoteSlots {
         this.maxBacklog = maxBacklog;
         this.maxBacklogAgeNanos = maxBacklogAgeNanos;
         this.nanoTime = nanoTime;
+        this.multiProducer = producers > 1;
     }
 
     /**
@@ -83,7 +102,16 @@ final class QuoteSlots {
      * @return the seq assigned
      */
     long publish(int symbolIndex, BookTicker quote) {
-        long seq = lastPublishedSeq + 1; // single producer at a time (the caller's lock)
+        if (multiProducer) {
+            synchronized (this) {
+                return publishAsOnlyProducer(symbolIndex, quote);
+            }
+        }
+        return publishAsOnlyProducer(symbolIndex, quote);
+    }
+
+    private long publishAsOnlyProducer(int symbolIndex, BookTicker quote) {
+        long seq = lastPublishedSeq + 1; // one producer at a time: the caller's hand-over, or this monitor
         quote.seq(seq);
         boolean keep = backlog;
         long now = nanoTime.getAsLong();
@@ -104,9 +132,12 @@ final class QuoteSlots {
         return seq;
     }
 
-    /** Writer side: the whole chain of {@code symbolIndex}, newest first, or null; empties the slot. */
+    /**
+     * Writer side: the whole chain of {@code symbolIndex}, newest first, or null; empties the slot. An empty slot
+     * costs a plain volatile read, not an atomic swap (the writer looks at every symbol's slot per batch).
+     */
     Entry take(int symbolIndex) {
-        return slots.getAndSet(symbolIndex, null);
+        return slots.get(symbolIndex) == null ? null : slots.getAndSet(symbolIndex, null);
     }
 
     /** The highest seq whose quote is in a slot (or was taken, or displaced); 0 before the first. */

@@ -4,7 +4,9 @@ import eu.bborelay.common.PemTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
@@ -46,7 +48,8 @@ public final class Sender implements AutoCloseable {
     private final QuoteSlots slots;
     private final QuoteIngest ingest;
     private final ReceiverLink link;
-    private final BinanceLeg binance;
+    /** One per shard of the symbols (usually one); see {@link SenderConfig#binanceShards()}. */
+    private final List<BinanceLeg> binance;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final long[] invalidAtLastLog = new long[InvalidReason.values().length];
@@ -55,8 +58,9 @@ public final class Sender implements AutoCloseable {
     private Sender(SenderConfig config, SSLContext sslContext, BinanceLegSettings binanceSettings) {
         this.config = config;
         this.sessionId = newSessionId();
+        List<List<String>> shards = config.binanceShards();
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
-                config.maxBacklogAge().toNanos());
+                config.maxBacklogAge().toNanos(), shards.size());
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -64,9 +68,16 @@ public final class Sender implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.binance = new BinanceLeg(config.binanceStreamUri(), ingest, scheduler,
-                new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()),
-                binanceSettings, config.symbols());
+        ConnectionBudget budget = new ConnectionBudget(binanceSettings.attemptBurst(),
+                binanceSettings.attemptRefill().toNanos());
+        List<BinanceLeg> legs = new ArrayList<>();
+        for (int k = 0; k < shards.size(); k++) {
+            String name = shards.size() == 1 ? "Binance" : "Binance shard " + (k + 1) + "/" + shards.size();
+            legs.add(new BinanceLeg(name, config.binanceStreamUri(shards.get(k)), ingest, scheduler,
+                    new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()),
+                    binanceSettings, budget, shards.get(k)));
+        }
+        this.binance = List.copyOf(legs);
     }
 
     /**
@@ -84,11 +95,14 @@ public final class Sender implements AutoCloseable {
     static Sender start(SenderConfig config, BinanceLegSettings binanceSettings) {
         SSLContext ssl = PemTls.clientContext(config.caCert(), config.cert(), config.key());
         Sender sender = new Sender(config, ssl, binanceSettings);
+        int shards = sender.binance.size();
         log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,
-                config.symbols(), config.binanceStreamUri(), config.receiverHost(), config.receiverPort());
+                config.symbols(), shards == 1 ? config.binanceStreamUri() : shards + " connections of at most "
+                        + config.binanceStreamsPerConnection() + " streams on " + config.binanceBaseUri(),
+                config.receiverHost(), config.receiverPort());
         sender.link.start();
         sender.awaitReceiver(config.receiverStartupWait().toNanos());
-        sender.binance.start();
+        sender.binance.forEach(BinanceLeg::start);
         long statsMillis = config.statsInterval().toMillis();
         sender.scheduler.scheduleAtFixedRate(sender::logStats, statsMillis, statsMillis, TimeUnit.MILLISECONDS);
         sender.scheduler.scheduleAtFixedRate(sender::checkWriteStall, 1, 1, TimeUnit.SECONDS);
@@ -133,7 +147,7 @@ public final class Sender implements AutoCloseable {
         long conflated = link.conflated() + (up ? unaccounted : 0);
         long taken = slots.lastPublishedSeq();
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
-                binance.reconnects(), link.reconnects(), taken, binance.connected(), up, sessionId);
+                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId);
     }
 
     /**
@@ -149,14 +163,37 @@ public final class Sender implements AutoCloseable {
         return ingest.duplicates();
     }
 
-    /** Make-before-break rollovers of the Binance connection completed. */
+    /** Make-before-break rollovers of the Binance connections completed. */
     long binanceRollovers() {
-        return binance.rollovers();
+        return sum(BinanceLeg::rollovers);
     }
 
-    /** Binance connection attempts (first connection, reconnects, rollovers). */
+    /** Binance connection attempts (first connections, reconnects, rollovers) of all shards. */
     long binanceAttempts() {
-        return binance.attempts();
+        return sum(BinanceLeg::attempts);
+    }
+
+    /** Binance connections: one per shard of the symbols. */
+    int binanceShards() {
+        return binance.size();
+    }
+
+    /** Whether every shard's Binance connection is open. */
+    private boolean binanceConnected() {
+        for (BinanceLeg leg : binance) {
+            if (!leg.connected()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private long sum(java.util.function.ToLongFunction<BinanceLeg> counter) {
+        long total = 0;
+        for (BinanceLeg leg : binance) {
+            total += counter.applyAsLong(leg);
+        }
+        return total;
     }
 
     /** The error that stopped the receiver writer (a bug), or null while it runs normally. */
@@ -180,7 +217,7 @@ public final class Sender implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        binance.close();
+        binance.forEach(BinanceLeg::close);
         ingest.close();
         link.close();
         logInvalidExample();
@@ -212,8 +249,9 @@ public final class Sender implements AutoCloseable {
             latency = "binance_latency{p50=" + latencyInterval.getValueAtPercentile(50) + "ms p99="
                     + latencyInterval.getValueAtPercentile(99) + "ms clamped=" + ingest.latencyClamped() + "}";
         }
-        return "binance{attempts=" + binance.attempts() + " rollovers=" + binance.rollovers() + " duplicates="
-                + ingest.duplicates() + "} " + latency;
+        return "binance{" + (binance.size() == 1 ? "" : "connections=" + binance.size() + " ") + "attempts="
+                + binanceAttempts() + " rollovers=" + binanceRollovers() + " duplicates=" + ingest.duplicates() + "} "
+                + latency;
     }
 
     private void checkWriteStall() {

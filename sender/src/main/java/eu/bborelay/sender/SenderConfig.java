@@ -23,8 +23,17 @@ import java.util.concurrent.TimeUnit;
  * the variable.
  */
 public final class SenderConfig {
-    /** Binance streams per connection are capped (1024 spot, 200 USD-M); one stream per symbol. */
-    public static final int MAX_SYMBOLS = 200;
+    /**
+     * Most symbols one sender relays. Binance caps the streams of one connection (see
+     * {@link #binanceStreamsPerConnection()}), so more than that are sharded across connections; this bound comes
+     * from the receiver, whose per-symbol state (about 150 KB, mostly latency histograms) must fit its 96 MiB heap
+     * next to everything else.
+     */
+    public static final int MAX_SYMBOLS = 400;
+    /** Binance spot: at most 1024 streams per connection (WebSocket Streams, "WebSocket Limits"). */
+    public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
+    /** Binance USD-M futures: 200 streams per connection, the practical limit. */
+    public static final int USDM_STREAMS_PER_CONNECTION = 200;
 
     /**
      * The daemon's environment variables: name, default and help in one place. {@code --help} prints this table
@@ -59,6 +68,15 @@ public final class SenderConfig {
                 + " seconds"),
         BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
                 + " pong) arrived for this many seconds"),
+        BINANCE_OVERLAP_SECONDS("10", "During a rollover, close the old Binance connection once the new one has"
+                + " delivered an update of every stream, or after this many seconds"),
+        BINANCE_ATTEMPT_BURST("10", "Binance connection attempts (reconnects and rollovers, all shards) allowed back"
+                + " to back"),
+        BINANCE_ATTEMPT_REFILL_SECONDS("10", "One more Binance connection attempt is allowed per this many seconds;"
+                + " burst + 300 / refill must stay under Binance's 300 attempts per 5 minutes per IP"),
+        BINANCE_STREAMS_PER_CONNECTION("auto", "Streams per Binance connection; more symbols are sharded across"
+                + " connections. auto: 200 on USD-M (fstream.*) hosts, 1024 elsewhere; or a number from 1 to"
+                + " that"),
         RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
         private final String defaultValue;
@@ -139,6 +157,7 @@ public final class SenderConfig {
 
     private final URI binanceBaseUri;
     private final List<String> symbols;
+    private final int binanceStreamsPerConnection;
     private final String receiverHost;
     private final int receiverPort;
     private final Path caCert;
@@ -162,6 +181,8 @@ public final class SenderConfig {
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
         this.symbols = b.symbols;
+        this.binanceStreamsPerConnection = b.streamsPerConnection > 0 ? b.streamsPerConnection
+                : streamLimit(b.binanceBaseUri);
         this.receiverHost = b.receiverHost;
         this.receiverPort = b.receiverPort;
         this.caCert = b.caCert;
@@ -198,6 +219,12 @@ public final class SenderConfig {
         Builder b = builder();
         b.binanceWsUrl(Variable.BINANCE_WS_URL, Variable.BINANCE_WS_URL.valueIn(env));
         b.symbols(Variable.SYMBOLS, Variable.SYMBOLS.valueIn(env));
+        String perConnection = Variable.BINANCE_STREAMS_PER_CONNECTION.valueIn(env).trim();
+        if (!perConnection.equalsIgnoreCase("auto")) {
+            int limit = streamLimit(b.binanceBaseUri);
+            b.streamsPerConnection(Variable.BINANCE_STREAMS_PER_CONNECTION, intIn(env,
+                    Variable.BINANCE_STREAMS_PER_CONNECTION, 1, limit, "auto or a number of streams"));
+        }
         String host = Variable.AMS_HOST.valueIn(env).trim();
         if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
             throw new ConfigException(Variable.AMS_HOST + " must be the receiver's IP address or DNS name, got '"
@@ -247,20 +274,66 @@ public final class SenderConfig {
     }
 
     /**
-     * The combined-stream URI: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}. USD-M futures
-     * ({@code fstream.*} hosts) route streams by path: bookTicker belongs under {@code /public} (a stream on the wrong
-     * path delivers nothing, silently), so a USD-M base URL without a path gets {@code /public}.
+     * The combined-stream URI of all symbols: {@code <base>/stream?streams=btcusdt@bookTicker/ethusdt@bookTicker}.
+     * With more symbols than {@link #binanceStreamsPerConnection()} the sender opens one connection per
+     * {@link #binanceShards() shard} instead, each with {@link #binanceStreamUri(List)}.
      */
     public URI binanceStreamUri() {
-        String host = binanceBaseUri.getHost() == null ? "" : binanceBaseUri.getHost().toLowerCase(Locale.ROOT);
+        return binanceStreamUri(symbols);
+    }
+
+    /**
+     * The combined-stream URI of {@code shardSymbols}. USD-M futures ({@code fstream.*} hosts) route streams by
+     * path: bookTicker belongs under {@code /public} (a stream on the wrong path delivers nothing, silently), so a
+     * USD-M base URL without a path gets {@code /public}.
+     *
+     * @param shardSymbols upper-case symbols, e.g. one element of {@link #binanceShards()}
+     */
+    public URI binanceStreamUri(List<String> shardSymbols) {
         String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
-        boolean usdm = host.startsWith("fstream.") && path.isEmpty();
+        boolean usdm = isUsdm(binanceBaseUri) && path.isEmpty();
         StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append(usdm ? "/public" : "")
                 .append("/stream?streams=");
-        for (int i = 0; i < symbols.size(); i++) {
-            sb.append(i == 0 ? "" : "/").append(symbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
+        for (int i = 0; i < shardSymbols.size(); i++) {
+            sb.append(i == 0 ? "" : "/").append(shardSymbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
         }
         return URI.create(sb.toString());
+    }
+
+    /**
+     * Streams (one per symbol) on one Binance connection: the configured value, else Binance's limit for the host,
+     * {@value #USDM_STREAMS_PER_CONNECTION} on USD-M ({@code fstream.*}) and {@value #SPOT_STREAMS_PER_CONNECTION}
+     * elsewhere.
+     */
+    public int binanceStreamsPerConnection() {
+        return binanceStreamsPerConnection;
+    }
+
+    /**
+     * The symbols split into as few Binance connections as {@link #binanceStreamsPerConnection()} allows, in the
+     * configured order, sizes differing by at most one (250 USD-M symbols: 125 + 125). One shard, all symbols, in
+     * the usual case.
+     */
+    public List<List<String>> binanceShards() {
+        int n = symbols.size();
+        int shards = (n + binanceStreamsPerConnection - 1) / binanceStreamsPerConnection;
+        List<List<String>> out = new ArrayList<>(shards);
+        int from = 0;
+        for (int k = 0; k < shards; k++) {
+            int size = n / shards + (k < n % shards ? 1 : 0);
+            out.add(symbols.subList(from, from + size));
+            from += size;
+        }
+        return List.copyOf(out);
+    }
+
+    private static boolean isUsdm(URI base) {
+        String host = base.getHost() == null ? "" : base.getHost().toLowerCase(Locale.ROOT);
+        return host.startsWith("fstream.");
+    }
+
+    private static int streamLimit(URI base) {
+        return isUsdm(base) ? USDM_STREAMS_PER_CONNECTION : SPOT_STREAMS_PER_CONNECTION;
     }
 
     /** Base URL without trailing slash, e.g. {@code wss://stream.binance.com:9443}. */
@@ -371,7 +444,7 @@ public final class SenderConfig {
 
     @Override
     public String toString() {
-        return "SenderConfig{binance=" + binanceStreamUri() + ", receiver=" + receiverHost + ":" + receiverPort
+        return "SenderConfig{binance=" + binanceStreamUri() + " (" + binanceShards().size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
                 + ", caCert=" + caCert + ", cert=" + cert + ", key=" + key + ", statsInterval=" + statsInterval
                 + ", receiverReconnect=" + receiverReconnectMin.toMillis() + ".." + receiverReconnectMax.toMillis()
                 + " ms, binanceReconnect=" + binanceReconnectMin.toMillis() + ".." + binanceReconnectMax.toMillis()
@@ -390,6 +463,7 @@ public final class SenderConfig {
 
         private URI binanceBaseUri;
         private List<String> symbols;
+        private int streamsPerConnection; // 0: Binance's limit for the host
         private String receiverHost = Variable.AMS_HOST.defaultValue();
         private int receiverPort = Integer.parseInt(Variable.AMS_PORT.defaultValue());
         private Path caCert = Path.of(Variable.CA_CERT.defaultValue());
@@ -431,6 +505,23 @@ public final class SenderConfig {
         /** Symbols, any case. */
         public Builder symbols(List<String> symbols) {
             return symbols("symbols", String.join(",", symbols));
+        }
+
+        /**
+         * Streams per Binance connection, from 1 to Binance's limit for the host (see
+         * {@link SenderConfig#binanceStreamsPerConnection()}); more symbols are sharded across connections. 0 (the
+         * default): that limit.
+         */
+        public Builder streamsPerConnection(int streams) {
+            return streamsPerConnection("streamsPerConnection", streams);
+        }
+
+        private Builder streamsPerConnection(Object name, int streams) {
+            if (streams < 0) {
+                throw new ConfigException(name + " must be 0 (Binance's limit) or positive, got " + streams);
+            }
+            this.streamsPerConnection = streams;
+            return this;
         }
 
         /** The receiver's address; {@code host} must be named by its certificate. */
@@ -562,6 +653,11 @@ public final class SenderConfig {
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
+            int limit = streamLimit(binanceBaseUri);
+            if (streamsPerConnection > limit) {
+                throw new ConfigException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"
+                        + " of " + limit + " streams per connection for " + binanceBaseUri.getHost());
+            }
             return new SenderConfig(this);
         }
 
@@ -620,8 +716,9 @@ public final class SenderConfig {
                 }
             }
             if (out.size() > MAX_SYMBOLS) {
-                throw new ConfigException(name + " lists " + out.size() + " symbols; at most " + MAX_SYMBOLS
-                        + " fit in one Binance connection");
+                throw new ConfigException(name + " lists " + out.size() + " symbols; one sender relays at most "
+                        + MAX_SYMBOLS + " (the receiver keeps about 150 KB per symbol; " + MAX_SYMBOLS + " fit its 96 MiB"
+                        + " heap)");
             }
             this.symbols = List.copyOf(new ArrayList<>(out));
             return this;

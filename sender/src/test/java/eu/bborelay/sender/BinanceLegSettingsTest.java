@@ -28,6 +28,37 @@ class BinanceLegSettingsTest {
     }
 
     @Test
+    void overlapAndAttemptBudgetFromTheEnvironment() {
+        BinanceLegSettings d = BinanceLegSettings.fromEnvironment(Map.of());
+        assertEquals(Duration.ofSeconds(10), d.overlapTimeout());
+        assertEquals(10, d.attemptBurst());
+        assertEquals(Duration.ofSeconds(10), d.attemptRefill());
+        assertEquals(40, d.attemptsPer5Minutes());
+        BinanceLegSettings s = BinanceLegSettings.fromEnvironment(Map.of("BINANCE_OVERLAP_SECONDS", "30",
+                "BINANCE_ATTEMPT_BURST", "20", "BINANCE_ATTEMPT_REFILL_SECONDS", "2"));
+        assertEquals(Duration.ofSeconds(30), s.overlapTimeout());
+        assertEquals(20, s.attemptBurst());
+        assertEquals(Duration.ofSeconds(2), s.attemptRefill());
+        assertEquals(170, s.attemptsPer5Minutes());
+    }
+
+    @Test
+    void anAttemptBudgetReachingBinancesLimitIsRefused() {
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ATTEMPT_BURST", "100",
+                        "BINANCE_ATTEMPT_REFILL_SECONDS", "1")));
+        assertEquals("BINANCE_ATTEMPT_BURST=100 and BINANCE_ATTEMPT_REFILL_SECONDS=1 allow 400 connection attempts"
+                + " in 5 minutes; Binance bans an IP above 300: lower the burst or raise the refill interval",
+                e.getMessage());
+        e = assertThrows(SenderConfig.ConfigException.class,
+                () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ATTEMPT_BURST", "0")));
+        assertEquals("BINANCE_ATTEMPT_BURST must be a number from 1 to 299, got '0'", e.getMessage());
+        e = assertThrows(SenderConfig.ConfigException.class,
+                () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_OVERLAP_SECONDS", "0")));
+        assertEquals("BINANCE_OVERLAP_SECONDS must be a number of seconds from 1 to 300, got '0'", e.getMessage());
+    }
+
+    @Test
     void badValueNamesTheVariableAndTheDaemonExitsWithTwo() {
         SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
                 () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ROLLOVER_SECONDS", "86400")));

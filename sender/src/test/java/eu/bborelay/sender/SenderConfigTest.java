@@ -42,6 +42,61 @@ class SenderConfigTest {
     }
 
     @Test
+    void symbolsBeyondOneConnectionsLimitAreShardedEvenly() {
+        List<String> usdm = new java.util.ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            usdm.add("S" + i + "USDT");
+        }
+        SenderConfig futures = SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols(usdm).build();
+        assertEquals(200, futures.binanceStreamsPerConnection(), "USD-M: 200 streams per connection");
+        List<List<String>> shards = futures.binanceShards();
+        assertEquals(List.of(125, 125), shards.stream().map(List::size).toList());
+        assertEquals(usdm, shards.stream().flatMap(List::stream).toList(), "every symbol once, in order");
+        String second = futures.binanceStreamUri(shards.get(1)).toString();
+        assertTrue(second.startsWith("wss://fstream.binance.com/public/stream?streams=s125usdt@bookTicker/"), second);
+        assertEquals(125, (second.length() - second.replace("@bookTicker", "").length()) / "@bookTicker".length());
+
+        SenderConfig spot = SenderConfig.builder().symbols(usdm).build();
+        assertEquals(1024, spot.binanceStreamsPerConnection());
+        assertEquals(1, spot.binanceShards().size(), "spot: 1024 streams fit one connection");
+        assertEquals(spot.binanceStreamUri(), spot.binanceStreamUri(spot.binanceShards().get(0)));
+
+        SenderConfig small = SenderConfig.builder().symbols("a1,b2,c3,d4,e5").streamsPerConnection(2).build();
+        assertEquals(List.of(List.of("A1", "B2"), List.of("C3", "D4"), List.of("E5")), small.binanceShards());
+    }
+
+    @Test
+    void streamsPerConnectionFromTheEnvironmentWithinBinancesLimit() {
+        Map<String, String> env = tlsEnv();
+        env.put("BINANCE_STREAMS_PER_CONNECTION", "Auto");
+        assertEquals(1024, SenderConfig.fromEnvironment(env).binanceStreamsPerConnection());
+        env.put("BINANCE_STREAMS_PER_CONNECTION", "50");
+        assertEquals(50, SenderConfig.fromEnvironment(env).binanceStreamsPerConnection());
+        env.put("BINANCE_WS_URL", "wss://fstream.binance.com");
+        env.put("BINANCE_STREAMS_PER_CONNECTION", "201");
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> SenderConfig.fromEnvironment(env));
+        assertEquals("BINANCE_STREAMS_PER_CONNECTION must be auto or a number of streams from 1 to 200, got '201'",
+                e.getMessage());
+        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+                .binanceWsUrl("wss://fstream.binance.com").streamsPerConnection(300).build());
+        assertEquals("streamsPerConnection 300 is above Binance's limit of 200 streams per connection for"
+                + " fstream.binance.com", e.getMessage());
+    }
+
+    @Test
+    void atMost400Symbols() {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= SenderConfig.MAX_SYMBOLS; i++) {
+            many.append(i == 0 ? "" : ",").append("S").append(i).append("USDT");
+        }
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> SenderConfig.builder().symbols(many.toString()));
+        assertEquals("symbols lists 401 symbols; one sender relays at most 400 (the receiver keeps about 150 KB per"
+                + " symbol; 400 fit its 96 MiB heap)", e.getMessage());
+    }
+
+    @Test
     void environmentDefaults() {
         Map<String, String> env = tlsEnv();
         SenderConfig c = SenderConfig.fromEnvironment(env);
