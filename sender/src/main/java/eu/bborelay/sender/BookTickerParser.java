@@ -14,7 +14,13 @@ import java.io.IOException;
  * <p>Accepted forms: the combined stream {@code {"stream":"btcusdt@bookTicker","data":{...}}} and the raw payload.
  * Spot bookTicker is {@code {"u":..,"s":..,"b":"..","B":"..","a":"..","A":".."}}; USD-M adds
  * {@code "e":"bookTicker","E":ms,"T":ms}. Unknown fields are ignored. Prices and quantities go straight from their
- * text to {@code double} ({@link Double#parseDouble}), never through BigDecimal.
+ * text to the nearest {@code double}, never through BigDecimal: {@link DecimalText} for plain decimals of up to 15
+ * significant digits (every Binance price and quantity), {@link Double#parseDouble} for anything else.
+ *
+ * <p><b>Allocation.</b> Besides Jackson's parser object (one per message, with its context), nothing per message in
+ * steady state: numbers are parsed from Jackson's character buffer, the symbol is looked up in a table of the
+ * symbols seen before (the same {@code String} instance every time), and the stream name and event type are compared
+ * in place.
  *
  * <p>Outcomes:
  * <ul>
@@ -28,8 +34,9 @@ import java.io.IOException;
  *       one bookTicker field) but unusable; {@link #invalidReason()} says why.</li>
  * </ul>
  *
- * <p>Not thread-safe: one instance per producing thread (the sender's ingest, under its lock). {@code into} may be
- * partly written when the result is not QUOTE.
+ * <p>Not thread-safe: one instance per Binance connection (its read thread, or the scheduler under the
+ * connection's monitor while it drains the hand-over buffer). {@code into} may be partly written when the result is
+ * not QUOTE.
  */
 final class BookTickerParser {
     /** What a message was. */
@@ -59,8 +66,21 @@ final class BookTickerParser {
     private static final int F_ASK_QTY = 1 << 5;
     private static final int REQUIRED = F_U | F_S | F_BID | F_BID_QTY | F_ASK | F_ASK_QTY;
 
+    /** Event type {@code e}: absent, or which one. */
+    private static final int EVENT_NONE = 0;
+    private static final int EVENT_BOOK_TICKER = 1;
+    private static final int EVENT_SERVER_SHUTDOWN = 2;
+    private static final int EVENT_OTHER = 3;
+
+    /** Most distinct symbols kept in {@link #symbols}; more are still parsed, as a new String each time. */
+    static final int MAX_INTERNED_SYMBOLS = 4096;
+
     private final Fields top = new Fields();
     private final Fields data = new Fields();
+    private final DecimalText decimal = new DecimalText();
+    /** Open addressing by String hash; the symbols seen so far, each one instance. */
+    private String[] symbols = new String[64];
+    private int symbolCount;
     private InvalidReason invalidReason;
 
     /**
@@ -103,41 +123,36 @@ final class BookTickerParser {
     }
 
     private Result decide(BookTicker into) {
-        if (SERVER_SHUTDOWN_STREAM.equals(top.stream)
-                || SERVER_SHUTDOWN.equals((top.hasDataObject ? data : top).eventType)) {
+        if (top.streamIsServerShutdown
+                || (top.hasDataObject ? data : top).eventType == EVENT_SERVER_SHUTDOWN) {
             return Result.SERVER_SHUTDOWN;
         }
         if (top.dataIsNotObject) {
             return Result.NOT_DATA;
         }
-        if (top.stream != null && !top.stream.endsWith(BOOK_TICKER_STREAM_SUFFIX)) {
+        if (top.hasStream && !top.streamIsBookTicker) {
             return Result.NOT_DATA;
         }
-        if (top.stream != null && !top.hasDataObject) {
+        if (top.hasStream && !top.hasDataObject) {
             return invalid(InvalidReason.MISSING_FIELD); // a bookTicker stream message without its payload
         }
         Fields f = top.hasDataObject ? data : top;
-        if (f.eventType != null && !f.eventType.equals(BOOK_TICKER)) {
+        if (f.eventType != EVENT_NONE && f.eventType != EVENT_BOOK_TICKER) {
             return Result.NOT_DATA;
         }
-        if (f.eventType == null && !f.eventTypeWrongType && f.present == 0 && !f.wrongType) {
+        if (f.eventType == EVENT_NONE && !f.eventTypeWrongType && f.present == 0 && !f.wrongType) {
             return Result.NOT_DATA; // {"result":null,"id":1}, {"lastUpdateId":...}, {"error":...}
         }
         if ((f.present & REQUIRED) != REQUIRED || f.wrongType || f.eventTypeWrongType || f.symbol.isEmpty()) {
             return invalid(InvalidReason.MISSING_FIELD);
         }
-        double bid;
-        double bidQty;
-        double ask;
-        double askQty;
-        try {
-            bid = Double.parseDouble(f.bid);
-            bidQty = Double.parseDouble(f.bidQty);
-            ask = Double.parseDouble(f.ask);
-            askQty = Double.parseDouble(f.askQty);
-        } catch (NumberFormatException e) {
+        if (f.unparsable != 0) {
             return invalid(InvalidReason.BAD_PRICE);
         }
+        double bid = f.bid;
+        double bidQty = f.bidQty;
+        double ask = f.ask;
+        double askQty = f.askQty;
         // !(x > 0) is also true for NaN
         if (!(bid > 0) || !(ask > 0) || bid == Double.POSITIVE_INFINITY || ask == Double.POSITIVE_INFINITY) {
             return invalid(InvalidReason.BAD_PRICE);
@@ -170,7 +185,9 @@ final class BookTickerParser {
             switch (name) {
                 case "stream" -> {
                     if (outer && v == JsonToken.VALUE_STRING) {
-                        f.stream = p.getText();
+                        f.hasStream = true;
+                        f.streamIsBookTicker = textEndsWith(p, BOOK_TICKER_STREAM_SUFFIX);
+                        f.streamIsServerShutdown = textEquals(p, SERVER_SHUTDOWN_STREAM);
                     } else {
                         p.skipChildren();
                     }
@@ -189,7 +206,8 @@ final class BookTickerParser {
                 }
                 case "e" -> {
                     if (v == JsonToken.VALUE_STRING) {
-                        f.eventType = p.getText();
+                        f.eventType = textEquals(p, BOOK_TICKER) ? EVENT_BOOK_TICKER
+                                : textEquals(p, SERVER_SHUTDOWN) ? EVENT_SERVER_SHUTDOWN : EVENT_OTHER;
                     } else {
                         f.eventTypeWrongType = true;
                         p.skipChildren();
@@ -214,7 +232,7 @@ final class BookTickerParser {
                 }
                 case "s" -> {
                     if (v == JsonToken.VALUE_STRING) {
-                        f.symbol = p.getText();
+                        f.symbol = symbol(p);
                         f.present |= F_S;
                     } else {
                         f.wrongType = true;
@@ -236,48 +254,150 @@ final class BookTickerParser {
         }
     }
 
-    /** Text of a price or quantity: Binance sends strings; a JSON number is accepted too. */
-    private static String number(JsonParser p, JsonToken v, Fields f, int bit) throws IOException {
+    /**
+     * A price or quantity: Binance sends strings; a JSON number is accepted too. Text that is no number marks the
+     * field unparsable (a later duplicate of the field may clear it, as the last value wins).
+     */
+    private double number(JsonParser p, JsonToken v, Fields f, int bit) throws IOException {
         if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
             f.present |= bit;
-            return p.getText();
+            char[] text = p.getTextCharacters();
+            int offset = p.getTextOffset();
+            int length = p.getTextLength();
+            if (decimal.parse(text, offset, length)) {
+                f.unparsable &= ~bit;
+                return decimal.value();
+            }
+            try {
+                double value = Double.parseDouble(new String(text, offset, length)); // exponents, long digits...
+                f.unparsable &= ~bit;
+                return value;
+            } catch (NumberFormatException e) {
+                f.unparsable |= bit;
+                return Double.NaN;
+            }
         }
         f.wrongType = true;
         p.skipChildren();
-        return null;
+        return Double.NaN;
+    }
+
+    /** The current string token as a symbol: the instance seen before, or a new one (kept if there is room). */
+    private String symbol(JsonParser p) throws IOException {
+        char[] text = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        int length = p.getTextLength();
+        int hash = 0;
+        for (int i = 0; i < length; i++) {
+            hash = 31 * hash + text[offset + i]; // String.hashCode, cached by every String in the table
+        }
+        int mask = symbols.length - 1;
+        for (int i = (hash ^ (hash >>> 16)) & mask; ; i = (i + 1) & mask) {
+            String known = symbols[i];
+            if (known == null) {
+                String fresh = new String(text, offset, length);
+                if (symbolCount < MAX_INTERNED_SYMBOLS) {
+                    symbols[i] = fresh;
+                    if (++symbolCount * 2 > symbols.length) {
+                        rehash();
+                    }
+                }
+                return fresh;
+            }
+            if (known.hashCode() == hash && sameChars(known, text, offset, length)) {
+                return known;
+            }
+        }
+    }
+
+    private void rehash() {
+        String[] old = symbols;
+        symbols = new String[old.length * 2];
+        int mask = symbols.length - 1;
+        for (String s : old) {
+            if (s != null) {
+                int h = s.hashCode();
+                int i = (h ^ (h >>> 16)) & mask;
+                while (symbols[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                symbols[i] = s;
+            }
+        }
+    }
+
+    private static boolean sameChars(String s, char[] text, int offset, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != text[offset + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the current string token equals {@code s}, without making a String of it. */
+    private static boolean textEquals(JsonParser p, String s) throws IOException {
+        return sameChars(s, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+    }
+
+    /** Whether the current string token ends with {@code suffix}, without making a String of it. */
+    private static boolean textEndsWith(JsonParser p, String suffix) throws IOException {
+        int length = p.getTextLength();
+        int n = suffix.length();
+        if (length < n) {
+            return false;
+        }
+        char[] text = p.getTextCharacters();
+        int start = p.getTextOffset() + length - n;
+        for (int i = 0; i < n; i++) {
+            if (text[start + i] != suffix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The fields of one JSON object level; reused. */
     private static final class Fields {
-        String stream;
+        boolean hasStream;
+        boolean streamIsBookTicker;
+        boolean streamIsServerShutdown;
         boolean hasDataObject;
         boolean dataIsNotObject;
-        String eventType;
+        int eventType;
         boolean eventTypeWrongType;
         long eventTimeMs;
         long updateId;
         String symbol;
-        String bid;
-        String bidQty;
-        String ask;
-        String askQty;
+        double bid;
+        double bidQty;
+        double ask;
+        double askQty;
         int present;
+        /** F_ bits of number fields whose text is no number. */
+        int unparsable;
         boolean wrongType;
 
         void clear() {
-            stream = null;
+            hasStream = false;
+            streamIsBookTicker = false;
+            streamIsServerShutdown = false;
             hasDataObject = false;
             dataIsNotObject = false;
-            eventType = null;
+            eventType = EVENT_NONE;
             eventTypeWrongType = false;
             eventTimeMs = 0;
             updateId = 0;
             symbol = null;
-            bid = null;
-            bidQty = null;
-            ask = null;
-            askQty = null;
+            bid = Double.NaN;
+            bidQty = Double.NaN;
+            ask = Double.NaN;
+            askQty = Double.NaN;
             present = 0;
+            unparsable = 0;
             wrongType = false;
         }
     }
