@@ -20,6 +20,7 @@
 #   scripts/bench.sh --repeat 5 --default-flags     # the same with the JVM's default flags
 #   scripts/bench.sh --scenario smoke               # 2 s at 1,000 msg/s: checks the harness
 #   scripts/bench.sh --jmh
+#   DIRECT_WRITES=true scripts/bench.sh --repeat 3  # the sender with DIRECT_WRITES=true (default false)
 set -euo pipefail
 
 # JVM flags of the deployment images: MUST equal JAVA_OPTS in sender/Dockerfile and receiver/Dockerfile; change

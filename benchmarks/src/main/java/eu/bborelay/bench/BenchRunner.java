@@ -35,6 +35,9 @@ import org.HdrHistogram.Histogram;
  * scenario, the median of the runs. Run through {@code scripts/bench.sh}; {@code --help} lists the options.
  */
 public final class BenchRunner {
+    /** The sender's DIRECT_WRITES: this process's DIRECT_WRITES environment variable, else the default false. */
+    private static final String SENDER_DIRECT_WRITES = System.getenv().getOrDefault("DIRECT_WRITES", "false");
+
     /** Scenario: {@code rate} messages per second (0 = as fast as possible) for {@code messages} messages. */
     record Scenario(String name, double rate, long messages, long warmupMessages, double warmupRate) {
     }
@@ -95,6 +98,7 @@ public final class BenchRunner {
         doc.put("label", a.value("--label", ""));
         doc.put("machine", machine());
         doc.put("daemon_jvm_flags", c.daemonFlags);
+        doc.put("sender_direct_writes", SENDER_DIRECT_WRITES);
         doc.put("generator_jvm_flags", c.generatorFlags);
         doc.put("sender_jar", c.senderJar.toString());
         doc.put("recording", c.recording.toString());
@@ -294,6 +298,7 @@ public final class BenchRunner {
                 env.put("KEY", c.certs.resolve("sender.key").toString());
                 env.put("STATS_INTERVAL_SECONDS", "1"); // one short line a second: its counters go into the JSON
                 env.put("RUN_SECONDS", "0");
+                env.put("DIRECT_WRITES", SENDER_DIRECT_WRITES);
                 try (Child sender = new Child("sender", java(senderFlags, "-jar", c.senderJar.toString()), env,
                         c.logDir.resolve(tag + "-sender.log"))) {
                     generator.await("GEN_CONNECTED", 30_000);

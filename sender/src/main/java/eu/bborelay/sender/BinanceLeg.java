@@ -288,7 +288,8 @@ final class BinanceLeg implements AutoCloseable {
             long now = System.nanoTime();
             boolean shutdown = false;
             for (String text : n.buffer) {
-                shutdown |= ingest.onMessage(text, now, n.parser) == BookTickerParser.Result.SERVER_SHUTDOWN;
+                shutdown |= ingest.onMessage(text, now, n.parser, false)
+                        == BookTickerParser.Result.SERVER_SHUTDOWN;
             }
             n.buffer = null;
             n.owner = true;

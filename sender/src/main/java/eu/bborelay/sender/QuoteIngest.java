@@ -43,6 +43,7 @@ final class QuoteIngest {
     private final Map<String, Integer> symbolIndex = new HashMap<>();
     private final QuoteSlots slots;
     private final Runnable onPublished;
+    private final Runnable onPublishedOffReadThread;
     private final AtomicLongArray invalid = new AtomicLongArray(InvalidReason.values().length);
     private final AtomicReference<String> invalidExample = new AtomicReference<>();
     private final LongAdder received = new LongAdder();
@@ -66,11 +67,17 @@ final class QuoteIngest {
      * @param onPublished called after each update is published (wakes the writer); must not block
      */
     QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished) {
-        this(symbols, slots, onPublished, System::currentTimeMillis);
+        this(symbols, slots, onPublished, onPublished, System::currentTimeMillis);
     }
 
-    /** As above, with the wall clock (ms since the epoch) that Binance's event times are compared with. */
-    QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished, LongSupplier epochMillis) {
+    /**
+     * As above, with what to call after a quote published off a WebSocket read thread (the scheduler draining a
+     * hand-over buffer: it must only wake the writer, never write itself), and the wall clock (ms since the epoch)
+     * that Binance's event times are compared with.
+     */
+    QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished, Runnable onPublishedOffReadThread,
+                LongSupplier epochMillis) {
+        this.onPublishedOffReadThread = onPublishedOffReadThread;
         this.epochMillis = epochMillis;
         for (int i = 0; i < symbols.size(); i++) {
             symbolIndex.put(symbols.get(i), i);
@@ -96,6 +103,14 @@ final class QuoteIngest {
      * @return what the message was ({@link BookTickerParser.Result#SERVER_SHUTDOWN} asks the caller to roll over)
      */
     BookTickerParser.Result onMessage(String text, long nowNanos, BookTickerParser parser) {
+        return onMessage(text, nowNanos, parser, true);
+    }
+
+    /**
+     * As {@link #onMessage(String, long, BookTickerParser)}; {@code onReadThread} false when the caller is not a
+     * WebSocket read thread (the hand-over drain on the scheduler).
+     */
+    BookTickerParser.Result onMessage(String text, long nowNanos, BookTickerParser parser, boolean onReadThread) {
         if (closed) {
             return BookTickerParser.Result.NOT_DATA;
         }
@@ -126,7 +141,7 @@ final class QuoteIngest {
                     recordLatency(epochMillis.getAsLong() - eventMs);
                 }
                 slots.publish(i, quote);
-                onPublished.run();
+                (onReadThread ? onPublished : onPublishedOffReadThread).run();
             }
             case NOT_DATA, SERVER_SHUTDOWN -> notData.increment();
             case INVALID -> {

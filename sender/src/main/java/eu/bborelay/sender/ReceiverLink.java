@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
@@ -49,7 +50,19 @@ import org.slf4j.LoggerFactory;
  * drained. Quotes still unwritten when the sender stops count as dropped. Replays (seq already accounted) count in
  * nothing.
  *
- * <p>Counters are written by the writer thread only and read by any thread.
+ * <p><b>Direct writes.</b> While the link is up and the writer thread is idle (parked with nothing to write), the
+ * WebSocket thread that has just published a quote writes it itself ({@link #wake()}): that saves a thread wake-up
+ * per quote, the largest part of the latency at low rates. Who may write is a baton, one {@link AtomicInteger}: the
+ * writer thread holds it except while it is parked idle; a producer takes it with one compare-and-set only when it
+ * is free, writes the batch exactly as the writer would, and gives it back. It never waits for the baton (when the
+ * writer holds it, the producer just wakes the writer, as before). Everything else (connects, hello, pongs,
+ * heartbeats, the silence check, disconnects) stays on the writer thread: a direct write that fails only marks the
+ * connection broken and wakes the writer. The price: a receiver that stops reading can block a direct write, and
+ * with it the WebSocket thread, until the silence timeout or the write-stall check closes the socket (5 to 10 s);
+ * Binance's updates wait in the TCP buffers meanwhile, none is lost. Off by default
+ * ({@link SenderConfig#directWrites()}).
+ *
+ * <p>Counters are written by whoever holds the baton and read by any thread.
  */
 final class ReceiverLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReceiverLink.class);
@@ -77,8 +90,15 @@ final class ReceiverLink implements AutoCloseable {
     private final QuoteSlots slots;
     private final Backoff backoff;
     private final Thread thread;
+    private final boolean directWrites;
 
-    // writer thread only
+    /** The baton: who may write to the socket and touch the writer's state (see the class comment). */
+    private final AtomicInteger baton = new AtomicInteger(WRITER);
+    private static final int WRITER = 0;
+    private static final int FREE = 1;
+    private static final int PRODUCER = 2;
+
+    // the baton's holder only (the writer thread, or a producer during a direct write)
     private final FrameEncoder encoder = new FrameEncoder();
     private final BookTicker[] lastWritten;
     private final boolean[] seenSymbol;
@@ -109,6 +129,7 @@ final class ReceiverLink implements AutoCloseable {
     private volatile long highestWrittenSeq;
     private volatile long reconnects;
     private volatile long pongsSent;
+    private volatile long directBatches;
     private final java.util.concurrent.atomic.AtomicLong silenceTimeouts = new java.util.concurrent.atomic.AtomicLong();
     private volatile Throwable failure;
 
@@ -130,18 +151,71 @@ final class ReceiverLink implements AutoCloseable {
         this.lastWritten = new BookTicker[symbols.size()];
         this.seenSymbol = new boolean[symbols.size()];
         this.thread = new Thread(this::run, THREAD_NAME);
+        this.directWrites = config.directWrites();
     }
 
     void start() {
         thread.start();
     }
 
-    /** Wakes the writer after a quote was published; called on the WebSocket thread, never blocks. */
+    /**
+     * After a quote was published (on a WebSocket thread): writes it at once if the writer thread is idle and the
+     * link is up (a direct write), else wakes the writer. Never waits for the writer.
+     */
     void wake() {
+        if (!up) {
+            return;
+        }
+        if (directWrites && baton.get() == FREE && baton.compareAndSet(FREE, PRODUCER)) {
+            boolean writerNeeded;
+            try {
+                writerNeeded = writeDirect();
+            } finally {
+                baton.set(FREE);
+            }
+            if (!writerNeeded) {
+                return;
+            }
+        }
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * After a quote was published by a thread that must not write to the receiver (the scheduler, which runs the
+     * write-stall check that would unblock such a write): wakes the writer thread.
+     */
+    void wakeWriter() {
         if (up) {
             LockSupport.unpark(thread);
         }
     }
+
+    /**
+     * With the baton, on a producer's thread: writes what the slots hold. Returns true when the writer thread has
+     * something to do (a ping to answer, a broken connection, the link going away).
+     */
+    private boolean writeDirect() {
+        Connection c = connection;
+        if (c == null || c.broken != null || closing || !up) {
+            return true;
+        }
+        int n = collectBatch(false);
+        if (n > 0) {
+            directBatches++;
+            writeBatch(c, n, false, true);
+        }
+        return c.broken != null || c.pendingPing.get() != null;
+    }
+
+    /** The writer thread takes the baton back after parking idle; waits (briefly) while a producer writes. */
+    private void takeBaton() {
+        while (!baton.compareAndSet(FREE, WRITER)) {
+            LockSupport.parkNanos(this, BATON_WAIT_NANOS);
+        }
+    }
+
+    /** How long the writer parks between attempts to take the baton back from a producer that is writing. */
+    private static final long BATON_WAIT_NANOS = 20_000;
 
     /**
      * Stops the writer: it writes what the slots still hold if the link is up, closes the connection (TLS
@@ -248,7 +322,7 @@ final class ReceiverLink implements AutoCloseable {
                     int n = collectBatch(true);
                     n = addReplays(n);
                     writeHello(c);
-                    writeBatch(c, n, true);
+                    writeBatch(c, n, true, false);
                 }
                 continue;
             }
@@ -271,7 +345,7 @@ final class ReceiverLink implements AutoCloseable {
             }
             int n = collectBatch(false);
             if (n > 0) {
-                writeBatch(c, n, false);
+                writeBatch(c, n, false, false);
                 continue;
             }
             long idle = now - lastWriteNanos;
@@ -282,7 +356,13 @@ final class ReceiverLink implements AutoCloseable {
                 if (heard != 0) {
                     park = Math.min(park, heard + silenceTimeoutNanos - now);
                 }
-                LockSupport.parkNanos(this, Math.max(1, park));
+                if (directWrites) {
+                    baton.set(FREE); // a producer may write meanwhile; a quote published before this woke us
+                    LockSupport.parkNanos(this, Math.max(1, park));
+                    takeBaton();
+                } else {
+                    LockSupport.parkNanos(this, Math.max(1, park));
+                }
             }
         }
         // Stopping: the producer has stopped; write what is left.
@@ -290,7 +370,7 @@ final class ReceiverLink implements AutoCloseable {
         if (c != null && c.broken == null) {
             int n = collectBatch(false);
             if (n > 0) {
-                writeBatch(c, n, false);
+                writeBatch(c, n, false, false);
             }
         }
     }
@@ -411,10 +491,11 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     /**
-     * Writes {@code batch[0, n)} and flushes once. Returns false (link closed, quotes counted dropped) on failure.
+     * Writes {@code batch[0, n)} and flushes once. Returns false (quotes counted dropped) on failure: the writer
+     * thread closes the link at once, a direct write ({@code direct}) marks the connection broken for the writer.
      * With {@code first}, this is the opening batch of a connection: on success the link is up.
      */
-    private boolean writeBatch(Connection c, int n, boolean first) {
+    private boolean writeBatch(Connection c, int n, boolean first, boolean direct) {
         writeStartNanos = nonZeroNanoTime();
         try {
             if (c.broken != null) {
@@ -435,7 +516,11 @@ final class ReceiverLink implements AutoCloseable {
             return true;
         } catch (IOException e) {
             account(n, false, first);
-            disconnect(c, c.broken != null ? c.broken : e);
+            if (direct) {
+                c.breakWith(e);
+            } else {
+                disconnect(c, c.broken != null ? c.broken : e);
+            }
             return false;
         } finally {
             writeStartNanos = 0;
@@ -670,6 +755,11 @@ final class ReceiverLink implements AutoCloseable {
     long unaccountedDisplaced() {
         long accounted = lostInGaps; // read first: it only ever trails the other two
         return Math.max(0, slots.displaced() + discardedByWriter - accounted);
+    }
+
+    /** Batches written by a producer thread itself (direct writes), since start. */
+    long directBatches() {
+        return directBatches;
     }
 
     /** Pongs written in answer to the receiver's pings. */

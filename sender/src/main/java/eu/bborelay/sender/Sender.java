@@ -62,7 +62,8 @@ public final class Sender implements AutoCloseable {
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
                 config.maxBacklogAge().toNanos(), shards.size());
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
-        this.ingest = new QuoteIngest(config.symbols(), slots, link::wake);
+        this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
+                System::currentTimeMillis);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "relay-sender-scheduler");
             t.setDaemon(true);
@@ -173,6 +174,11 @@ public final class Sender implements AutoCloseable {
         return sum(BinanceLeg::attempts);
     }
 
+    /** Batches a Binance WebSocket thread wrote to the receiver itself ({@link SenderConfig#directWrites()}). */
+    long directBatches() {
+        return link.directBatches();
+    }
+
     /** Binance connections: one per shard of the symbols. */
     int binanceShards() {
         return binance.size();
@@ -236,7 +242,8 @@ public final class Sender implements AutoCloseable {
 
     /**
      * The Binance leg's part of the stats line: attempts, rollovers, duplicates, and the Binance-to-sender latency
-     * (receive wall clock - E) over the interval since the last line, or why there is none.
+     * (receive wall clock - E) over the interval since the last line, or why there is none; then the batches the
+     * Binance threads wrote to the receiver themselves since start ({@link SenderConfig#directWrites()}).
      */
     private synchronized String binanceLine() {
         latencyInterval = ingest.binanceLatencyInterval(latencyInterval);
@@ -251,7 +258,7 @@ public final class Sender implements AutoCloseable {
         }
         return "binance{" + (binance.size() == 1 ? "" : "connections=" + binance.size() + " ") + "attempts="
                 + binanceAttempts() + " rollovers=" + binanceRollovers() + " duplicates=" + ingest.duplicates() + "} "
-                + latency;
+                + latency + " direct_writes=" + link.directBatches();
     }
 
     private void checkWriteStall() {

@@ -77,6 +77,10 @@ public final class SenderConfig {
         BINANCE_STREAMS_PER_CONNECTION("auto", "Streams per Binance connection; more symbols are sharded across"
                 + " connections. auto: 200 on USD-M (fstream.*) hosts, 1024 elsewhere; or a number from 1 to"
                 + " that"),
+        DIRECT_WRITES("false", "true: the Binance WebSocket thread writes an update to the receiver itself when the"
+                + " writer thread is idle (one thread wake-up less per update), but a receiver that stops reading can"
+                + " then block the Binance reading until the write-stall check; false: always hand it to the writer"
+                + " thread"),
         RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
         private final String defaultValue;
@@ -177,6 +181,7 @@ public final class SenderConfig {
     private final int maxBacklogPerSymbol;
     private final Duration maxBacklogAge;
     private final EpochNanoClock clock;
+    private final boolean directWrites;
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
@@ -203,6 +208,7 @@ public final class SenderConfig {
                 : Math.max(Builder.MIN_AUTO_BACKLOG, Builder.BACKLOG_BUDGET / b.symbols.size());
         this.maxBacklogAge = b.maxBacklogAge;
         this.clock = b.clock;
+        this.directWrites = b.directWrites;
     }
 
     public static Builder builder() {
@@ -239,6 +245,12 @@ public final class SenderConfig {
                 (int) Builder.RECEIVER_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
         b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, intIn(env, Variable.BINANCE_RECONNECT_MAX_MS,
                 (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
+        String direct = Variable.DIRECT_WRITES.valueIn(env).trim().toLowerCase(Locale.ROOT);
+        if (!direct.equals("true") && !direct.equals("false")) {
+            throw new ConfigException(Variable.DIRECT_WRITES + " must be true or false, got '"
+                    + Variable.DIRECT_WRITES.valueIn(env) + "'");
+        }
+        b.directWrites(direct.equals("true"));
         b.runDuration(intIn(env, Variable.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -442,6 +454,16 @@ public final class SenderConfig {
         return clock;
     }
 
+    /**
+     * Whether a Binance WebSocket thread may write an update to the receiver itself while the link's writer thread
+     * is idle (default false): one thread wake-up less per update. The cost: a receiver that stops reading can block
+     * that WebSocket thread until the silence timeout or the write-stall check closes the connection, so the sender
+     * no longer keeps reading (and conflating) Binance through a receiver stall.
+     */
+    public boolean directWrites() {
+        return directWrites;
+    }
+
     @Override
     public String toString() {
         return "SenderConfig{binance=" + binanceStreamUri() + " (" + binanceShards().size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
@@ -483,6 +505,7 @@ public final class SenderConfig {
         private int maxBacklogPerSymbol; // 0: share BACKLOG_BUDGET
         private Duration maxBacklogAge = Duration.ofSeconds(1);
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
+        private boolean directWrites;
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", Variable.BINANCE_WS_URL.defaultValue());
@@ -610,6 +633,12 @@ public final class SenderConfig {
             if (quotes < 1) {
                 throw new ConfigException("backlog quotes must be at least 1, got " + quotes);
             }
+            return this;
+        }
+
+        /** See {@link SenderConfig#directWrites()}; default false. */
+        public Builder directWrites(boolean directWrites) {
+            this.directWrites = directWrites;
             return this;
         }
 

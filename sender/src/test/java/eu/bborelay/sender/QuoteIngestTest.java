@@ -158,7 +158,7 @@ class QuoteIngestTest {
     void binanceEventTimeGivesTheBinanceToSenderLatency() {
         QuoteSlots slots = new QuoteSlots(1, 16, Long.MAX_VALUE);
         long[] wallMillis = {1723161255343L + 7};
-        QuoteIngest ingest = new QuoteIngest(List.of("BTCUSDT"), slots, () -> { }, () -> wallMillis[0]);
+        QuoteIngest ingest = new QuoteIngest(List.of("BTCUSDT"), slots, () -> { }, () -> { }, () -> wallMillis[0]);
         ingest.onMessage(BookTickerParserTest.SPOT_COMBINED);
         assertTrue(!ingest.sawEventTime(), "spot bookTicker has no E");
         String usdm = BookTickerParserTest.USDM_COMBINED.replaceAll("\"E\":\\d+", "\"E\":1723161255343")

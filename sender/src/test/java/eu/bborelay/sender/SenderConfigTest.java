@@ -85,6 +85,18 @@ class SenderConfigTest {
     }
 
     @Test
+    void directWritesFromTheEnvironment() {
+        Map<String, String> env = tlsEnv();
+        assertTrue(!SenderConfig.fromEnvironment(env).directWrites(), "off by default");
+        env.put("DIRECT_WRITES", " TRUE ");
+        assertTrue(SenderConfig.fromEnvironment(env).directWrites());
+        env.put("DIRECT_WRITES", "yes");
+        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+                () -> SenderConfig.fromEnvironment(env));
+        assertEquals("DIRECT_WRITES must be true or false, got 'yes'", e.getMessage());
+    }
+
+    @Test
     void atMost400Symbols() {
         StringBuilder many = new StringBuilder();
         for (int i = 0; i <= SenderConfig.MAX_SYMBOLS; i++) {
