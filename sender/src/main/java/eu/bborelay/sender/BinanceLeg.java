@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The Binance leg: the combined bookTicker stream over WebSocket, reconnected with backoff independently of the
  * receiver leg, and <b>rolled over make-before-break</b>: before Binance's 24 h limit, on a {@code serverShutdown}
  * event, when a symbol went stale or when the transport went silent, a second connection is opened; the old one is
- * closed once the new one has delivered an update of every stream (or after a timeout). {@link QuoteIngest} drops
+ * closed once the new one has delivered an update of every stream and the old one has caught up with it (or after
+ * a timeout). {@link QuoteIngest} drops
  * the updates both connections carried by Binance's update id, so a rollover costs no update and repeats none.
  *
  * <p><b>Threads and the single producer.</b> Java-WebSocket calls {@link StreamClient} on each connection's own
@@ -59,6 +60,12 @@ final class BinanceLeg implements AutoCloseable {
     static final int MAX_FRAME_BYTES = 1 << 20;
     /** A new connection with this many buffered messages takes over without waiting for every stream. */
     static final int MAX_BUFFERED = 100_000;
+    /** How often a rollover looks again whether the old connection has caught up with the new one. */
+    static final long OVERLAP_POLL_MILLIS = 5;
+    /** See {@link #completeWhenOverlapping}. */
+    static final long OLD_STREAM_QUIET_MILLIS = 1_000;
+    /** See {@link #completeWhenOverlapping}. */
+    static final long IN_FLIGHT_GRACE_MILLIS = 200;
     /** How often the hand-over looks again whether the old read thread has ended. */
     private static final long HANDOVER_POLL_MILLIS = 20;
 
@@ -247,6 +254,37 @@ final class BinanceLeg implements AutoCloseable {
                     + " stream");
         }
         // not open: checkOpened abandons it, and its onClose retries
+    }
+
+    /**
+     * The new connection has an update of every stream; it takes over once the old one has forwarded, for every
+     * stream, the update the new one started with (or a later one): then the two overlap and closing the old one
+     * loses nothing. Closing it any earlier would: Java-WebSocket drops every frame that arrives after
+     * {@code close()}, and the old connection may still have updates in flight that the new one never got. Checked
+     * again every {@value #OVERLAP_POLL_MILLIS} ms; the overlap timeout still bounds the wait. A stream the old
+     * connection has not updated for {@value #OLD_STREAM_QUIET_MILLIS} ms stops counting once the new one has had
+     * every stream for {@value #IN_FLIGHT_GRACE_MILLIS} ms (longer than any update takes in flight): the old
+     * connection is stale on it (often the reason for the rollover), and waiting would keep the symbol stale.
+     */
+    private void completeWhenOverlapping(StreamClient n, long coveredAtNanos) {
+        if (n != pending || closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        boolean graceOver = now - coveredAtNanos > TimeUnit.MILLISECONDS.toNanos(IN_FLIGHT_GRACE_MILLIS);
+        synchronized (n) {
+            for (var e : n.firstUpdateId.entrySet()) {
+                int i = e.getKey();
+                boolean oldQuiet = now - ingest.lastQuoteNanos(i) > TimeUnit.MILLISECONDS.toNanos(
+                        OLD_STREAM_QUIET_MILLIS);
+                if (ingest.forwardedUpdateId(i) < e.getValue() && !(graceOver && oldQuiet)) {
+                    scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), OVERLAP_POLL_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                    return;
+                }
+            }
+        }
+        completeRollover(n, "after an update of every stream on the new connection, overlapping the old one");
     }
 
     /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
@@ -468,12 +506,14 @@ final class BinanceLeg implements AutoCloseable {
         if (c.coverage.cardinality() < n) {
             if (c.coverageParser.parse(text, c.scratch) == BookTickerParser.Result.QUOTE) {
                 int i = ingest.symbolIndex(c.scratch.symbol());
-                if (i >= 0) {
+                if (i >= 0 && !c.coverage.get(i)) {
                     c.coverage.set(i);
+                    c.firstUpdateId.put(i, c.scratch.updateId());
                 }
             }
             if (c.coverage.cardinality() == n) {
-                execute(() -> completeRollover(c, "after an update of every stream on the new connection"));
+                long coveredAt = System.nanoTime();
+                execute(() -> completeWhenOverlapping(c, coveredAt));
             }
         } else if (c.buffer.size() == MAX_BUFFERED) {
             execute(() -> completeRollover(c, "with " + MAX_BUFFERED + " messages buffered"));
@@ -516,6 +556,8 @@ final class BinanceLeg implements AutoCloseable {
          */
         final BookTickerParser parser = new BookTickerParser();
         final BitSet coverage = new BitSet();
+        /** Per symbol index: the update id of the first update this connection received; guarded by this. */
+        final java.util.Map<Integer, Long> firstUpdateId = new java.util.HashMap<>();
         final BookTickerParser coverageParser = new BookTickerParser();
         final BookTicker scratch = new BookTicker();
         volatile boolean opened;

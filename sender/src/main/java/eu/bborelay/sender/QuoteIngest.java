@@ -58,6 +58,8 @@ final class QuoteIngest {
     private final long[] lastUpdateId;
     /** Per symbol: {@link System#nanoTime()} of the last forwarded update (0: none); read by the watchdog. */
     private final AtomicLongArray lastQuoteNanos;
+    /** Per symbol: the last forwarded update id, for other threads (the rollover's overlap check). */
+    private final AtomicLongArray forwardedUpdateId;
     private volatile boolean warnedUnknownSymbol;
     private volatile boolean closed;
 
@@ -85,6 +87,10 @@ final class QuoteIngest {
         this.lastUpdateId = new long[symbols.size()];
         Arrays.fill(lastUpdateId, Long.MIN_VALUE);
         this.lastQuoteNanos = new AtomicLongArray(symbols.size());
+        this.forwardedUpdateId = new AtomicLongArray(symbols.size());
+        for (int i = 0; i < symbols.size(); i++) {
+            forwardedUpdateId.set(i, Long.MIN_VALUE);
+        }
         this.slots = slots;
         this.onPublished = onPublished;
     }
@@ -136,6 +142,7 @@ final class QuoteIngest {
                 }
                 lastUpdateId[i] = quote.updateId();
                 lastQuoteNanos.lazySet(i, nowNanos);
+                forwardedUpdateId.lazySet(i, quote.updateId());
                 long eventMs = quote.binanceEventTimeMs();
                 if (eventMs > 0) {
                     recordLatency(epochMillis.getAsLong() - eventMs);
@@ -193,6 +200,11 @@ final class QuoteIngest {
     /** {@link System#nanoTime()} of the last update forwarded for symbol {@code index}; 0 before the first. */
     long lastQuoteNanos(int index) {
         return lastQuoteNanos.get(index);
+    }
+
+    /** The last update id forwarded for symbol {@code index} ({@link Long#MIN_VALUE} before the first); any thread. */
+    long forwardedUpdateId(int index) {
+        return forwardedUpdateId.get(index);
     }
 
     /** Updates received twice (overlapping connections) and forwarded once. */

@@ -69,7 +69,7 @@ public final class SenderConfig {
         BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
                 + " pong) arrived for this many seconds"),
         BINANCE_OVERLAP_SECONDS("10", "During a rollover, close the old Binance connection once the new one has"
-                + " delivered an update of every stream, or after this many seconds"),
+                + " delivered an update of every stream and the old one caught up with it, or after this many seconds"),
         BINANCE_ATTEMPT_BURST("10", "Binance connection attempts (reconnects and rollovers, all shards) allowed back"
                 + " to back"),
         BINANCE_ATTEMPT_REFILL_SECONDS("10", "One more Binance connection attempt is allowed per this many seconds;"
