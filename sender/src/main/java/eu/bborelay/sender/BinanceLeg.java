@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -503,15 +502,14 @@ final class BinanceLeg implements AutoCloseable {
             return;
         }
         int n = streamSymbols.size();
-        if (c.coverage.cardinality() < n) {
-            if (c.coverageParser.parse(text, c.scratch) == BookTickerParser.Result.QUOTE) {
+        if (c.firstUpdateId.size() < n) {
+            if (c.parser.parse(text, c.scratch) == BookTickerParser.Result.QUOTE) {
                 int i = ingest.symbolIndex(c.scratch.symbol());
-                if (i >= 0 && !c.coverage.get(i)) {
-                    c.coverage.set(i);
-                    c.firstUpdateId.put(i, c.scratch.updateId());
+                if (i >= 0) {
+                    c.firstUpdateId.putIfAbsent(i, c.scratch.updateId());
                 }
             }
-            if (c.coverage.cardinality() == n) {
+            if (c.firstUpdateId.size() == n) {
                 long coveredAt = System.nanoTime();
                 execute(() -> completeWhenOverlapping(c, coveredAt));
             }
@@ -551,14 +549,16 @@ final class BinanceLeg implements AutoCloseable {
         /** Messages received before becoming the owner; guarded by this; null once owner. */
         List<String> buffer = new ArrayList<>();
         /**
-         * Parses this connection's messages for the ingest: its read thread's while it is the owner, the scheduler's
-         * under this client's monitor while it drains the buffer at the hand-over.
+         * Parses this connection's messages: for the ingest on its read thread while it is the owner; before that,
+         * under this client's monitor, on its read thread (which streams it has covered) or on the scheduler (the
+         * hand-over's drain). Never two threads at once.
          */
         final BookTickerParser parser = new BookTickerParser();
-        final BitSet coverage = new BitSet();
-        /** Per symbol index: the update id of the first update this connection received; guarded by this. */
+        /**
+         * Per symbol index: the update id of the first update this connection received, while not the owner; its
+         * keys are the streams it has covered. Guarded by this.
+         */
         final java.util.Map<Integer, Long> firstUpdateId = new java.util.HashMap<>();
-        final BookTickerParser coverageParser = new BookTickerParser();
         final BookTicker scratch = new BookTicker();
         volatile boolean opened;
         volatile boolean retiring;

@@ -1,7 +1,6 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,11 +53,13 @@ final class QuoteIngest {
     private final LongSupplier epochMillis;
     private volatile boolean sawEventTime;
     private final LongAdder latencyClamped = new LongAdder();
-    /** Per symbol: the last forwarded update id; the symbol's shard owner thread only. */
-    private final long[] lastUpdateId;
     /** Per symbol: {@link System#nanoTime()} of the last forwarded update (0: none); read by the watchdog. */
     private final AtomicLongArray lastQuoteNanos;
-    /** Per symbol: the last forwarded update id, for other threads (the rollover's overlap check). */
+    /**
+     * Per symbol: the last forwarded update id ({@link Long#MIN_VALUE} before the first). Written by the symbol's
+     * shard owner thread (a lazy set, a plain store on x86), read by it for deduplication and by the scheduler for
+     * the rollover's overlap check.
+     */
     private final AtomicLongArray forwardedUpdateId;
     private volatile boolean warnedUnknownSymbol;
     private volatile boolean closed;
@@ -84,8 +85,6 @@ final class QuoteIngest {
         for (int i = 0; i < symbols.size(); i++) {
             symbolIndex.put(symbols.get(i), i);
         }
-        this.lastUpdateId = new long[symbols.size()];
-        Arrays.fill(lastUpdateId, Long.MIN_VALUE);
         this.lastQuoteNanos = new AtomicLongArray(symbols.size());
         this.forwardedUpdateId = new AtomicLongArray(symbols.size());
         for (int i = 0; i < symbols.size(); i++) {
@@ -136,11 +135,10 @@ final class QuoteIngest {
                     return result;
                 }
                 int i = index;
-                if (quote.updateId() <= lastUpdateId[i]) {
+                if (quote.updateId() <= forwardedUpdateId.get(i)) {
                     duplicates.increment(); // the same update from the other connection of a rollover
                     return result;
                 }
-                lastUpdateId[i] = quote.updateId();
                 lastQuoteNanos.lazySet(i, nowNanos);
                 forwardedUpdateId.lazySet(i, quote.updateId());
                 long eventMs = quote.binanceEventTimeMs();

@@ -3,12 +3,10 @@ package eu.bborelay.sender;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import eu.bborelay.common.FrameType;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -247,24 +245,6 @@ class BinanceLegFaultTest extends EndToEndSupport {
         assertTrue(requests <= allowed, requests + " attempts in " + elapsedSeconds + " s, allowed " + allowed);
         assertTrue(requests >= 4, "it kept trying: " + requests);
         assertTrue(attempts <= allowed, "the sender counted " + attempts + " attempts, allowed " + allowed);
-    }
-
-    /** The quote frames the receiver got, after waiting for {@code n} of them; seq must run 1..n. */
-    private List<RecordingFrameServer.Frame> quotesReceived(long n) {
-        List<RecordingFrameServer.Frame> quotes = new ArrayList<>();
-        Await.until(n + " quotes at the receiver", WAIT, () -> {
-            for (RecordingFrameServer.Frame f : receiver.drain()) {
-                if (f.type() == FrameType.QUOTE) {
-                    quotes.add(f);
-                }
-            }
-            return quotes.size() >= n;
-        }, quotes::size);
-        assertEquals(n, quotes.size());
-        for (int k = 0; k < quotes.size(); k++) {
-            assertEquals(k + 1, quotes.get(k).quote().seq(), "seq is gapless and unrepeated");
-        }
-        return quotes;
     }
 
     private static void assertEveryRecordedUpdateOnce(List<RecordingFrameServer.Frame> quotes) {

@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 
@@ -111,6 +113,27 @@ abstract class EndToEndSupport {
         assertEquals(expected.askQty(), actual.askQty(), where);
         assertEquals(expected.eventTimeMs(), actual.binanceEventTimeMs(), where);
         assertEquals((expected.bid() + expected.ask()) / 2, actual.mid(), where);
+    }
+
+    /**
+     * The quote frames the receiver got, after waiting for {@code n} of them; their seq must run 1..n (gapless,
+     * unrepeated, in order, whatever connection or shard they came from).
+     */
+    List<RecordingFrameServer.Frame> quotesReceived(long n) {
+        List<RecordingFrameServer.Frame> quotes = new ArrayList<>();
+        Await.until(n + " quotes at the receiver", WAIT, () -> {
+            for (RecordingFrameServer.Frame f : receiver.drain()) {
+                if (f.type() == FrameType.QUOTE) {
+                    quotes.add(f);
+                }
+            }
+            return quotes.size() >= n;
+        }, quotes::size);
+        assertEquals(n, quotes.size());
+        for (int k = 0; k < quotes.size(); k++) {
+            assertEquals(k + 1, quotes.get(k).quote().seq(), "seq is gapless and unrepeated");
+        }
+        return quotes;
     }
 
     /** Waits until the writer has accounted for every seq taken (nothing waiting, nothing unaccounted). */

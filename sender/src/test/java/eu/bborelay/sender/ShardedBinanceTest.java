@@ -3,7 +3,6 @@ package eu.bborelay.sender;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import eu.bborelay.common.FrameType;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
@@ -82,23 +81,6 @@ class ShardedBinanceTest extends EndToEndSupport {
         assertEachSymbolInRecordedOrderOnce(quotesReceived(recordedTotal));
         assertEquals(4, replay.connectionsOpened(), "two shards, each replaced once");
         assertEquals(2, sender.stats().notData(), "the two announcements");
-    }
-
-    private List<RecordingFrameServer.Frame> quotesReceived(long n) {
-        List<RecordingFrameServer.Frame> quotes = new ArrayList<>();
-        Await.until(n + " quotes at the receiver", WAIT, () -> {
-            for (RecordingFrameServer.Frame f : receiver.drain()) {
-                if (f.type() == FrameType.QUOTE) {
-                    quotes.add(f);
-                }
-            }
-            return quotes.size() >= n;
-        }, quotes::size);
-        assertEquals(n, quotes.size());
-        for (int k = 0; k < quotes.size(); k++) {
-            assertEquals(k + 1, quotes.get(k).quote().seq(), "seq is gapless and unrepeated across shards");
-        }
-        return quotes;
     }
 
     /** Per symbol, the received updates are exactly the recorded ones in recorded order. */
