@@ -8,7 +8,7 @@ import java.util.Arrays;
  * <p><b>Layout.</b> Levels are kept sorted in fixed-size blocks of {@value #BLOCK} slots inside two flat
  * {@code long[]} arrays (keys and quantities), plus an {@code int[]} giving the blocks' order: a two-level sorted
  * array. Keys are prices for asks and negated prices for bids, so both sides sort ascending, best first. Setting a
- * level is a binary search over the blocks' last keys, a binary search inside one block and a shift of at most one
+ * level is a binary search over the blocks' last keys (kept in one dense array), a binary search inside one block and a shift of at most one
  * block; a full block splits in two, a block that empties (or falls under a quarter while its neighbour has room) is
  * merged away. So a level costs O(log n + {@value #BLOCK}) wherever it is in the book: one flat sorted array would
  * shift up to 5,000 levels (80 KB) for a deep insert, and a tree would allocate a node per level. Nothing is allocated
@@ -27,6 +27,7 @@ public final class BookSide {
     private long[] quantities;
     private int[] counts; // per physical block
     private int[] order; // logical block index -> physical block
+    private long[] lastKeys; // logical block index -> its last (largest) key: the block search stays in L1
     private int blocks; // logical blocks in use
     private int[] free; // physical blocks not in use
     private int freeCount;
@@ -43,6 +44,7 @@ public final class BookSide {
         quantities = new long[physical * BLOCK];
         counts = new int[physical];
         order = new int[physical];
+        lastKeys = new long[physical];
         free = new int[physical];
         freeCount = physical;
         for (int i = 0; i < physical; i++) {
@@ -163,6 +165,7 @@ public final class BookSide {
             }
             int phys = takeBlock();
             order[0] = phys;
+            lastKeys[0] = key;
             blocks = 1;
             keys[phys * BLOCK] = key;
             quantities[phys * BLOCK] = quantity;
@@ -205,6 +208,9 @@ public final class BookSide {
         keys[base + pos] = key;
         quantities[base + pos] = quantity;
         counts[phys] = n + 1;
+        if (pos == n) {
+            lastKeys[lb] = key;
+        }
         size++;
         return true;
     }
@@ -215,8 +221,7 @@ public final class BookSide {
         int hi = blocks - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            int phys = order[mid];
-            if (keys[phys * BLOCK + counts[phys] - 1] < key) {
+            if (lastKeys[mid] < key) {
                 lo = mid + 1;
             } else {
                 hi = mid;
@@ -235,7 +240,10 @@ public final class BookSide {
         counts[phys] = half;
         counts[newPhys] = BLOCK - half;
         System.arraycopy(order, lb + 1, order, lb + 2, blocks - lb - 1);
+        System.arraycopy(lastKeys, lb + 1, lastKeys, lb + 2, blocks - lb - 1);
         order[lb + 1] = newPhys;
+        lastKeys[lb + 1] = lastKeys[lb];
+        lastKeys[lb] = keys[phys * BLOCK + half - 1];
         blocks++;
         return newPhys;
     }
@@ -250,7 +258,10 @@ public final class BookSide {
         size--;
         if (n == 0) {
             dropBlock(lb);
-        } else if (n < MERGE_BELOW && lb + 1 < blocks) {
+            return;
+        }
+        lastKeys[lb] = keys[base + n - 1];
+        if (n < MERGE_BELOW && lb + 1 < blocks) {
             int next = order[lb + 1];
             int m = counts[next];
             if (n + m <= BLOCK / 2) {
@@ -258,6 +269,7 @@ public final class BookSide {
                 System.arraycopy(quantities, next * BLOCK, quantities, base + n, m);
                 counts[phys] = n + m;
                 counts[next] = 0;
+                lastKeys[lb] = lastKeys[lb + 1];
                 dropBlock(lb + 1);
             }
         }
@@ -266,6 +278,7 @@ public final class BookSide {
     private void dropBlock(int lb) {
         free[freeCount++] = order[lb];
         System.arraycopy(order, lb + 1, order, lb, blocks - lb - 1);
+        System.arraycopy(lastKeys, lb + 1, lastKeys, lb, blocks - lb - 1);
         blocks--;
     }
 
@@ -283,6 +296,7 @@ public final class BookSide {
         quantities = Arrays.copyOf(quantities, physical * BLOCK);
         counts = Arrays.copyOf(counts, physical);
         order = Arrays.copyOf(order, physical);
+        lastKeys = Arrays.copyOf(lastKeys, physical);
         free = new int[physical];
         freeCount = 0;
         for (int i = physical - 1; i >= old; i--) {
@@ -319,6 +333,9 @@ public final class BookSide {
                 }
                 prev = k;
                 first = false;
+            }
+            if (lastKeys[lb] != keys[phys * BLOCK + c - 1]) {
+                throw new AssertionError("block " + lb + " last key index is stale");
             }
             total += c;
         }
