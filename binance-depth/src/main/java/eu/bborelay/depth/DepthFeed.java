@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * The books of one Binance connection, fed with raw text: the entry point a recorder calls from the shared Binance
  * client's read thread with every WebSocket text message (combined-stream or raw), and with every REST snapshot body
  * it fetched. Routes depth events by their symbol {@code s} to that symbol's {@link DepthBook}; other messages (the
- * bookTicker and trade streams on the same connection, subscription replies) are counted and ignored.
+ * bookTicker and trade streams on the same connection, partial book depth streams, subscription replies) are
+ * counted and ignored.
  *
  * <p>Malformed depth messages are counted, the first of each run is logged with the parser's reason, and nothing else
  * is disturbed: the book concerned notices the missing update at its next event (a gap) and resyncs.
@@ -29,6 +30,7 @@ public final class DepthFeed {
 
     private long depthEvents;
     private long otherMessages;
+    private long partialDepthMessages;
     private long malformedMessages;
     private long unknownSymbolEvents;
     private long badSnapshots;
@@ -85,6 +87,7 @@ public final class DepthFeed {
                 }
             }
             case NOT_DEPTH -> otherMessages++;
+            case PARTIAL_DEPTH -> partialDepthMessages++;
             case MALFORMED -> {
                 malformedMessages++;
                 if (!lastWasMalformed) {
@@ -132,6 +135,11 @@ public final class DepthFeed {
     /** Well-formed messages that were not depth events. */
     public long otherMessages() {
         return otherMessages;
+    }
+
+    /** Partial book depth messages ({@code @depth20...}), never applied to a book. */
+    public long partialDepthMessages() {
+        return partialDepthMessages;
     }
 
     /** Messages meant as depth events but unusable. */

@@ -30,6 +30,14 @@ public final class DepthParser {
         DEPTH_UPDATE,
         /** Well-formed JSON that is not a depth event (another stream on the same connection, a subscription reply). */
         NOT_DEPTH,
+        /**
+         * A message of a partial book depth stream ({@code <symbol>@depth5}, {@code @depth10}, {@code @depth20}, with
+         * or without a speed suffix), recognised by its combined-stream name: the top levels, not a diff, so it must
+         * never reach a {@link DepthBook} (on futures it looks like a diff: {@code "e":"depthUpdate"} with
+         * {@code U, u, pu}). The event's content is unspecified. A raw (non-combined) connection carries no stream
+         * name, so it must not mix partial and diff streams.
+         */
+        PARTIAL_DEPTH,
         /** Meant as a depth event but unusable; {@link #error()} says why. The event may be partly written. */
         MALFORMED
     }
@@ -41,6 +49,7 @@ public final class DepthParser {
     private final int quantityScale;
     private String error = "";
     private boolean sawOtherEventType;
+    private boolean partialStream;
 
     /** A parser at {@link Decimals#DEFAULT_SCALE} for prices and quantities. */
     public DepthParser() {
@@ -79,12 +88,16 @@ public final class DepthParser {
     public Result parseEvent(String json, DepthEvent into) {
         error = "";
         sawOtherEventType = false;
+        partialStream = false;
         into.reset();
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return malformed("not a JSON object");
             }
             int fields = readEventFields(p, into, true);
+            if (partialStream) {
+                return Result.PARTIAL_DEPTH;
+            }
             if (fields < 0) {
                 return Result.MALFORMED;
             }
@@ -199,6 +212,11 @@ public final class DepthParser {
             String name = p.currentName();
             JsonToken v = p.nextToken();
             switch (name) {
+                case "stream":
+                    if (top && v == JsonToken.VALUE_STRING && isPartialDepthStream(p)) {
+                        partialStream = true;
+                    }
+                    break;
                 case "data":
                     if (top && v == JsonToken.START_OBJECT) {
                         int inner = readEventFields(p, into, false);
@@ -329,6 +347,21 @@ public final class DepthParser {
             }
         }
         return true;
+    }
+
+    /** True for a stream name with {@code @depth} followed by a digit ({@code btcusdt@depth20@100ms}). */
+    private static boolean isPartialDepthStream(JsonParser p) throws IOException {
+        char[] c = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int end = off + p.getTextLength();
+        for (int i = off; i + 6 < end; i++) {
+            if (c[i] == '@' && c[i + 1] == 'd' && c[i + 2] == 'e' && c[i + 3] == 'p' && c[i + 4] == 't'
+                    && c[i + 5] == 'h') {
+                char next = c[i + 6];
+                return next >= '0' && next <= '9';
+            }
+        }
+        return false;
     }
 
     private String lastSymbol = "";

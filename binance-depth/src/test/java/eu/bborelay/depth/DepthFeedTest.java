@@ -42,6 +42,10 @@ class DepthFeedTest {
                 + "\"u\":12,\"b\":[[\"1.0\",\"x\"]],\"a\":[]}"));
         assertEquals(DepthParser.Result.DEPTH_UPDATE, feed.onMessage(
                 "{\"e\":\"depthUpdate\",\"s\":\"ETHUSDT\",\"U\":1,\"u\":1,\"b\":[],\"a\":[]}"));
+        assertEquals(DepthParser.Result.PARTIAL_DEPTH, feed.onMessage("{\"stream\":\"btcusdt@depth20@100ms\",\"data\":"
+                + "{\"e\":\"depthUpdate\",\"s\":\"BTCUSDT\",\"U\":5,\"u\":99,\"pu\":4,\"b\":[],\"a\":[]}}"));
+        assertEquals(1, feed.partialDepthMessages());
+        assertEquals(11, feed.book("BTCUSDT").updateId());
         assertEquals(1, feed.malformedMessages());
         assertEquals(1, feed.unknownSymbolEvents());
         DepthBook book = feed.book("BTCUSDT");

@@ -60,6 +60,22 @@ class DepthParserTest {
     }
 
     @Test
+    void partialDepthStreamsAreNeverDiffs() {
+        // futures partial depth looks like a diff (e, U, u, pu, b, a): only the stream name tells them apart
+        assertEquals(DepthParser.Result.PARTIAL_DEPTH, parser.parseEvent("{\"stream\":\"btcusdt@depth20@100ms\","
+                + "\"data\":{\"e\":\"depthUpdate\",\"E\":1,\"T\":1,\"s\":\"BTCUSDT\",\"U\":10,\"u\":20,\"pu\":9,"
+                + "\"b\":[[\"1.0\",\"1\"]],\"a\":[[\"2.0\",\"1\"]]}}", event));
+        assertEquals(DepthParser.Result.PARTIAL_DEPTH, parser.parseEvent("{\"stream\":\"btcusdt@depth5\",\"data\":"
+                + "{\"lastUpdateId\":160,\"bids\":[[\"0.0024\",\"10\"]],\"asks\":[[\"0.0026\",\"100\"]]}}", event));
+        assertEquals(DepthParser.Result.DEPTH_UPDATE, parser.parseEvent("{\"stream\":\"btcusdt@depth@500ms\","
+                + "\"data\":{\"e\":\"depthUpdate\",\"E\":1,\"s\":\"BTCUSDT\",\"U\":10,\"u\":20,\"b\":[],\"a\":[]}}",
+                event));
+        assertEquals(DepthParser.Result.DEPTH_UPDATE, parser.parseEvent("{\"stream\":\"btcusdt@depth\","
+                + "\"data\":{\"e\":\"depthUpdate\",\"E\":1,\"s\":\"BTCUSDT\",\"U\":10,\"u\":20,\"b\":[],\"a\":[]}}",
+                event));
+    }
+
+    @Test
     void malformedEventsSayWhy() {
         assertEquals(DepthParser.Result.MALFORMED, parser.parseEvent("{\"e\":\"depthUpdate\",\"s\":\"X\",\"U\":1,"
                 + "\"u\":2,\"b\":[[\"1.000000001\",\"1\"]],\"a\":[]}", event));
