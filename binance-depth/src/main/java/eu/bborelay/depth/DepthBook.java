@@ -366,7 +366,7 @@ public final class DepthBook {
         int slot = (bufferHead + bufferCount) % buffer.length;
         DepthEvent copy = buffer[slot];
         if (copy == null) {
-            copy = new DepthEvent();
+            copy = new DepthEvent(8); // grows to the events it holds: an idle buffer retains little
             buffer[slot] = copy;
         }
         copy.copyFrom(e);

@@ -15,14 +15,25 @@ public final class DepthEvent {
     /** Marks an absent id or time. */
     public static final long ABSENT = Long.MIN_VALUE;
 
-    final Levels bids = new Levels(64);
-    final Levels asks = new Levels(64);
+    final Levels bids;
+    final Levels asks;
     String symbol = "";
     long eventTimeMs = ABSENT;
     long transactionTimeMs = ABSENT;
     long firstUpdateId = ABSENT;
     long finalUpdateId = ABSENT;
     long prevFinalUpdateId = ABSENT;
+
+    /** An event whose level lists start with room for 64 levels each (they grow when needed). */
+    public DepthEvent() {
+        this(64);
+    }
+
+    /** @param initialLevels room per side before the first growth (buffered copies start small) */
+    DepthEvent(int initialLevels) {
+        bids = new Levels(initialLevels);
+        asks = new Levels(initialLevels);
+    }
 
     /** {@code s}: the symbol as Binance spells it ({@code BTCUSDT}). */
     public String symbol() {

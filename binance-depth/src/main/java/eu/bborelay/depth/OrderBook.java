@@ -2,7 +2,8 @@ package eu.bborelay.depth;
 
 /**
  * A price-level order book: two {@link BookSide}s of absolute quantities at exact scaled prices. It knows nothing
- * about update ids; {@link DepthBook} decides what may be applied. Not thread-safe (one owning thread).
+ * about update ids; {@link DepthBook} decides what may be applied, and only this package mutates a book: others read
+ * it. Not thread-safe (one owning thread).
  */
 public final class OrderBook {
     private final BookSide bids;
@@ -44,13 +45,13 @@ public final class OrderBook {
     }
 
     /** Empties both sides. */
-    public void clear() {
+    void clear() {
         bids.clear();
         asks.clear();
     }
 
     /** Applies every level of the lists (absolute quantities; 0 removes). */
-    public void apply(Levels bidLevels, Levels askLevels) {
+    void apply(Levels bidLevels, Levels askLevels) {
         for (int i = 0, n = bidLevels.count(); i < n; i++) {
             bids.set(bidLevels.price(i), bidLevels.quantity(i));
         }
@@ -60,7 +61,7 @@ public final class OrderBook {
     }
 
     /** Replaces the content with a snapshot's levels. */
-    public void load(DepthSnapshot snapshot) {
+    void load(DepthSnapshot snapshot) {
         clear();
         apply(snapshot.bids(), snapshot.asks());
     }
