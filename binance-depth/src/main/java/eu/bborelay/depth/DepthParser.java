@@ -249,11 +249,15 @@ public final class DepthParser {
                     break;
                 case "U":
                     into.firstUpdateId = longValue(p, v);
-                    fields |= F_U_FIRST;
+                    if (into.firstUpdateId != DepthEvent.ABSENT) {
+                        fields |= F_U_FIRST;
+                    }
                     break;
                 case "u":
                     into.finalUpdateId = longValue(p, v);
-                    fields |= F_U_FINAL;
+                    if (into.finalUpdateId != DepthEvent.ABSENT) {
+                        fields |= F_U_FINAL;
+                    }
                     break;
                 case "pu":
                     into.prevFinalUpdateId = longValue(p, v);

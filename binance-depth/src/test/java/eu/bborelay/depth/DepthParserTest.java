@@ -87,6 +87,9 @@ class DepthParserTest {
                 + "\"u\":2,\"b\":[],\"a\":[]}", event));
         assertEquals(DepthParser.Result.MALFORMED, parser.parseEvent("{\"e\":\"depthUpdate\",\"s\":\"X\",\"U\":1,"
                 + "\"u\":2,\"b\":[[\"1.0\",\"1\"]", event));
+        assertEquals(DepthParser.Result.MALFORMED, parser.parseEvent("{\"e\":\"depthUpdate\",\"s\":\"X\",\"U\":\"1\","
+                + "\"u\":2,\"b\":[],\"a\":[]}", event)); // U not a number
+        assertEquals("depthUpdate without U", parser.error());
         assertEquals(DepthParser.Result.MALFORMED, parser.parseEvent("[1,2]", event));
         assertEquals(DepthParser.Result.MALFORMED, parser.parseEvent("", event));
         assertEquals(DepthParser.Result.MALFORMED, parser.parseEvent("{\"e\":\"depthUpdate\",\"s\":\"X\",\"U\":1,"
