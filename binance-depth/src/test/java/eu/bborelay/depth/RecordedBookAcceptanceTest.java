@@ -28,6 +28,7 @@ class RecordedBookAcceptanceTest {
                 + book.breaksByReason() + ", applied " + book.eventsApplied() + ", stale " + book.staleEvents()
                 + ", overlapping " + book.overlappingEvents() + ", snapshots too old " + book.snapshotsTooOld()
                 + ", compared at event " + check.comparedAtEvent;
+        System.out.println(summary);
         assertTrue(book.isSynced(), summary);
         assertEquals(0, book.breaks(), summary);
         assertEquals(0, c.mismatched(), summary);
