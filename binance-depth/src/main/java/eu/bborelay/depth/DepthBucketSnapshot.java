@@ -98,7 +98,8 @@ public final class DepthBucketSnapshot {
     /**
      * The original's {@code orderbook} JSON: {@code {"epoch":..,"best_bid":..,"best_ask":..,"bid_buckets":[..],
      * "ask_buckets":[..],"step_pct":..,"num_steps":..}}, prices as exact decimals without trailing zeros, buckets as
-     * shortest round-trip doubles. Allocates.
+     * the shortest decimal that reads back as the same double, in plain notation ({@code 12345678.9}, not
+     * {@code 1.23456789E7}; {@code 0.0} for an empty bucket). Allocates.
      */
     public String toJson() {
         StringBuilder sb = new StringBuilder(64 + 48 * bidBuckets.length);
@@ -124,7 +125,12 @@ public final class DepthBucketSnapshot {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append(values[i]);
+            double v = values[i];
+            if (Double.isFinite(v)) {
+                sb.append(BigDecimal.valueOf(v).toPlainString()); // shortest round-trip digits, never 1.2E7
+            } else {
+                sb.append("null"); // not a JSON number; cannot happen for prices and quantities of a synced book
+            }
         }
         sb.append(']');
     }

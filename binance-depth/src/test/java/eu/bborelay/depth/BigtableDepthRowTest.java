@@ -2,6 +2,7 @@ package eu.bborelay.depth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -42,5 +43,11 @@ class BigtableDepthRowTest {
         assertEquals("binance_btc_depth", BigtableDepthRow.TABLE);
         assertEquals("data", BigtableDepthRow.FAMILY);
         assertEquals("1768054365", BigtableDepthRow.of(s, 1_768_054_365_000L).timestamp());
+        // notionals above 1e7 stay in plain notation
+        b.bids().set(Decimals.parse("90538.46", 8), Decimals.parse("150", 8));
+        new DepthBuckets(0.00002, 2).compute(b, "BTCUSDT", 1_768_054_365L, s);
+        String json = s.toJson();
+        assertTrue(json.contains("\"bid_buckets\":[" + java.math.BigDecimal.valueOf(90538.46 * 150).toPlainString()
+                + ",0.0]") && json.contains("[13580769.") && !json.contains("E"), json);
     }
 }
