@@ -245,13 +245,21 @@ public final class Sender implements AutoCloseable {
      * (receive wall clock - E) over the interval since the last line, or why there is none; then the batches the
      * Binance threads wrote to the receiver themselves since start ({@link SenderConfig#directWrites()}).
      */
+    private long clampedAtLastLine; // guarded by this
+
     private synchronized String binanceLine() {
         latencyInterval = ingest.binanceLatencyInterval(latencyInterval);
+        long clamped = ingest.latencyClamped();
+        long clampedInInterval = clamped - clampedAtLastLine;
+        clampedAtLastLine = clamped;
         String latency;
         if (!ingest.sawEventTime()) {
             latency = "binance_latency=n/a (spot bookTicker has no E)";
         } else if (latencyInterval.getTotalCount() == 0) {
             latency = "binance_latency{p50=- p99=-}";
+        } else if (clampedInInterval * 2 > latencyInterval.getTotalCount()) { // most at a bound: not a latency
+            latency = "binance_latency{p50=- p99=- clamped=" + clamped + ": event times E not within 0..1 h before"
+                    + " this clock (a replay of recorded times, or a clock far off)}";
         } else {
             latency = "binance_latency{p50=" + latencyInterval.getValueAtPercentile(50) + "ms p99="
                     + latencyInterval.getValueAtPercentile(99) + "ms clamped=" + ingest.latencyClamped() + "}";
