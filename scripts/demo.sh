@@ -35,6 +35,7 @@ value() { # option value: the value, or a clear error when it is missing
 replays=()
 symbols=""
 speed=1
+speed_given=0
 duration=0
 port=9001
 build=1
@@ -45,14 +46,14 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --replay) value "$@"; replays+=("$2"); shift 2 ;;
     --symbols) value "$@"; symbols="$2"; shift 2 ;;
-    --speed) value "$@"; speed="$2"; shift 2 ;;
+    --speed) value "$@"; speed="$2"; speed_given=1; shift 2 ;;
     --duration) value "$@"; duration="$2"; shift 2 ;;
     --port) value "$@"; port="$2"; shift 2 ;;
     --recorded-times) shift_times=0; shift ;;
     --no-build) build=0; shift ;;
     --keep) keep=1; shift ;;
     --dry-run) dry_run=1; shift ;;
-    -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) die "unknown option: $1 (see --help)" ;;
   esac
 done
@@ -65,7 +66,7 @@ done
 [ -z "$symbols" ] || [[ "$symbols" =~ ^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$ ]] \
   || die "--symbols takes comma-separated symbols such as btcusdt,ethusdt or btcusd_perp, got '$symbols'"
 symbols="$(printf '%s' "$symbols" | tr 'A-Z' 'a-z')"
-[ ${#replays[@]} -gt 0 ] || [ "$speed" = 1 ] || die "--speed applies to --replay only"
+[ ${#replays[@]} -gt 0 ] || [ "$speed_given" -eq 0 ] || die "--speed applies to --replay only"
 
 files=()
 for f in "${replays[@]}"; do
@@ -161,7 +162,11 @@ cleanup() {
   exit "$code"
 }
 trap cleanup EXIT
-trap 'echo "== interrupted" >&2; exit 130' INT TERM
+# Ctrl-C / SIGTERM: while the relay runs, stop it and give the verdict so far; before that, just clean up. (The Java
+# processes, started in the background of a script, ignore the terminal's SIGINT: the script stops them in order.)
+running=0
+interrupted=0
+trap 'interrupted=1; echo "== interrupted" >&2; [ "$running" -eq 1 ] || exit 130' INT TERM
 
 died() { # name log: a daemon is gone; show why and fail
   echo "demo: $1 exited (status $2); last lines of $3:" >&2
@@ -218,8 +223,9 @@ sender_pid=$!
 
 start=$(date +%s)
 replay_done=""
-while true; do
-  sleep 0.5
+running=1
+while [ "$interrupted" -eq 0 ]; do
+  sleep 0.5 || true
   for name in receiver sender replay; do
     pid_var="${name}_pid"; pid="${!pid_var}"
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
@@ -237,6 +243,7 @@ while true; do
   fi
   if [ "$duration" -gt 0 ] && [ $(( $(date +%s) - start )) -ge "$duration" ]; then break; fi
 done
+running=0
 echo "== stopping"
 stop_all
 echo "== sender's last stats line:"
@@ -255,14 +262,16 @@ if [ -n "$expected" ] && [ -n "$replay_done" ]; then
     [ -z "$warnings" ] || { echo "demo: warnings and errors of the replay server and the sender:"; \
       sed 's/^/  | /' <<<"$warnings"; } >&2
     fail "VERDICT: relayed $relayed of the recording's $expected bookTicker updates for $symbols" \
-      "(missing $((expected - relayed)), gaps $gaps)"
+      "(missing $((expected - relayed)), gaps $gaps; the replay server sent ${replay_done#REPLAY_DONE messages=})"
   fi
 elif [ -n "$expected" ]; then
-  # stopped by --duration before the end of the replay
+  # stopped by --duration or Ctrl-C before the end of the replay
+  why="$([ "$interrupted" -eq 1 ] && echo "interrupted" || echo "stopped after ${duration}s")"
   if [ "$gaps" -eq 0 ] && [ "$relayed" -gt 0 ]; then
-    echo "== VERDICT: stopped after ${duration}s before the end of the replay: relayed $relayed of $expected, 0 gaps"
+    echo "== VERDICT: $why before the end of the replay: relayed $relayed of $expected, 0 gaps"
+    [ "$interrupted" -eq 0 ] || exit 130
   else
-    fail "VERDICT: stopped after ${duration}s: relayed $relayed of $expected, gaps $gaps"
+    fail "VERDICT: $why before the end of the replay: relayed $relayed of $expected, gaps $gaps"
   fi
 else
   if [ "$gaps" -eq 0 ] && [ "$relayed" -gt 0 ]; then

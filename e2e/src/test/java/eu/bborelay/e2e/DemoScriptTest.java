@@ -4,22 +4,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.TestCerts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,6 +89,28 @@ class DemoScriptTest {
             assertNothingListens(Integer.parseInt(replay.group(1)), r.output);
             assertCleanedUp(r);
         }
+    }
+
+    /** Item 1: SIGTERM (as Ctrl-C) while relaying stops everything in order, gives the verdict so far, cleans up. */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void interruptedDemoStopsEverythingAndSaysHowFarItGot() throws Exception {
+        // a quarter of the recorded pace: the 30 s recording lasts 2 minutes
+        Process p = start(Map.of(), "--replay", smallSpot().toString(), "--speed", "0.25", "--port", "0");
+        Path out = outputs.get(p);
+        Pattern relaying = Pattern.compile("total=[1-9]");
+        Await.until("the receiver's first stats line with updates", Duration.ofSeconds(90),
+                () -> relaying.matcher(read(out)).find(), () -> read(out));
+        p.destroy(); // SIGTERM to the script
+        Result r = finish(p);
+        assertEquals(130, r.exit, r.output);
+        assertTrue(r.output.contains("== interrupted"), r.output);
+        assertTrue(Pattern.compile("== VERDICT: interrupted before the end of the replay: relayed \\d+ of 84, 0 gaps")
+                .matcher(r.output).find(), r.output);
+        Matcher replay = REPLAY_URL.matcher(r.output);
+        assertTrue(replay.find(), r.output);
+        assertNothingListens(Integer.parseInt(replay.group(1)), r.output);
+        assertCleanedUp(r);
     }
 
     /** Item 2: a sender that dies at start (here a bad setting in the environment) fails the demo with its reason. */
@@ -269,7 +296,7 @@ class DemoScriptTest {
         return p;
     }
 
-    private final java.util.Map<Process, Path> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Process, Path> outputs = new ConcurrentHashMap<>();
 
     private Result finish(Process p) throws Exception {
         boolean exited = p.waitFor(150, TimeUnit.SECONDS);
@@ -288,6 +315,14 @@ class DemoScriptTest {
         assertTrue(r.output.contains(message), "expected '" + message + "' for " + String.join(" ", args) + ", got:\n"
                 + r.output);
         assertFalse(r.output.contains("== certificates"), "nothing starts:\n" + r.output);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Path runDir(Result r) {
@@ -317,7 +352,7 @@ class DemoScriptTest {
             return;
         }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
