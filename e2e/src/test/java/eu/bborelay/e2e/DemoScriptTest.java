@@ -139,12 +139,14 @@ class DemoScriptTest {
         assertEquals(1, r.exit, r.output);
         assertTrue(r.output.contains("is a damaged gzip file"), r.output);
         Matcher m = Pattern.compile("VERDICT: relayed (\\d+) of the recording's (\\d+) bookTicker updates for btcusdt"
-                + " \\(missing (\\d+), gaps 0\\)").matcher(r.output);
+                + " \\(missing (\\d+), gaps 0; the replay server sent (\\d+)\\)").matcher(r.output);
         assertTrue(m.find(), r.output);
         long relayed = Long.parseLong(m.group(1));
         long expected = Long.parseLong(m.group(2));
         assertTrue(relayed < expected, r.output);
         assertEquals(expected - relayed, Long.parseLong(m.group(3)));
+        // the relay lost nothing: the replay server could not read the end of the damaged file
+        assertEquals(relayed, Long.parseLong(m.group(4)), r.output);
         assertTrue(r.output.contains("unreadable after line"), "the replay server's reason is shown:\n" + r.output);
         assertCleanedUp(r);
     }
