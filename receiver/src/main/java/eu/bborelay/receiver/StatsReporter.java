@@ -72,8 +72,8 @@ final class StatsReporter {
     }
 
     /**
-     * At close: the last interval's lines (only for symbols quoted in it), then one line per symbol over the whole run (same shape, marked
-     * {@code (since start)}), then the totals line.
+     * At close: the last interval's lines (only for symbols quoted in it), then one line per symbol over the whole
+     * run (same shape, marked {@code (since start)}), then the totals line.
      */
     synchronized void finalReport() {
         report(true, true);

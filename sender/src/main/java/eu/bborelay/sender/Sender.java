@@ -240,13 +240,13 @@ public final class Sender implements AutoCloseable {
         }
     }
 
+    private long clampedAtLastLine; // latency clamps counted up to the last stats line; guarded by this
+
     /**
      * The Binance leg's part of the stats line: attempts, rollovers, duplicates, and the Binance-to-sender latency
      * (receive wall clock - E) over the interval since the last line, or why there is none; then the batches the
      * Binance threads wrote to the receiver themselves since start ({@link SenderConfig#directWrites()}).
      */
-    private long clampedAtLastLine; // guarded by this
-
     private synchronized String binanceLine() {
         latencyInterval = ingest.binanceLatencyInterval(latencyInterval);
         long clamped = ingest.latencyClamped();
