@@ -258,8 +258,8 @@ public final class Sender implements AutoCloseable {
         } else if (latencyInterval.getTotalCount() == 0) {
             latency = "binance_latency{p50=- p99=-}";
         } else if (clampedInInterval * 2 > latencyInterval.getTotalCount()) { // most at a bound: not a latency
-            latency = "binance_latency{p50=- p99=- clamped=" + clamped + ": event times E not within 0..1 h before"
-                    + " this clock (a replay of recorded times, or a clock far off)}";
+            latency = "binance_latency{p50=- p99=- clamped=" + clamped + ": most event times E ahead of this clock or"
+                    + " over 1 h behind it (a replay, or clocks apart)}";
         } else {
             latency = "binance_latency{p50=" + latencyInterval.getValueAtPercentile(50) + "ms p99="
                     + latencyInterval.getValueAtPercentile(99) + "ms clamped=" + ingest.latencyClamped() + "}";
