@@ -22,12 +22,17 @@ import picocli.CommandLine.Spec;
  * Command line of the replay server, the main class of {@code binance-replay/target/binance-replay.jar}:
  * <pre>
  * java -jar binance-replay.jar --recording FILE [--recording FILE ...] [--host 127.0.0.1] [--port 0] [--speed 1.0]
- *     [--ping-interval-ms 20000] [--pong-timeout-ms 60000] [--start-immediately] [--close-when-done] [--exit-when-done]
+ *     [--ping-interval-ms 20000] [--pong-timeout-ms 60000] [--start-immediately] [--shift-times]
+ *     [--close-when-done] [--exit-when-done | --print-when-done]
  * </pre>
  * Once listening it prints exactly one line {@code REPLAY_LISTENING ws://<host>:<port>} to stdout (scripts parse it);
  * logs go to stderr. With {@code --exit-when-done}, after the whole recording has been sent it waits for the outbound
  * queues to drain (at most 2 s), closes every connection with 1000, prints {@code REPLAY_DONE messages=<n>} and exits
- * 0. SIGTERM / Ctrl-C close the server cleanly. Exit codes: 0 done, 2 bad arguments (including a missing recording),
+ * 0. With {@code --print-when-done} it prints the same {@code REPLAY_DONE} line once the recording is sent and flushed
+ * but keeps serving (connections stay open and pinged) until stopped, so that a client is never left reconnecting
+ * to a server that went away. {@code --shift-times} moves every exchange timestamp so that the first one is the
+ * current time (see {@link BinanceReplayServer.Builder#shiftTimes(boolean)}). SIGTERM / Ctrl-C close the server
+ * cleanly. Exit codes: 0 done, 2 bad arguments (including a missing recording),
  * 1 other failures (e.g. the port is taken).
  */
 @Command(name = "binance-replay", mixinStandardHelpOptions = true, version = "binance-replay 0.1.0",
@@ -68,6 +73,11 @@ public final class BinanceReplayMain implements Callable<Integer> {
             description = "Start the timeline now instead of when the first client connects.")
     private boolean startImmediately;
 
+    @Option(names = "--shift-times",
+            description = "Shift every exchange timestamp (E, T, kline t/T, ...) by one amount so that the first"
+                    + " message carrying one has the current time (default: send the recorded bytes unchanged).")
+    private boolean shiftTimes;
+
     @Option(names = "--close-when-done",
             description = "After the last message, close every connection with 1000 (default: keep them open).")
     private boolean closeWhenDone;
@@ -75,6 +85,10 @@ public final class BinanceReplayMain implements Callable<Integer> {
     @Option(names = "--exit-when-done",
             description = "After the last message, flush, close connections with 1000, print REPLAY_DONE and exit 0.")
     private boolean exitWhenDone;
+
+    @Option(names = "--print-when-done",
+            description = "After the last message, flush, print REPLAY_DONE and keep serving until stopped.")
+    private boolean printWhenDone;
 
     private final PrintStream out;
     private final boolean installShutdownHook;
@@ -123,6 +137,7 @@ public final class BinanceReplayMain implements Callable<Integer> {
                 .pongTimeout(Duration.ofMillis(pongTimeoutMs))
                 .startOnFirstConnection(!startImmediately)
                 .closeWhenDone(closeWhenDone)
+                .shiftTimes(shiftTimes)
                 .build();
         Thread hook = null;
         try {
@@ -143,7 +158,7 @@ public final class BinanceReplayMain implements Callable<Integer> {
             }
             out.println("REPLAY_LISTENING " + server.baseUri());
             out.flush();
-            if (!exitWhenDone) {
+            if (!exitWhenDone && !printWhenDone) {
                 stop.await(); // until SIGTERM / Ctrl-C
                 return 0;
             }
@@ -153,6 +168,12 @@ public final class BinanceReplayMain implements Callable<Integer> {
                 }
             }
             server.awaitOutboundFlushed(Duration.ofSeconds(2));
+            if (printWhenDone) {
+                out.println("REPLAY_DONE messages=" + server.messagesSent());
+                out.flush();
+                stop.await(); // until SIGTERM / Ctrl-C
+                return 0;
+            }
             server.closeAllConnections(CloseFrame.NORMAL, "replay finished");
             server.awaitAllClosed(Duration.ofSeconds(2));
             out.println("REPLAY_DONE messages=" + server.messagesSent());
@@ -177,6 +198,9 @@ public final class BinanceReplayMain implements Callable<Integer> {
         CommandLine cl = spec.commandLine();
         if (Double.isNaN(speed) || speed < 0) {
             throw new ParameterException(cl, "--speed must be >= 0 (0 = as fast as possible), got " + speed);
+        }
+        if (exitWhenDone && printWhenDone) {
+            throw new ParameterException(cl, "--exit-when-done and --print-when-done exclude each other");
         }
         if (port < 0 || port > 65535) {
             throw new ParameterException(cl, "--port must be 0..65535, got " + port);

@@ -3,31 +3,18 @@ package eu.bborelay.replay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.java_websocket.WebSocket;
-import org.java_websocket.WebSocketImpl;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.exceptions.InvalidDataException;
-import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import java.util.function.BooleanSupplier;
 import org.java_websocket.framing.CloseFrame;
-import org.java_websocket.framing.Framedata;
-import org.java_websocket.framing.PingFrame;
-import org.java_websocket.handshake.ClientHandshake;
-import org.java_websocket.handshake.ServerHandshakeBuilder;
-import org.java_websocket.server.WebSocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,21 +50,25 @@ import org.slf4j.LoggerFactory;
  * timeline starts when the first connection opens (default) or at {@link #start()}. It is paced against
  * {@link System#nanoTime()} deadlines from the recorded receive times divided by the speed; at speed 0 it runs as fast
  * as the slowest subscribed connection drains its outbound queue (the replay waits while a connection has more than
- * {@value #MAX_BACKLOG_FRAMES} frames queued, in any mode, so memory stays bounded; a client that stops reading is
+ * {@value Timeline#MAX_BACKLOG_FRAMES} frames queued, in any mode, so memory stays bounded; a client that stops reading is
  * eventually dropped by the pong timeout). After the last line connections stay open and pinged, or are closed with
  * 1000 when {@link Builder#closeWhenDone(boolean) closeWhenDone}.
  *
+ * <p><b>Time shift.</b> By default every message is sent byte for byte as recorded. With
+ * {@link Builder#shiftTimes(boolean) shiftTimes} every exchange timestamp ({@code E}, {@code T}, a kline's
+ * {@code t}/{@code T}, ...; see {@link TimeShift}) moves by one constant so that the first message carrying one
+ * gets the current wall-clock time: a sender then measures latency against Binance time as if live (at speed 1).
+ *
  * <p><b>Threads.</b> All public methods are thread-safe. Besides the caller's thread the server runs Java-WebSocket's
- * selector and worker threads, one replay thread and one heartbeat thread, all daemon threads, all stopped by
- * {@link #close()}.
+ * selector and worker threads (connections, requests), one replay thread {@code binance-replay} ({@link Timeline}),
+ * one heartbeat thread {@code binance-replay-heartbeat} ({@link Heartbeat}) and the REST dispatcher thread
+ * ({@link RestEndpoints}), all daemon threads, all stopped by {@link #close()}. Fault injection ({@link FaultInjector})
+ * runs on the caller's thread.
  */
 public final class BinanceReplayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceReplayServer.class);
     /** Outbound frames a connection may have queued before the replay thread waits for it to drain. */
-    static final int MAX_BACKLOG_FRAMES = 2048;
-    private static final long BACKLOG_PARK_NANOS = 50_000;
-    /** A connection still closing (close handshake not completed) after this long is dropped. */
-    private static final long CLOSING_GRACE_NANOS = 5_000_000_000L;
+    static final int MAX_BACKLOG_FRAMES = Timeline.MAX_BACKLOG_FRAMES;
 
     private final List<Path> recordings;
     private final String host;
@@ -89,34 +80,16 @@ public final class BinanceReplayServer implements AutoCloseable {
     private final boolean closeWhenDone;
 
     private final CopyOnWriteArrayList<Session> sessions = new CopyOnWriteArrayList<>();
-    private final AtomicLong messagesSent = new AtomicLong();
     private final AtomicLong connectionsOpened = new AtomicLong();
-    private final AtomicLong backlogWaits = new AtomicLong();
     private final AtomicBoolean startCalled = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
-    /** Counted down by each opened connection; the timeline starts at zero. */
-    private final CountDownLatch timelineStart;
-    private final CountDownLatch ended = new CountDownLatch(1);
-    private final CountDownLatch bound = new CountDownLatch(1);
-    private volatile boolean finished;
-    private volatile boolean running = true;
-    private volatile Exception bindError;
+    private final Timeline timeline;
+    private final FaultInjector faults;
     private volatile int boundPort = -1;
-    private volatile RecordingReader reader;
-    private volatile boolean pingsStopped;
-    private volatile com.sun.net.httpserver.HttpServer rest;
-    private volatile java.util.Map<String, String> restSymbols; // symbol -> status, built at the first request
-    private final java.util.concurrent.ConcurrentHashMap<String, String> statusOverrides =
-            new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicLong restRequests = new AtomicLong();
-    private final AtomicLong upgradeRequests = new AtomicLong();
-    private final AtomicLong upgradesRefused = new AtomicLong();
-    /** {status, retryAfterSeconds (-1: no header), remaining count}; guarded by itself. */
-    private final int[] refusal = new int[3];
-
-    private volatile Endpoint endpoint;
+    private volatile StreamEndpoint endpoint;
     private volatile Thread replayThread;
-    private volatile ScheduledExecutorService heartbeat;
+    private volatile Heartbeat heartbeat;
+    private volatile RestEndpoints rest;
 
     private BinanceReplayServer(Builder b) {
         this.recordings = List.copyOf(b.recordings);
@@ -127,7 +100,13 @@ public final class BinanceReplayServer implements AutoCloseable {
         this.pongTimeout = b.pongTimeout;
         this.startOnFirstConnection = b.startOnFirstConnection;
         this.closeWhenDone = b.closeWhenDone;
-        this.timelineStart = new CountDownLatch(b.startAfterConnections);
+        this.faults = new FaultInjector(sessions);
+        this.timeline = new Timeline(recordings, speed, sessions, b.startAfterConnections,
+                b.shiftTimes ? new TimeShift(System::currentTimeMillis) : null, () -> {
+                    if (closeWhenDone) {
+                        closeAllConnections(CloseFrame.NORMAL, "replay finished");
+                    }
+                });
     }
 
     /** A builder with the defaults listed on its setters; {@link Builder#recording(Path, Path...)} is required. */
@@ -153,14 +132,11 @@ public final class BinanceReplayServer implements AutoCloseable {
         for (Path p : recordings) {
             RecordingReader.checkReadable(p);
         }
-        endpoint = new Endpoint(new InetSocketAddress(host, requestedPort));
-        endpoint.setReuseAddr(true);
-        endpoint.setTcpNoDelay(true);
-        endpoint.setConnectionLostTimeout(0); // heartbeat is ours, see heartbeat()
-        endpoint.setDaemon(true);
+        endpoint = new StreamEndpoint(new InetSocketAddress(host, requestedPort), sessions, timeline, faults,
+                connectionsOpened, closeWhenDone);
         endpoint.start();
         try {
-            if (!bound.await(10, TimeUnit.SECONDS)) {
+            if (!endpoint.awaitBound(10, TimeUnit.SECONDS)) {
                 close();
                 throw new IllegalStateException("WebSocket server did not start listening on " + host + ":"
                         + requestedPort + " within 10 s");
@@ -170,45 +146,26 @@ public final class BinanceReplayServer implements AutoCloseable {
             close();
             throw new IllegalStateException("interrupted while starting", e);
         }
+        Exception bindError = endpoint.bindError();
         if (bindError != null) {
             close();
             throw new IOException("cannot listen on " + host + ":" + requestedPort + ": " + bindError, bindError);
         }
         boundPort = endpoint.getPort();
+        heartbeat = new Heartbeat(sessions, faults, pingInterval, pongTimeout);
+        rest = new RestEndpoints(host, recordings);
 
-        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "binance-replay-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        long pingNanos = pingInterval.toNanos();
-        heartbeat.scheduleAtFixedRate(this::sendPings, pingNanos, pingNanos, TimeUnit.NANOSECONDS);
-        long checkNanos = Math.max(5_000_000L, Math.min(1_000_000_000L,
-                Math.min(pingNanos, pongTimeout.toNanos()) / 4));
-        heartbeat.scheduleAtFixedRate(this::dropSilentConnections, checkNanos, checkNanos, TimeUnit.NANOSECONDS);
-
-        rest = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(host, 0), 16);
-        rest.createContext("/api/v3/exchangeInfo", this::exchangeInfo);
-        rest.createContext("/fapi/v1/exchangeInfo", this::exchangeInfo);
-        rest.setExecutor(null); // its own dispatcher thread
-        rest.start();
-
-        replayThread = new Thread(this::replay, "binance-replay");
+        replayThread = new Thread(timeline, "binance-replay");
         replayThread.setDaemon(true);
         replayThread.start();
+        long awaited = timeline.awaitedConnections();
         if (!startOnFirstConnection) {
-            startTimelineNow();
+            timeline.startNow();
         }
         log.info("Binance replay listening on {} ({} recording file(s), speed {}, ping every {} ms, pong timeout {} ms,"
-                        + " timeline starts {})", baseUri(), recordings.size(), speedText(), pingInterval.toMillis(),
-                pongTimeout.toMillis(), !startOnFirstConnection ? "now" : timelineStart.getCount() == 1
-                        ? "at the first connection" : "when " + timelineStart.getCount() + " connections are open");
-    }
-
-    private void startTimelineNow() {
-        while (timelineStart.getCount() > 0) {
-            timelineStart.countDown();
-        }
+                        + " timeline starts {})", baseUri(), recordings.size(), Timeline.speedText(speed),
+                pingInterval.toMillis(), pongTimeout.toMillis(), !startOnFirstConnection ? "now" : awaited == 1
+                        ? "at the first connection" : "when " + awaited + " connections are open");
     }
 
     /** The bound TCP port (the ephemeral one when the builder's port was 0). Only after {@link #start()}. */
@@ -222,8 +179,11 @@ public final class BinanceReplayServer implements AutoCloseable {
 
     /** {@code ws://<host>:<port>}, without a path; resolve {@code /stream?streams=...} or {@code /ws/...} on it. */
     public URI baseUri() {
-        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return URI.create("ws://" + h + ":" + port());
+        return URI.create("ws://" + hostInUri() + ":" + port());
+    }
+
+    private String hostInUri() {
+        return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     }
 
     /**
@@ -234,7 +194,7 @@ public final class BinanceReplayServer implements AutoCloseable {
      */
     public boolean awaitFinished(Duration timeout) {
         try {
-            return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS) && finished;
+            return timeline.awaitFinished(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -243,7 +203,7 @@ public final class BinanceReplayServer implements AutoCloseable {
 
     /** Whether the whole recording has been sent. */
     public boolean isFinished() {
-        return finished;
+        return timeline.isFinished();
     }
 
     /**
@@ -251,7 +211,7 @@ public final class BinanceReplayServer implements AutoCloseable {
      * Replies to requests are not counted.
      */
     public long messagesSent() {
-        return messagesSent.get();
+        return timeline.messagesSent();
     }
 
     /** Connections accepted (WebSocket handshake completed) since {@link #start()}. */
@@ -272,8 +232,16 @@ public final class BinanceReplayServer implements AutoCloseable {
 
     /** Recording lines skipped because they are not {@code <number> <json object>} (each file logs its first one). */
     public long malformedLines() {
-        RecordingReader r = reader;
-        return r == null ? 0 : r.malformed();
+        return timeline.malformedLines();
+    }
+
+    /**
+     * With {@link Builder#shiftTimes(boolean) shiftTimes}: the amount added to every exchange timestamp, ms (current
+     * wall clock at the first timestamped message minus its recorded time); 0 before that message, or without the
+     * shift.
+     */
+    public long timeShiftMillis() {
+        return timeline.timeShiftMillis();
     }
 
     /**
@@ -285,19 +253,20 @@ public final class BinanceReplayServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        running = false;
-        ended.countDown();
-        startTimelineNow();
+        timeline.stop();
+        if (endpoint != null) {
+            endpoint.stopping();
+        }
         Thread t = replayThread;
         if (t != null) {
             t.interrupt();
             LockSupport.unpark(t);
         }
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
+            heartbeat.stop();
         }
         if (rest != null) {
-            rest.stop(0);
+            rest.stop();
         }
         if (endpoint != null) {
             try {
@@ -317,91 +286,45 @@ public final class BinanceReplayServer implements AutoCloseable {
         }
         if (boundPort >= 0) {
             log.info("Binance replay on port {} closed: {} connection(s) served, {} messages sent", boundPort,
-                    connectionsOpened.get(), messagesSent.get());
+                    connectionsOpened.get(), timeline.messagesSent());
         }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // REST exchangeInfo
+    // REST exchangeInfo (RestEndpoints)
 
     /**
-     * {@code http://<host>:<port>} of the REST side, which answers {@code GET /api/v3/exchangeInfo} and
-     * {@code /fapi/v1/exchangeInfo} in Binance's shape with every symbol of the recordings, {@code TRADING} unless
-     * {@link #symbolStatus(String, String) set otherwise}. Only after {@link #start()}.
+     * {@code http://<host>:<port>} of the REST side, which answers {@code GET /api/v3/exchangeInfo},
+     * {@code /fapi/v1/exchangeInfo} and {@code /dapi/v1/exchangeInfo} in Binance's shape with every symbol of the
+     * recordings, {@code TRADING} unless {@link #symbolStatus(String, String) set otherwise}. Only after
+     * {@link #start()}.
      */
     public URI restBaseUri() {
-        com.sun.net.httpserver.HttpServer r = rest;
+        RestEndpoints r = rest;
         if (r == null) {
             throw new IllegalStateException("server not started");
         }
-        String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-        return URI.create("http://" + h + ":" + r.getAddress().getPort());
+        return URI.create("http://" + hostInUri() + ":" + r.port());
     }
 
     /** The status exchangeInfo reports for {@code symbol} (upper case), e.g. {@code BREAK}; adds it if absent. */
     public void symbolStatus(String symbol, String status) {
-        statusOverrides.put(symbol.toUpperCase(java.util.Locale.ROOT), Objects.requireNonNull(status, "status"));
+        RestEndpoints r = rest;
+        if (r == null) {
+            throw new IllegalStateException("server not started");
+        }
+        r.symbolStatus(symbol, status);
     }
 
     /** exchangeInfo requests answered. */
     public long restRequests() {
-        return restRequests.get();
-    }
-
-    private void exchangeInfo(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
-        try (exchange) {
-            restRequests.incrementAndGet();
-            if (!exchange.getRequestMethod().equals("GET")) {
-                exchange.sendResponseHeaders(405, -1);
-                return;
-            }
-            java.util.Map<String, String> symbols = new java.util.TreeMap<>(recordedSymbols());
-            symbols.putAll(statusOverrides);
-            boolean usdm = exchange.getRequestURI().getPath().startsWith("/fapi/");
-            StringBuilder sb = new StringBuilder("{\"timezone\":\"UTC\",\"serverTime\":")
-                    .append(System.currentTimeMillis())
-                    .append(usdm ? ",\"futuresType\":\"U_MARGINED\"" : "")
-                    .append(",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\","
-                            + "\"intervalNum\":1,\"limit\":6000}],\"exchangeFilters\":[],")
-                    .append(usdm ? "\"assets\":[]," : "").append("\"symbols\":[");
-            boolean first = true;
-            for (java.util.Map.Entry<String, String> e : symbols.entrySet()) {
-                sb.append(first ? "" : ",").append("{\"symbol\":\"").append(e.getKey()).append("\",")
-                        .append(usdm ? "\"pair\":\"" + e.getKey() + "\",\"contractType\":\"PERPETUAL\"," : "")
-                        .append("\"status\":\"").append(e.getValue()).append("\",\"filters\":[{\"filterType\":"
-                                + "\"PRICE_FILTER\",\"minPrice\":\"0.01\",\"maxPrice\":\"1000000.00\","
-                                + "\"tickSize\":\"0.01\"}],\"permissions\":[]}");
-                first = false;
-            }
-            byte[] body = sb.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json;charset=UTF-8");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-        }
-    }
-
-    /** Upper-case symbols of every stream in the recordings, each TRADING; read once. */
-    private java.util.Map<String, String> recordedSymbols() {
-        java.util.Map<String, String> m = restSymbols;
-        if (m == null) {
-            java.util.Map<String, String> found = new java.util.TreeMap<>();
-            try (RecordingReader r = new RecordingReader(recordings)) {
-                RecordedMessage msg;
-                while ((msg = r.next()) != null) {
-                    int at = msg.stream.indexOf('@');
-                    if (at > 0) {
-                        found.put(msg.stream.substring(0, at).toUpperCase(java.util.Locale.ROOT), "TRADING");
-                    }
-                }
-            }
-            m = java.util.Collections.unmodifiableMap(found);
-            restSymbols = m;
-        }
-        return m;
+        RestEndpoints r = rest;
+        return r == null ? 0 : r.requests();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Fault injection (tests). Each acts on the connections open at the call; later connections are unaffected.
+    // Fault injection (tests; FaultInjector). Each acts on the connections open at the call; later connections are
+    // unaffected.
 
     /**
      * Cuts the TCP connection of every open client without a close frame (the client sees 1006), as a crashed
@@ -410,15 +333,7 @@ public final class BinanceReplayServer implements AutoCloseable {
      * @return how many connections were cut
      */
     public int injectAbruptClose() {
-        int n = 0;
-        for (Session s : sessions) {
-            if (s.conn.isOpen()) {
-                s.conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "abrupt close injected");
-                n++;
-            }
-        }
-        log.info("Injected an abrupt close of {} connection(s)", n);
-        return n;
+        return faults.abruptClose();
     }
 
     /**
@@ -429,8 +344,7 @@ public final class BinanceReplayServer implements AutoCloseable {
      * @return how many connections were told
      */
     public int injectServerShutdown(boolean combinedShape) {
-        String event = "{\"e\":\"serverShutdown\",\"E\":" + System.currentTimeMillis() + "}";
-        return injectRaw(combinedShape ? "{\"stream\":\"!serverShutdown\",\"data\":" + event + "}" : event);
+        return faults.serverShutdown(combinedShape);
     }
 
     /**
@@ -440,19 +354,7 @@ public final class BinanceReplayServer implements AutoCloseable {
      * @return how many connections got it
      */
     public int injectRaw(String text) {
-        Objects.requireNonNull(text, "text");
-        int n = 0;
-        for (Session s : sessions) {
-            if (s.conn.isOpen()) {
-                try {
-                    s.conn.send(text);
-                    n++;
-                } catch (WebsocketNotConnectedException e) {
-                    // closed meanwhile
-                }
-            }
-        }
-        return n;
+        return faults.raw(text);
     }
 
     /**
@@ -462,21 +364,12 @@ public final class BinanceReplayServer implements AutoCloseable {
      * @return how many connections stall
      */
     public int stall(Duration duration) {
-        long until = System.nanoTime() + duration.toNanos();
-        int n = 0;
-        for (Session s : sessions) {
-            if (s.conn.isOpen()) {
-                s.stallUntil(until);
-                n++;
-            }
-        }
-        log.info("Stalling {} connection(s) for {} ms", n, duration.toMillis());
-        return n;
+        return faults.stall(duration);
     }
 
     /** The heartbeat stops sending pings (and so never drops a client for a missing pong) until the server closes. */
     public void stopPings() {
-        pingsStopped = true;
+        faults.stopPings();
     }
 
     /**
@@ -484,41 +377,21 @@ public final class BinanceReplayServer implements AutoCloseable {
      * {@code Retry-After} header of {@code retryAfter} rounded to seconds (none when null).
      */
     public void refuseUpgrades(int status, Duration retryAfter, int count) {
-        if (status < 400 || status > 599 || count < 0) {
-            throw new IllegalArgumentException("need an HTTP error status and count >= 0");
-        }
-        synchronized (refusal) {
-            refusal[0] = status;
-            refusal[1] = retryAfter == null ? -1 : (int) retryAfter.toSeconds();
-            refusal[2] = count;
-        }
+        faults.refuseUpgrades(status, retryAfter, count);
     }
 
     /** WebSocket upgrade requests received (accepted, refused or failed) since start. */
     public long upgradeRequests() {
-        return upgradeRequests.get();
+        return faults.upgradeRequests();
     }
 
     /** Upgrades refused by {@link #refuseUpgrades}. */
     public long upgradesRefused() {
-        return upgradesRefused.get();
-    }
-
-    /** The refusal response for the next upgrade, or null to accept it. */
-    private String nextRefusal() {
-        synchronized (refusal) {
-            if (refusal[2] <= 0) {
-                return null;
-            }
-            refusal[2]--;
-            return "HTTP/1.1 " + refusal[0] + (refusal[0] == 429 ? " Too Many Requests" : " Refused") + "\r\n"
-                    + (refusal[1] >= 0 ? "Retry-After: " + refusal[1] + "\r\n" : "")
-                    + "Content-Length: 0\r\nConnection: close\r\n\r\n";
-        }
+        return faults.upgradesRefused();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Used by BinanceReplayMain (--exit-when-done)
+    // Used by BinanceReplayMain (--exit-when-done) and tests
 
     /** Waits until no open connection has outbound frames queued, at most {@code timeout}; returns whether it did. */
     boolean awaitOutboundFlushed(Duration timeout) {
@@ -543,7 +416,7 @@ public final class BinanceReplayServer implements AutoCloseable {
 
     /** How many times the replay thread waited for a connection's outbound queue to drain (tests). */
     long backlogWaits() {
-        return backlogWaits.get();
+        return timeline.backlogWaits();
     }
 
     /** The longest outbound queue, in frames, of the open connections right now (tests). */
@@ -565,7 +438,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         return awaitCondition(timeout, sessions::isEmpty);
     }
 
-    private static boolean awaitCondition(Duration timeout, java.util.function.BooleanSupplier condition) {
+    private static boolean awaitCondition(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
@@ -577,253 +450,6 @@ public final class BinanceReplayServer implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Replay thread
-
-    private void replay() {
-        try {
-            timelineStart.await();
-        } catch (InterruptedException e) {
-            return;
-        }
-        if (!running) {
-            return;
-        }
-        boolean asFastAsPossible = speed == 0 || Double.isInfinite(speed);
-        log.info("Replay started: {} file(s) {} at speed {}", recordings.size(), recordings, speedText());
-        long startedNanos = System.nanoTime();
-        long firstReceiveNanos = Long.MIN_VALUE;
-        RecordingReader r = new RecordingReader(recordings);
-        reader = r;
-        try (r) {
-            RecordedMessage m;
-            while (running && (m = r.next()) != null) {
-                if (!asFastAsPossible) {
-                    if (firstReceiveNanos == Long.MIN_VALUE) {
-                        firstReceiveNanos = m.receiveNanos;
-                    }
-                    long offset = (long) ((m.receiveNanos - firstReceiveNanos) / speed);
-                    parkUntil(startedNanos + offset);
-                }
-                deliver(m);
-            }
-        } catch (RuntimeException e) {
-            log.error("Replay thread failed; the recording is not finished", e);
-            ended.countDown();
-            return;
-        }
-        if (!running) {
-            return;
-        }
-        long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
-        log.info("Replay finished in {} ms: {} messages from {} lines ({} REST snapshot lines not sent, {} malformed"
-                        + " skipped), {} frames sent to {} connection(s)", elapsedMs, r.messages(), r.lines(),
-                r.skippedNonStream(), r.malformed(), messagesSent.get(), connectionsOpened.get());
-        finished = true;
-        if (closeWhenDone) {
-            closeAllConnections(CloseFrame.NORMAL, "replay finished");
-        }
-        ended.countDown();
-    }
-
-    private void parkUntil(long deadline) {
-        long remaining;
-        while (running && (remaining = deadline - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(this, remaining);
-        }
-    }
-
-    private void deliver(RecordedMessage m) {
-        long now = System.nanoTime();
-        for (Session s : sessions) {
-            if (!s.isSubscribed(m.stream) || s.stalledAt(now)) {
-                continue;
-            }
-            if (s.backlogFrames() > MAX_BACKLOG_FRAMES) {
-                backlogWaits.incrementAndGet();
-                while (running && s.backlogFrames() > MAX_BACKLOG_FRAMES && s.conn.isOpen()) {
-                    LockSupport.parkNanos(this, BACKLOG_PARK_NANOS);
-                }
-            }
-            if (!s.conn.isOpen()) {
-                continue;
-            }
-            try {
-                s.conn.send(s.combined ? m.json : m.data());
-                s.sent.incrementAndGet();
-                messagesSent.incrementAndGet();
-            } catch (WebsocketNotConnectedException e) {
-                // closed concurrently: like a live exchange, it simply misses the message
-            }
-        }
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Heartbeat thread
-
-    private void sendPings() {
-        if (pingsStopped) {
-            return;
-        }
-        long now = System.nanoTime();
-        for (Session s : sessions) {
-            if (!s.conn.isOpen() || s.stalledAt(now)) {
-                continue;
-            }
-            PingFrame ping = new PingFrame();
-            ping.setPayload(s.nextPing(now));
-            try {
-                s.conn.sendFrame(ping);
-            } catch (WebsocketNotConnectedException e) {
-                // closing
-            } catch (RuntimeException e) {
-                log.warn("Cannot ping {}: {}", s, e.toString());
-            }
-        }
-    }
-
-    private void dropSilentConnections() {
-        long now = System.nanoTime();
-        long timeout = pongTimeout.toNanos();
-        for (Session s : sessions) {
-            if (!s.conn.isOpen()) {
-                if (!s.conn.isClosed() && s.closingLongerThan(now, CLOSING_GRACE_NANOS)) {
-                    log.info("Client {} did not complete its close handshake within {} s: disconnecting", s,
-                            CLOSING_GRACE_NANOS / 1_000_000_000L);
-                    try {
-                        s.conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "close handshake not completed");
-                    } catch (RuntimeException e) {
-                        log.warn("Cannot drop {}: {}", s, e.toString());
-                    }
-                }
-                continue;
-            }
-            if (s.pongOverdue(now, timeout)) {
-                log.info("Client {} did not answer a ping within {} ms: disconnecting", s, pongTimeout.toMillis());
-                try {
-                    s.conn.closeConnection(CloseFrame.ABNORMAL_CLOSE, "no pong within " + pongTimeout.toMillis()
-                            + " ms");
-                } catch (RuntimeException e) {
-                    log.warn("Cannot drop {}: {}", s, e.toString());
-                }
-            }
-        }
-    }
-
-    private String speedText() {
-        return speed == 0 || Double.isInfinite(speed) ? "max (as fast as possible)" : speed + "x";
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
-    // Java-WebSocket callbacks (selector and worker threads)
-
-    private final class Endpoint extends WebSocketServer {
-        Endpoint(InetSocketAddress address) {
-            super(address);
-        }
-
-        @Override
-        public ServerHandshakeBuilder onWebsocketHandshakeReceivedAsServer(WebSocket conn, Draft draft,
-                ClientHandshake request) throws InvalidDataException {
-            upgradeRequests.incrementAndGet();
-            String refused = nextRefusal();
-            if (refused != null && conn instanceof WebSocketImpl impl) {
-                // Java-WebSocket can only answer 101 or 404: queue our own response first, then let it close
-                upgradesRefused.incrementAndGet();
-                impl.outQueue.add(ByteBuffer.wrap(refused.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-                log.info("Refusing WebSocket upgrade (injected): {}", refused.lines().findFirst().orElse(""));
-                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION, "upgrade refused (injected)");
-            }
-            if (StreamNames.parseEndpoint(request.getResourceDescriptor()) == null) {
-                log.info("Refusing WebSocket upgrade for unknown path {}", request.getResourceDescriptor());
-                throw new InvalidDataException(CloseFrame.POLICY_VALIDATION,
-                        "unknown path " + request.getResourceDescriptor());
-            }
-            return super.onWebsocketHandshakeReceivedAsServer(conn, draft, request);
-        }
-
-        @Override
-        public void onStart() {
-            bound.countDown();
-        }
-
-        @Override
-        public void onOpen(WebSocket conn, ClientHandshake handshake) {
-            StreamNames.Endpoint ep = StreamNames.parseEndpoint(handshake.getResourceDescriptor());
-            if (ep == null) { // refused at the handshake already
-                conn.close(CloseFrame.POLICY_VALIDATION, "unknown path");
-                return;
-            }
-            long n = connectionsOpened.get() + 1; // for the log label only
-            Session s = new Session(conn, "#" + n + " " + conn.getRemoteSocketAddress(), ep.combined(), ep.streams(),
-                    System.nanoTime());
-            conn.setAttachment(s);
-            sessions.add(s);
-            connectionsOpened.incrementAndGet(); // after sessions.add: a counted connection is registered
-            log.info("Client {} connected to {} ({} payloads), streams {}", s, handshake.getResourceDescriptor(),
-                    ep.combined() ? "combined" : "raw", ep.streams());
-            if (finished && closeWhenDone) {
-                conn.close(CloseFrame.NORMAL, "replay finished");
-            }
-            timelineStart.countDown();
-        }
-
-        @Override
-        public void onClose(WebSocket conn, int code, String reason, boolean remote) {
-            Session s = conn.getAttachment();
-            if (s == null) {
-                return;
-            }
-            sessions.remove(s);
-            log.info("Client {} disconnected (code {}{}, by {}), {} messages sent to it", s, code,
-                    reason == null || reason.isEmpty() ? "" : " " + reason, remote ? "client" : "server", s.sent.get());
-        }
-
-        @Override
-        public void onMessage(WebSocket conn, String message) {
-            Session s = conn.getAttachment();
-            if (s == null) {
-                return;
-            }
-            String response = ControlRequests.handle(message, s);
-            try {
-                conn.send(response);
-            } catch (WebsocketNotConnectedException e) {
-                // closed meanwhile
-            }
-        }
-
-        @Override
-        public void onMessage(WebSocket conn, ByteBuffer message) {
-            Session s = conn.getAttachment();
-            log.debug("Ignoring a binary frame of {} bytes from {}", message.remaining(), s);
-        }
-
-        @Override
-        public void onWebsocketPong(WebSocket conn, Framedata f) {
-            Session s = conn.getAttachment();
-            if (s != null) {
-                s.onPong(f.getPayloadData());
-            }
-        }
-
-        @Override
-        public void onError(WebSocket conn, Exception ex) {
-            if (conn == null) {
-                if (boundPort < 0) {
-                    bindError = ex;
-                    bound.countDown();
-                } else if (!closed.get()) {
-                    log.error("WebSocket server error", ex);
-                }
-                return;
-            }
-            Session s = conn.getAttachment();
-            log.warn("WebSocket error on connection {}: {}", s == null ? conn.getRemoteSocketAddress() : s,
-                    ex.toString());
-        }
     }
 
     /**
@@ -839,6 +465,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         private boolean startOnFirstConnection = true;
         private int startAfterConnections = 1;
         private boolean closeWhenDone;
+        private boolean shiftTimes;
 
         private Builder() {
         }
@@ -921,6 +548,18 @@ public final class BinanceReplayServer implements AutoCloseable {
          */
         public Builder closeWhenDone(boolean closeWhenDone) {
             this.closeWhenDone = closeWhenDone;
+            return this;
+        }
+
+        /**
+         * {@code true}: every exchange timestamp ({@code E}, {@code T}, a kline's {@code t}/{@code T}, a
+         * 24hrTicker's {@code O}/{@code C}, a forceOrder's {@code o.T}) moves by one constant so that the first
+         * message carrying one gets the current wall-clock time, ms (see {@link BinanceReplayServer#timeShiftMillis()}); the intervals
+         * between timestamps stay as recorded, so at speed 1 they track the wall clock. {@code false} (default): the
+         * recorded bytes, unchanged.
+         */
+        public Builder shiftTimes(boolean shiftTimes) {
+            this.shiftTimes = shiftTimes;
             return this;
         }
 

@@ -2,7 +2,8 @@ package eu.bborelay.replay;
 
 /**
  * One WebSocket message of a recording: the raw combined-stream JSON exactly as Binance sent it, its stream name and
- * where its {@code data} value sits inside the JSON text. Created and read by the replay thread only.
+ * where its {@code data} value sits inside the JSON text. Created and read by the replay thread only
+ * (a {@link TimeShift} makes a shifted copy).
  */
 final class RecordedMessage {
     /** Local receive time from the recording, converted to nanoseconds since the epoch. */
@@ -21,6 +22,16 @@ final class RecordedMessage {
         this.json = json;
         this.dataStart = dataStart;
         this.dataEnd = dataEnd;
+    }
+
+    /** Offset of the {@code data} value in {@link #json} (first character). */
+    int dataStart() {
+        return dataStart;
+    }
+
+    /** Offset just after the {@code data} value in {@link #json}. */
+    int dataEnd() {
+        return dataEnd;
     }
 
     /** The exact text of the {@code data} value (what a raw {@code /ws/} stream sends), cut out of {@link #json}. */

@@ -64,6 +64,9 @@ class BinanceReplayMainTest {
         assertEquals(2, BinanceReplayMain.run(new String[] {"--recording", recording, "--port", "http"}, out, err,
                 false));
         assertEquals(2, BinanceReplayMain.run(new String[] {"--recording", recording, "--bogus"}, out, err, false));
+        assertEquals(2, BinanceReplayMain.run(new String[] {"--recording", recording, "--exit-when-done",
+                "--print-when-done"}, out, err, false));
+        assertTrue(err().contains("--exit-when-done and --print-when-done exclude each other"), err());
         assertEquals("", out(), "nothing on stdout when the arguments are bad");
     }
 

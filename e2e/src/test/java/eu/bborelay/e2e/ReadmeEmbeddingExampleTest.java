@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The README's embedding example is the body of {@link #embed}: this test checks that README.md shows exactly
- * those lines, then runs them against a real sender relaying a recording.
+ * The embedding guide's example (docs/EMBEDDING.md, linked from the README) is the body of {@link #embed}: this test
+ * checks that docs/EMBEDDING.md shows exactly those lines, then runs them against a real sender relaying a recording.
  */
 @ExtendWith(UncaughtExceptionsExtension.class)
 class ReadmeEmbeddingExampleTest {
@@ -76,11 +76,13 @@ class ReadmeEmbeddingExampleTest {
         Path source = TestCerts.repoRoot().resolve("e2e/src/test/java/eu/bborelay/e2e/ReadmeEmbeddingExampleTest.java");
         List<String> example = between(Files.readAllLines(source, StandardCharsets.UTF_8), "// README:begin",
                 "// README:end");
-        List<String> readme = Files.readAllLines(TestCerts.repoRoot().resolve("README.md"), StandardCharsets.UTF_8);
+        List<String> readme = Files.readAllLines(TestCerts.repoRoot().resolve("docs/EMBEDDING.md"),
+                StandardCharsets.UTF_8);
         String readmeText = String.join("\n", readme);
         String exampleText = String.join("\n", example);
         assertTrue(readmeText.contains("```java\n" + exampleText + "\n```"),
-                "README.md must contain this block verbatim (from " + source + "):\n```java\n" + exampleText + "\n```");
+                "docs/EMBEDDING.md must contain this block verbatim (from " + source + "):\n```java\n" + exampleText
+                        + "\n```");
     }
 
     @Test

@@ -278,7 +278,7 @@ final class Connection implements Runnable {
         ctx.clockEstimate = new ReceiverContext.ClockEstimate(offsetNanos, clockSync.rttNanos());
         if (latencyMode != LatencyMode.CORRECTED) {
             latencyMode = LatencyMode.CORRECTED;
-            LOG.info("Sender on {} answers pings: clock offset {} ms (sender - receiver), rtt {} ms; one-way latency"
+            LOG.info("Sender on {} answers pings: clock offset {} (sender - receiver), rtt {}; one-way latency"
                     + " is corrected from now on", peer, StatsFormat.signedMillis(offsetNanos),
                     StatsFormat.millis(clockSync.rttNanos()));
         }

@@ -28,6 +28,11 @@ final class StatsReporter {
      * starts the next interval and logs what the rate limits held back.
      */
     synchronized void report(boolean lines) {
+        report(lines, false);
+    }
+
+    /** {@code skipQuietSymbols}: no line for a symbol without quotes in the interval (the last one, at close). */
+    private void report(boolean lines, boolean skipQuietSymbols) {
         long now = System.nanoTime();
         pull();
         TreeMap<String, SymbolState> symbols = new TreeMap<>(ctx.symbols);
@@ -41,6 +46,9 @@ final class StatsReporter {
                 }
                 Histogram h = s.latency.interval();
                 long quotes = s.quotes.sum();
+                if (skipQuietSymbols && quotes == s.quotesAtLastReport) {
+                    continue;
+                }
                 LOG.info(StatsFormat.symbolLine(s.symbol, latest.mid(), h.getTotalCount(),
                         percentile(h, 50), percentile(h, 95), percentile(h, 99),
                         (quotes - s.quotesAtLastReport) / seconds, quotes, gaps));
@@ -64,11 +72,11 @@ final class StatsReporter {
     }
 
     /**
-     * At close: the last interval's lines, then one line per symbol over the whole run (same shape, marked
-     * {@code (since start)}), then the totals line.
+     * At close: the last interval's lines (only for symbols quoted in it), then one line per symbol over the whole
+     * run (same shape, marked {@code (since start)}), then the totals line.
      */
     synchronized void finalReport() {
-        report(true);
+        report(true, true);
         long uptimeNanos = System.nanoTime() - ctx.startNanos;
         double seconds = Math.max(1e-9, uptimeNanos / 1e9);
         long gaps = ctx.counters.gaps.sum();

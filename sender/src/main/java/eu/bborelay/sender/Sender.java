@@ -240,6 +240,8 @@ public final class Sender implements AutoCloseable {
         }
     }
 
+    private long clampedAtLastLine; // latency clamps counted up to the last stats line; guarded by this
+
     /**
      * The Binance leg's part of the stats line: attempts, rollovers, duplicates, and the Binance-to-sender latency
      * (receive wall clock - E) over the interval since the last line, or why there is none; then the batches the
@@ -247,11 +249,17 @@ public final class Sender implements AutoCloseable {
      */
     private synchronized String binanceLine() {
         latencyInterval = ingest.binanceLatencyInterval(latencyInterval);
+        long clamped = ingest.latencyClamped();
+        long clampedInInterval = clamped - clampedAtLastLine;
+        clampedAtLastLine = clamped;
         String latency;
         if (!ingest.sawEventTime()) {
             latency = "binance_latency=n/a (spot bookTicker has no E)";
         } else if (latencyInterval.getTotalCount() == 0) {
             latency = "binance_latency{p50=- p99=-}";
+        } else if (clampedInInterval * 2 > latencyInterval.getTotalCount()) { // most at a bound: not a latency
+            latency = "binance_latency{p50=- p99=- clamped=" + clamped + ": most event times E ahead of this clock or"
+                    + " over 1 h behind it (a replay, or clocks apart)}";
         } else {
             latency = "binance_latency{p50=" + latencyInterval.getValueAtPercentile(50) + "ms p99="
                     + latencyInterval.getValueAtPercentile(99) + "ms clamped=" + ingest.latencyClamped() + "}";

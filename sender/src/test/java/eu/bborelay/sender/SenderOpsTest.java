@@ -53,11 +53,11 @@ class SenderOpsTest {
     @Test
     void envExampleAndReadmeNameEveryVariable() throws Exception {
         String env = Files.readString(TestCerts.repoRoot().resolve(".env.example"), StandardCharsets.UTF_8);
-        String readme = Files.readString(TestCerts.repoRoot().resolve("README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(TestCerts.repoRoot().resolve("docs/OPERATING.md"), StandardCharsets.UTF_8);
         for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
             assertTrue(env.contains(v.name() + "="), v.name() + " missing in .env.example");
             assertTrue(readme.contains("| `" + v.name() + "` | " + v.defaultValue() + " |"),
-                    v.name() + " missing in the README's sender table, or with another default");
+                    v.name() + " missing in docs/OPERATING.md's sender table, or with another default");
         }
     }
 

@@ -12,11 +12,11 @@ class DeploymentFilesTest {
     @Test
     void envExampleAndReadmeNameEverySetting() throws Exception {
         String env = Files.readString(TestCerts.repoRoot().resolve(".env.example"), StandardCharsets.UTF_8);
-        String readme = Files.readString(TestCerts.repoRoot().resolve("README.md"), StandardCharsets.UTF_8);
+        String readme = Files.readString(TestCerts.repoRoot().resolve("docs/OPERATING.md"), StandardCharsets.UTF_8);
         for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
             assertTrue(env.contains(s.name() + "="), s.name() + " missing in .env.example");
             assertTrue(readme.contains("| `" + s.name() + "` | " + s.defaultValue + " |"),
-                    s.name() + " missing in the README's receiver table, or with another default");
+                    s.name() + " missing in docs/OPERATING.md's receiver table, or with another default");
         }
     }
 }
