@@ -1,10 +1,11 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.EpochNanoClock;
+import eu.bborelay.ops.settings.Setting;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,10 +37,12 @@ public final class SenderConfig {
     public static final int USDM_STREAMS_PER_CONNECTION = 200;
 
     /**
-     * The daemon's environment variables: name, default and help in one place. {@code --help} prints this table
-     * and each has a command-line flag ({@link #optionName()}) that overrides it for local runs.
+     * The daemon's environment variables: name, default and help in one place, read by the shared parser
+     * ({@link Settings}). {@code --help} prints this table and each has a command-line flag
+     * ({@link Setting#optionName()}) that overrides it for local runs. {@link SenderOps}, {@link BinanceLegSettings}
+     * and {@link SymbolCheck} read their own variables from the same table.
      */
-    public enum Variable {
+    public enum Variable implements Setting {
         BINANCE_WS_URL("wss://stream.binance.com:9443", "Binance market-stream base URL, ws:// or wss://"
                 + "host[:port][/path]; /stream?streams=... is appended. Also wss://data-stream.binance.vision,"
                 + " wss://fstream.binance.com (USD-M futures), ws://127.0.0.1:<port> (replay server)"),
@@ -91,71 +94,25 @@ public final class SenderConfig {
             this.help = help;
         }
 
+        @Override
         public String defaultValue() {
             return defaultValue;
         }
 
+        @Override
         public String help() {
             return help;
         }
 
-        /** The command-line flag that overrides this variable, e.g. {@code --ams-port}. */
-        public String optionName() {
-            return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
+        /** LOG_FORMAT is read from the environment only: logging starts before the flags are parsed. */
+        @Override
+        public boolean hasFlag() {
+            return this != LOG_FORMAT;
         }
 
-        /** The variable's value in {@code env}, or its default when unset. */
-        String valueIn(Map<String, String> env) {
-            String v = env.get(name());
-            return v == null ? defaultValue : v;
-        }
-
-        /** The table {@code --help} prints: variable, default, help (wrapped at {@link #TABLE_WIDTH} columns). */
+        /** The table {@code --help} prints ({@link Settings#table}). */
         public static String table() {
-            int nameWidth = "VARIABLE".length();
-            int defaultWidth = "DEFAULT".length();
-            for (Variable v : values()) {
-                nameWidth = Math.max(nameWidth, v.name().length());
-                defaultWidth = Math.max(defaultWidth, v.defaultValue.length());
-            }
-            int helpColumn = nameWidth + 2 + defaultWidth + 2;
-            int helpWidth = Math.max(30, TABLE_WIDTH - helpColumn);
-            String format = "%-" + nameWidth + "s  %-" + defaultWidth + "s  %s%n";
-            StringBuilder sb = new StringBuilder(String.format(format, "VARIABLE", "DEFAULT", "MEANING"));
-            for (Variable v : values()) {
-                List<String> lines = wrap(v.help, helpWidth);
-                sb.append(String.format(format, v.name(), v.defaultValue, lines.get(0)));
-                for (String line : lines.subList(1, lines.size())) {
-                    sb.append(" ".repeat(helpColumn)).append(line).append(System.lineSeparator());
-                }
-            }
-            return sb.toString();
-        }
-
-        /** Width of {@link #table()} in columns. */
-        public static final int TABLE_WIDTH = 120;
-
-        private static List<String> wrap(String text, int width) {
-            List<String> lines = new ArrayList<>();
-            StringBuilder line = new StringBuilder();
-            for (String word : text.split(" ")) {
-                if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                    lines.add(line.toString());
-                    line.setLength(0);
-                }
-                line.append(line.length() == 0 ? "" : " ").append(word);
-            }
-            lines.add(line.toString());
-            return lines;
-        }
-    }
-
-    /** A setting with a bad value; the message names the variable or field and says what it expects. */
-    public static final class ConfigException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        public ConfigException(String message) {
-            super(message);
+            return Settings.table(List.of(values()));
         }
     }
 
@@ -216,73 +173,49 @@ public final class SenderConfig {
     }
 
     /**
-     * Reads every {@link Variable} from {@code env} (unset means its default) and validates it.
+     * Reads every {@link Variable} from {@code env} (unset or blank means its default) and validates it.
      *
      * @param env environment, e.g. {@code System.getenv()}; other keys are ignored
-     * @throws ConfigException naming the first variable with a bad value and what it expects
+     * @throws SettingException naming the first variable with a bad value and what it expects
      */
     public static SenderConfig fromEnvironment(Map<String, String> env) {
+        return from(Settings.of(env));
+    }
+
+    /**
+     * Reads every {@link Variable} from {@code settings} (flags over environment over defaults) and validates it.
+     *
+     * @throws SettingException naming the first variable with a bad value and what it expects
+     */
+    static SenderConfig from(Settings settings) {
         Builder b = builder();
-        b.binanceWsUrl(Variable.BINANCE_WS_URL, Variable.BINANCE_WS_URL.valueIn(env));
-        b.symbols(Variable.SYMBOLS, Variable.SYMBOLS.valueIn(env));
-        String perConnection = Variable.BINANCE_STREAMS_PER_CONNECTION.valueIn(env).trim();
+        b.binanceWsUrl(Variable.BINANCE_WS_URL, settings.text(Variable.BINANCE_WS_URL));
+        b.symbols(Variable.SYMBOLS, settings.text(Variable.SYMBOLS));
+        String perConnection = settings.text(Variable.BINANCE_STREAMS_PER_CONNECTION);
         if (!perConnection.equalsIgnoreCase("auto")) {
             int limit = streamLimit(b.binanceBaseUri);
-            b.streamsPerConnection(Variable.BINANCE_STREAMS_PER_CONNECTION, intIn(env,
+            b.streamsPerConnection(Variable.BINANCE_STREAMS_PER_CONNECTION, settings.integer(
                     Variable.BINANCE_STREAMS_PER_CONNECTION, 1, limit, "auto or a number of streams"));
         }
-        String host = Variable.AMS_HOST.valueIn(env).trim();
-        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-            throw new ConfigException(Variable.AMS_HOST + " must be the receiver's IP address or DNS name, got '"
-                    + Variable.AMS_HOST.valueIn(env) + "'");
+        String host = settings.text(Variable.AMS_HOST);
+        if (host.chars().anyMatch(Character::isWhitespace)) {
+            throw SettingException.mustBe(Variable.AMS_HOST, host, "the receiver's IP address or DNS name");
         }
-        int port = intIn(env, Variable.AMS_PORT, 1, 65_535, "a TCP port number");
+        int port = settings.integer(Variable.AMS_PORT, 1, 65_535, "a TCP port number");
         b.receiver(host, port);
-        b.tls(file(env, Variable.CA_CERT), file(env, Variable.CERT), file(env, Variable.KEY));
-        b.statsInterval(intIn(env, Variable.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
+        String hint = "make the certificates with scripts/generate-certs.sh";
+        b.tls(settings.readableFile(Variable.CA_CERT, hint), settings.readableFile(Variable.CERT, hint),
+                settings.readableFile(Variable.KEY, hint));
+        b.statsInterval(settings.integer(Variable.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
                 TimeUnit.SECONDS);
-        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, intIn(env, Variable.RECEIVER_RECONNECT_MAX_MS,
+        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, settings.integer(Variable.RECEIVER_RECONNECT_MAX_MS,
                 (int) Builder.RECEIVER_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
-        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, intIn(env, Variable.BINANCE_RECONNECT_MAX_MS,
+        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, settings.integer(Variable.BINANCE_RECONNECT_MAX_MS,
                 (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
-        String direct = Variable.DIRECT_WRITES.valueIn(env).trim().toLowerCase(Locale.ROOT);
-        if (!direct.equals("true") && !direct.equals("false")) {
-            throw new ConfigException(Variable.DIRECT_WRITES + " must be true or false, got '"
-                    + Variable.DIRECT_WRITES.valueIn(env) + "'");
-        }
-        b.directWrites(direct.equals("true"));
-        b.runDuration(intIn(env, Variable.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
+        b.directWrites(settings.bool(Variable.DIRECT_WRITES));
+        b.runDuration(settings.integer(Variable.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
-    }
-
-    private static int intIn(Map<String, String> env, Variable v, int min, int max, String what) {
-        String text = v.valueIn(env).trim();
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(v + " must be " + what + " from " + min + " to " + max + ", got '"
-                + v.valueIn(env) + "'");
-    }
-
-    private static Path file(Map<String, String> env, Variable v) {
-        String text = v.valueIn(env).trim();
-        Path p;
-        try {
-            p = Path.of(text);
-        } catch (InvalidPathException e) {
-            throw new ConfigException(v + " must be a file path, got '" + text + "': " + e.getMessage());
-        }
-        if (text.isEmpty() || !Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw new ConfigException(v + "=" + text + " is not a readable file (" + v.help()
-                    + "; make the certificates with scripts/generate-certs.sh)");
-        }
-        return p;
     }
 
     /**
@@ -487,16 +420,16 @@ public final class SenderConfig {
         private List<String> symbols;
         private int streamsPerConnection; // 0: Binance's limit for the host
         private String receiverHost = Variable.AMS_HOST.defaultValue();
-        private int receiverPort = Integer.parseInt(Variable.AMS_PORT.defaultValue());
+        private int receiverPort = defaultInt(Variable.AMS_PORT);
         private Path caCert = Path.of(Variable.CA_CERT.defaultValue());
         private Path cert = Path.of(Variable.CERT.defaultValue());
         private Path key = Path.of(Variable.KEY.defaultValue());
-        private Duration statsInterval = Duration.ofSeconds(60);
+        private Duration statsInterval = Duration.ofSeconds(defaultInt(Variable.STATS_INTERVAL_SECONDS));
         private Duration receiverReconnectMin = Duration.ofMillis(RECEIVER_RECONNECT_MIN_MS);
-        private Duration receiverReconnectMax = Duration.ofMillis(5_000);
+        private Duration receiverReconnectMax = Duration.ofMillis(defaultInt(Variable.RECEIVER_RECONNECT_MAX_MS));
         private Duration binanceReconnectMin = Duration.ofMillis(BINANCE_RECONNECT_MIN_MS);
-        private Duration binanceReconnectMax = Duration.ofMillis(60_000);
-        private Duration runDuration = Duration.ZERO;
+        private Duration binanceReconnectMax = Duration.ofMillis(defaultInt(Variable.BINANCE_RECONNECT_MAX_MS));
+        private Duration runDuration = Duration.ofSeconds(defaultInt(Variable.RUN_SECONDS));
         private Duration receiverConnectTimeout = Duration.ofSeconds(5);
         private Duration receiverStartupWait = Duration.ofSeconds(5);
         private Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -505,7 +438,7 @@ public final class SenderConfig {
         private int maxBacklogPerSymbol; // 0: share BACKLOG_BUDGET
         private Duration maxBacklogAge = Duration.ofSeconds(1);
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
-        private boolean directWrites;
+        private boolean directWrites = Boolean.parseBoolean(Variable.DIRECT_WRITES.defaultValue());
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", Variable.BINANCE_WS_URL.defaultValue());
@@ -541,7 +474,7 @@ public final class SenderConfig {
 
         private Builder streamsPerConnection(Object name, int streams) {
             if (streams < 0) {
-                throw new ConfigException(name + " must be 0 (Binance's limit) or positive, got " + streams);
+                throw new SettingException(name + " must be 0 (Binance's limit) or positive, got " + streams);
             }
             this.streamsPerConnection = streams;
             return this;
@@ -631,7 +564,7 @@ public final class SenderConfig {
             this.maxBacklogPerSymbol = quotes;
             this.maxBacklogAge = Duration.ofNanos(unit.toNanos(maxAge));
             if (quotes < 1) {
-                throw new ConfigException("backlog quotes must be at least 1, got " + quotes);
+                throw new SettingException("backlog quotes must be at least 1, got " + quotes);
             }
             return this;
         }
@@ -648,35 +581,35 @@ public final class SenderConfig {
             return this;
         }
 
-        /** @throws ConfigException naming the first invalid field */
+        /** @throws SettingException naming the first invalid field */
         public SenderConfig build() {
             if (receiverHost.isBlank() || receiverHost.chars().anyMatch(Character::isWhitespace)) {
-                throw new ConfigException("receiver host must be an IP address or DNS name, got '" + receiverHost
+                throw new SettingException("receiver host must be an IP address or DNS name, got '" + receiverHost
                         + "'");
             }
             if (receiverPort < 1 || receiverPort > 65_535) {
-                throw new ConfigException("receiver port must be 1..65535, got " + receiverPort);
+                throw new SettingException("receiver port must be 1..65535, got " + receiverPort);
             }
             positive("statsInterval", statsInterval);
             positive("receiverReconnect min", receiverReconnectMin);
             positive("binanceReconnect min", binanceReconnectMin);
             if (receiverReconnectMax.compareTo(receiverReconnectMin) < 0) {
-                throw new ConfigException("receiverReconnect max (" + receiverReconnectMax.toMillis()
+                throw new SettingException("receiverReconnect max (" + receiverReconnectMax.toMillis()
                         + " ms) must be at least its min (" + receiverReconnectMin.toMillis() + " ms)");
             }
             if (binanceReconnectMax.compareTo(binanceReconnectMin) < 0) {
-                throw new ConfigException("binanceReconnect max (" + binanceReconnectMax.toMillis()
+                throw new SettingException("binanceReconnect max (" + binanceReconnectMax.toMillis()
                         + " ms) must be at least its min (" + binanceReconnectMin.toMillis() + " ms)");
             }
             if (runDuration.isNegative()) {
-                throw new ConfigException("runDuration must be 0 (until stopped) or positive, got " + runDuration);
+                throw new SettingException("runDuration must be 0 (until stopped) or positive, got " + runDuration);
             }
             positive("receiverConnectTimeout", receiverConnectTimeout);
             if (receiverConnectTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new ConfigException("receiverConnectTimeout is too long: " + receiverConnectTimeout);
+                throw new SettingException("receiverConnectTimeout is too long: " + receiverConnectTimeout);
             }
             if (receiverStartupWait.isNegative()) {
-                throw new ConfigException("receiverStartupWait must be 0 or positive, got " + receiverStartupWait);
+                throw new SettingException("receiverStartupWait must be 0 or positive, got " + receiverStartupWait);
             }
             positive("heartbeatInterval", heartbeatInterval);
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
@@ -684,15 +617,19 @@ public final class SenderConfig {
             positive("backlog maxAge", maxBacklogAge);
             int limit = streamLimit(binanceBaseUri);
             if (streamsPerConnection > limit) {
-                throw new ConfigException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"
+                throw new SettingException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"
                         + " of " + limit + " streams per connection for " + binanceBaseUri.getHost());
             }
             return new SenderConfig(this);
         }
 
+        private static int defaultInt(Variable v) {
+            return Integer.parseInt(v.defaultValue());
+        }
+
         private static void positive(String field, Duration d) {
             if (d.isNegative() || d.isZero() || d.toMillis() < 1) {
-                throw new ConfigException(field + " must be at least 1 ms, got " + d);
+                throw new SettingException(field + " must be at least 1 ms, got " + d);
             }
         }
 
@@ -702,16 +639,16 @@ public final class SenderConfig {
             try {
                 uri = new URI(text);
             } catch (URISyntaxException e) {
-                throw new ConfigException(name + " must be a ws:// or wss:// URL, got '" + url + "': "
+                throw new SettingException(name + " must be a ws:// or wss:// URL, got '" + url + "': "
                         + e.getMessage());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
-                throw new ConfigException(name + " must be a ws:// or wss:// URL with a host, e.g. "
+                throw new SettingException(name + " must be a ws:// or wss:// URL with a host, e.g. "
                         + Variable.BINANCE_WS_URL.defaultValue() + ", got '" + url + "'");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw new ConfigException(name + " must be a base URL without query, fragment or user info (the"
+                throw new SettingException(name + " must be a base URL without query, fragment or user info (the"
                         + " sender appends /stream?streams=...), got '" + url + "'");
             }
             while (text.endsWith("/")) {
@@ -723,29 +660,29 @@ public final class SenderConfig {
 
         private Builder symbols(Object name, String commaSeparated) {
             if (commaSeparated == null || commaSeparated.isBlank()) {
-                throw new ConfigException(name + " must list at least one symbol, e.g. btcusdt,ethusdt");
+                throw new SettingException(name + " must list at least one symbol, e.g. btcusdt,ethusdt");
             }
             Set<String> out = new LinkedHashSet<>();
             String[] parts = commaSeparated.split(",", -1);
             for (int i = 0; i < parts.length; i++) {
                 String s = parts[i].trim();
                 if (s.isEmpty()) {
-                    throw new ConfigException(name + " has an empty symbol at position " + (i + 1) + " in '"
+                    throw new SettingException(name + " has an empty symbol at position " + (i + 1) + " in '"
                             + commaSeparated + "' (symbols are separated by single commas)");
                 }
                 for (int c = 0; c < s.length(); c++) {
                     char ch = s.charAt(c);
                     if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9')) {
-                        throw new ConfigException(name + " symbols are letters and digits only, like btcusdt; '"
+                        throw new SettingException(name + " symbols are letters and digits only, like btcusdt; '"
                                 + s + "' has '" + ch + "'");
                     }
                 }
                 if (!out.add(s.toUpperCase(Locale.ROOT))) {
-                    throw new ConfigException(name + " lists " + s.toUpperCase(Locale.ROOT) + " twice");
+                    throw new SettingException(name + " lists " + s.toUpperCase(Locale.ROOT) + " twice");
                 }
             }
             if (out.size() > MAX_SYMBOLS) {
-                throw new ConfigException(name + " lists " + out.size() + " symbols; one sender relays at most "
+                throw new SettingException(name + " lists " + out.size() + " symbols; one sender relays at most "
                         + MAX_SYMBOLS + " (the receiver keeps about 150 KB per symbol; " + MAX_SYMBOLS + " fit its 96 MiB"
                         + " heap)");
             }

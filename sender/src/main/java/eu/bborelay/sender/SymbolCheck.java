@@ -3,6 +3,8 @@ package eu.bborelay.sender;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -36,10 +38,16 @@ final class SymbolCheck {
      * The exchangeInfo URI for the settings, or null when there is none to ask (a non-Binance stream host, such as a
      * replay server, and no {@code BINANCE_REST_URL}).
      *
-     * @throws SenderConfig.ConfigException when {@code BINANCE_REST_URL} is not an http(s) URL
+     * @throws SettingException when {@code BINANCE_REST_URL} is not an http(s) URL
      */
-    static URI exchangeInfoUri(Map<String, String> settings, URI binanceWsBase) {
-        String rest = settings.get(SenderConfig.Variable.BINANCE_REST_URL.name());
+    static URI exchangeInfoUri(Map<String, String> env, URI binanceWsBase) {
+        return exchangeInfoUri(Settings.of(env), binanceWsBase);
+    }
+
+    /** As {@link #exchangeInfoUri(Map, URI)} from the daemon's parsed settings. */
+    static URI exchangeInfoUri(Settings settings, URI binanceWsBase) {
+        String rest = settings.isSet(SenderConfig.Variable.BINANCE_REST_URL)
+                ? settings.text(SenderConfig.Variable.BINANCE_REST_URL) : null;
         String wsHost = binanceWsBase.getHost() == null ? "" : binanceWsBase.getHost().toLowerCase(Locale.ROOT);
         if (rest == null || rest.isBlank()) {
             if (wsHost.startsWith("fstream.")) {
@@ -54,11 +62,11 @@ final class SymbolCheck {
         try {
             base = URI.create(rest.strip().replaceAll("/+$", ""));
         } catch (IllegalArgumentException e) {
-            throw new SenderConfig.ConfigException("BINANCE_REST_URL=" + rest + " is not a URL: " + e.getMessage());
+            throw new SettingException("BINANCE_REST_URL=" + rest + " is not a URL: " + e.getMessage());
         }
         String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null) {
-            throw new SenderConfig.ConfigException("BINANCE_REST_URL=" + rest + " is not an http:// or https:// URL");
+            throw new SettingException("BINANCE_REST_URL=" + rest + " is not an http:// or https:// URL");
         }
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         if (path.endsWith("/exchangeInfo")) {
@@ -69,12 +77,8 @@ final class SymbolCheck {
     }
 
     /** Whether {@code SKIP_SYMBOL_CHECK} is true. */
-    static boolean skip(Map<String, String> settings) {
-        String v = SenderConfig.Variable.SKIP_SYMBOL_CHECK.valueIn(settings).strip().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new SenderConfig.ConfigException("SKIP_SYMBOL_CHECK=" + v + " must be true or false");
-        }
-        return v.equals("true");
+    static boolean skip(Settings settings) {
+        return settings.bool(SenderConfig.Variable.SKIP_SYMBOL_CHECK);
     }
 
     /**

@@ -1,5 +1,6 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.ops.settings.SettingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,11 +75,11 @@ class SenderConfigTest {
         assertEquals(50, SenderConfig.fromEnvironment(env).binanceStreamsPerConnection());
         env.put("BINANCE_WS_URL", "wss://fstream.binance.com");
         env.put("BINANCE_STREAMS_PER_CONNECTION", "201");
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertEquals("BINANCE_STREAMS_PER_CONNECTION must be auto or a number of streams from 1 to 200, got '201'",
                 e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder()
                 .binanceWsUrl("wss://fstream.binance.com").streamsPerConnection(300).build());
         assertEquals("streamsPerConnection 300 is above Binance's limit of 200 streams per connection for"
                 + " fstream.binance.com", e.getMessage());
@@ -91,7 +92,7 @@ class SenderConfigTest {
         env.put("DIRECT_WRITES", " TRUE ");
         assertTrue(SenderConfig.fromEnvironment(env).directWrites());
         env.put("DIRECT_WRITES", "yes");
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertEquals("DIRECT_WRITES must be true or false, got 'yes'", e.getMessage());
     }
@@ -102,7 +103,7 @@ class SenderConfigTest {
         for (int i = 0; i <= SenderConfig.MAX_SYMBOLS; i++) {
             many.append(i == 0 ? "" : ",").append("S").append(i).append("USDT");
         }
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.builder().symbols(many.toString()));
         assertEquals("symbols lists 401 symbols; one sender relays at most 400 (the receiver keeps about 150 KB per"
                 + " symbol; 400 fit its 96 MiB heap)", e.getMessage());
@@ -155,12 +156,10 @@ class SenderConfigTest {
         "AMS_PORT|abc|AMS_PORT must be a TCP port number from 1 to 65535, got 'abc'",
         "AMS_PORT|0|AMS_PORT must be a TCP port number",
         "AMS_PORT|65536|AMS_PORT must be a TCP port number",
-        "AMS_HOST|''|AMS_HOST must be the receiver's IP address or DNS name",
         "AMS_HOST|a host|AMS_HOST must be the receiver's IP address or DNS name",
         "SYMBOLS|btc-usdt|SYMBOLS symbols are letters and digits only, like btcusdt; 'btc-usdt' has '-'",
         "SYMBOLS|btcusdt,,ethusdt|SYMBOLS has an empty symbol at position 2",
         "SYMBOLS|btcusdt,|SYMBOLS has an empty symbol at position 2",
-        "SYMBOLS|'  '|SYMBOLS must list at least one symbol",
         "SYMBOLS|btcusdt,BTCUSDT|SYMBOLS lists BTCUSDT twice",
         "BINANCE_WS_URL|https://stream.binance.com|BINANCE_WS_URL must be a ws:// or wss:// URL",
         "BINANCE_WS_URL|stream.binance.com:9443|BINANCE_WS_URL must be a ws:// or wss:// URL",
@@ -175,23 +174,37 @@ class SenderConfigTest {
     void badEnvironmentValueNamesTheVariable(String variable, String value, String message) {
         Map<String, String> env = tlsEnv();
         env.put(variable, value);
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 
     @Test
+    void blankVariableMeansTheDefault() {
+        Map<String, String> env = tlsEnv();
+        env.put("AMS_HOST", "");
+        env.put("SYMBOLS", "  ");
+        env.put("DIRECT_WRITES", " ");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals("127.0.0.1", c.receiverHost());
+        assertEquals(List.of("BTCUSDT"), c.symbols());
+        assertTrue(!c.directWrites());
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.builder().symbols("  "));
+        assertTrue(e.getMessage().startsWith("symbols must list at least one symbol"), e.getMessage());
+    }
+
+    @Test
     void builderNamesTheBadField() {
-        assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder().receiver("h", 0).build());
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        assertThrows(SettingException.class, () -> SenderConfig.builder().receiver("h", 0).build());
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.builder().receiverReconnect(500, 100, TimeUnit.MILLISECONDS).build());
         assertTrue(e.getMessage().startsWith("receiverReconnect max"), e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder().symbols("a b"));
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder().symbols("a b"));
         assertTrue(e.getMessage().startsWith("symbols "), e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder()
                 .backlog(0, 1, TimeUnit.SECONDS));
         assertTrue(e.getMessage().startsWith("backlog quotes"), e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder()
                 .backlog(10, 0, TimeUnit.SECONDS).build());
         assertTrue(e.getMessage().startsWith("backlog maxAge"), e.getMessage());
     }

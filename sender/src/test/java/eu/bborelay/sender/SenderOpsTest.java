@@ -1,5 +1,6 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.ops.settings.SettingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,14 +40,14 @@ class SenderOpsTest {
         SenderOps.Settings d = SenderOps.Settings.fromEnvironment(Map.of());
         assertEquals(new SenderOps.Settings(8080, 10, "text"), d);
         assertEquals("HTTP_PORT must be a whole number from 0 to 65535, got '80a'",
-                assertThrows(SenderConfig.ConfigException.class,
+                assertThrows(SettingException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("HTTP_PORT", "80a"))).getMessage());
         assertEquals("HEALTH_MAX_AGE_SECONDS must be a whole number from 1 to 86400, got '0'",
-                assertThrows(SenderConfig.ConfigException.class,
+                assertThrows(SettingException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("HEALTH_MAX_AGE_SECONDS", "0")))
                         .getMessage());
         assertEquals("LOG_FORMAT must be text or json, got 'yaml'",
-                assertThrows(SenderConfig.ConfigException.class,
+                assertThrows(SettingException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("LOG_FORMAT", "yaml"))).getMessage());
     }
 

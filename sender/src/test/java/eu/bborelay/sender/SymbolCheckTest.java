@@ -1,5 +1,6 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.ops.settings.SettingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -93,7 +94,7 @@ class SymbolCheckTest {
 
         env.put("SKIP_SYMBOL_CHECK", "maybe");
         assertEquals(SenderMain.EXIT_CONFIG, run(env));
-        assertTrue(err.toString().contains("SKIP_SYMBOL_CHECK=maybe must be true or false"), err.toString());
+        assertTrue(err.toString().contains("SKIP_SYMBOL_CHECK must be true or false, got 'maybe'"), err.toString());
     }
 
     @Test
@@ -108,7 +109,7 @@ class SymbolCheckTest {
         assertNull(SymbolCheck.exchangeInfoUri(none, URI.create("ws://127.0.0.1:4567")), "a replay: no check");
         assertEquals(URI.create("http://127.0.0.1:81/fapi/v1/exchangeInfo"), SymbolCheck.exchangeInfoUri(
                 Map.of("BINANCE_REST_URL", "http://127.0.0.1:81/fapi/v1/exchangeInfo"), URI.create("ws://x")));
-        assertThrows(SenderConfig.ConfigException.class, () -> SymbolCheck.exchangeInfoUri(
+        assertThrows(SettingException.class, () -> SymbolCheck.exchangeInfoUri(
                 Map.of("BINANCE_REST_URL", "ftp://example.com"), URI.create("ws://x")));
     }
 
