@@ -4,6 +4,8 @@ import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.ops.settings.Setting;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
+import eu.bborelay.sender.binance.BinanceMarket;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ public final class SenderConfig {
     public static final int MAX_SYMBOLS = 400;
     /** Binance spot: at most 1024 streams per connection (WebSocket Streams, "WebSocket Limits"). */
     public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
-    /** Binance USD-M futures: 200 streams per connection, the practical limit. */
+    /** Binance USD-M and COIN-M futures: 200 streams per connection, the practical limit. */
     public static final int USDM_STREAMS_PER_CONNECTION = 200;
 
     /**
@@ -45,8 +47,10 @@ public final class SenderConfig {
     public enum Variable implements Setting {
         BINANCE_WS_URL("wss://stream.binance.com:9443", "Binance market-stream base URL, ws:// or wss://"
                 + "host[:port][/path]; /stream?streams=... is appended. Also wss://data-stream.binance.vision,"
-                + " wss://fstream.binance.com (USD-M futures), ws://127.0.0.1:<port> (replay server)"),
-        SYMBOLS("btcusdt", "Comma-separated symbols, any case, letters and digits (e.g. btcusdt,ethusdt)"),
+                + " wss://fstream.binance.com (USD-M futures), wss://dstream.binance.com (COIN-M futures),"
+                + " ws://127.0.0.1:<port> (replay server)"),
+        SYMBOLS("btcusdt", "Comma-separated symbols, any case, letters, digits and _ (e.g. btcusdt,ethusdt;"
+                + " COIN-M btcusd_perp)"),
         AMS_HOST("127.0.0.1", "The receiver's IP address or DNS name; its certificate must name it"),
         AMS_PORT("9001", "The receiver's TCP port"),
         CA_CERT("/certs/ca.crt", "PEM certificate of the CA that issued the receiver's certificate"),
@@ -61,8 +65,9 @@ public final class SenderConfig {
         RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
         BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
         BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
-                + " (exchangeInfo: /api/v3, or /fapi/v1 on fapi.* hosts); unset: https://fapi.binance.com for a"
-                + " USD-M BINANCE_WS_URL, this default for other Binance hosts, no check for other hosts"),
+                + " (exchangeInfo: /api/v3, /fapi/v1 on fapi.* hosts, /dapi/v1 on dapi.* hosts); unset:"
+                + " https://fapi.binance.com for a USD-M BINANCE_WS_URL, https://dapi.binance.com for COIN-M, this"
+                + " default for other Binance hosts, no check for other hosts"),
         SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
                 + " TRADING (when REST is unreachable); logged as a warning"),
         BINANCE_ROLLOVER_SECONDS("82800", "Replace the Binance connection make-before-break after this many seconds"
@@ -78,7 +83,8 @@ public final class SenderConfig {
         BINANCE_ATTEMPT_REFILL_SECONDS("10", "One more Binance connection attempt is allowed per this many seconds;"
                 + " burst + 300 / refill must stay under Binance's 300 attempts per 5 minutes per IP"),
         BINANCE_STREAMS_PER_CONNECTION("auto", "Streams per Binance connection; more symbols are sharded across"
-                + " connections. auto: 200 on USD-M (fstream.*) hosts, 1024 elsewhere; or a number from 1 to"
+                + " connections. auto: 200 on USD-M (fstream.*) and COIN-M (dstream.*) hosts, 1024 elsewhere; or a"
+                + " number from 1 to"
                 + " that"),
         DIRECT_WRITES("false", "true: the Binance WebSocket thread writes an update to the receiver itself when the"
                 + " writer thread is idle (one thread wake-up less per update), but a receiver that stops reading can"
@@ -117,6 +123,7 @@ public final class SenderConfig {
     }
 
     private final URI binanceBaseUri;
+    private final StreamSelection streams;
     private final List<String> symbols;
     private final int binanceStreamsPerConnection;
     private final String receiverHost;
@@ -142,6 +149,7 @@ public final class SenderConfig {
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
+        this.streams = b.streams;
         this.symbols = b.symbols;
         this.binanceStreamsPerConnection = b.streamsPerConnection > 0 ? b.streamsPerConnection
                 : streamLimit(b.binanceBaseUri);
@@ -228,27 +236,26 @@ public final class SenderConfig {
     }
 
     /**
-     * The combined-stream URI of {@code shardSymbols}. USD-M futures ({@code fstream.*} hosts) route streams by
-     * path: bookTicker belongs under {@code /public} (a stream on the wrong path delivers nothing, silently), so a
-     * USD-M base URL without a path gets {@code /public}.
+     * The combined-stream URI of {@code shardSymbols}, with every stream of {@link #streams()} per symbol. USD-M
+     * futures ({@code fstream.*} hosts) route streams by path: bookTicker belongs under {@code /public} (a stream on
+     * the wrong path delivers nothing, silently), so a USD-M base URL without a path gets the selection's route.
      *
      * @param shardSymbols upper-case symbols, e.g. one element of {@link #binanceShards()}
      */
     public URI binanceStreamUri(List<String> shardSymbols) {
-        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
-        boolean usdm = isUsdm(binanceBaseUri) && path.isEmpty();
-        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append(usdm ? "/public" : "")
-                .append("/stream?streams=");
-        for (int i = 0; i < shardSymbols.size(); i++) {
-            sb.append(i == 0 ? "" : "/").append(shardSymbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
-        }
-        return URI.create(sb.toString());
+        return streams.streamUri(binanceBaseUri, shardSymbols);
+    }
+
+    /** Which streams are subscribed per symbol; {@link StreamSelection#BOOK_TICKER} by default. */
+    public StreamSelection streams() {
+        return streams;
     }
 
     /**
-     * Streams (one per symbol) on one Binance connection: the configured value, else Binance's limit for the host,
-     * {@value #USDM_STREAMS_PER_CONNECTION} on USD-M ({@code fstream.*}) and {@value #SPOT_STREAMS_PER_CONNECTION}
-     * elsewhere.
+     * Streams on one Binance connection ({@link StreamSelection#streamsPerSymbol()} per symbol): the configured value,
+     * else Binance's limit for the host ({@link BinanceMarket#streamsPerConnection()}),
+     * {@value #USDM_STREAMS_PER_CONNECTION} on USD-M ({@code fstream.*}) and COIN-M ({@code dstream.*}),
+     * {@value #SPOT_STREAMS_PER_CONNECTION} elsewhere.
      */
     public int binanceStreamsPerConnection() {
         return binanceStreamsPerConnection;
@@ -261,7 +268,8 @@ public final class SenderConfig {
      */
     public List<List<String>> binanceShards() {
         int n = symbols.size();
-        int shards = (n + binanceStreamsPerConnection - 1) / binanceStreamsPerConnection;
+        int perConnection = Math.max(1, binanceStreamsPerConnection / streams.streamsPerSymbol());
+        int shards = (n + perConnection - 1) / perConnection;
         List<List<String>> out = new ArrayList<>(shards);
         int from = 0;
         for (int k = 0; k < shards; k++) {
@@ -272,13 +280,8 @@ public final class SenderConfig {
         return List.copyOf(out);
     }
 
-    private static boolean isUsdm(URI base) {
-        String host = base.getHost() == null ? "" : base.getHost().toLowerCase(Locale.ROOT);
-        return host.startsWith("fstream.");
-    }
-
     private static int streamLimit(URI base) {
-        return isUsdm(base) ? USDM_STREAMS_PER_CONNECTION : SPOT_STREAMS_PER_CONNECTION;
+        return BinanceMarket.ofStreamUri(base).streamsPerConnection();
     }
 
     /** Base URL without trailing slash, e.g. {@code wss://stream.binance.com:9443}. */
@@ -417,6 +420,7 @@ public final class SenderConfig {
         static final int MIN_AUTO_BACKLOG = 256;
 
         private URI binanceBaseUri;
+        private StreamSelection streams = StreamSelection.BOOK_TICKER;
         private List<String> symbols;
         private int streamsPerConnection; // 0: Binance's limit for the host
         private String receiverHost = Variable.AMS_HOST.defaultValue();
@@ -453,7 +457,16 @@ public final class SenderConfig {
             return binanceWsUrl("binanceWsUrl", url);
         }
 
-        /** Comma-separated symbols, any case, e.g. {@code " BTCUSDT, ethusdt "}. */
+        /**
+         * Which streams to subscribe per symbol; default {@link StreamSelection#BOOK_TICKER}. The relay path
+         * parses and forwards bookTicker only: other kinds are for the features that add their parsers and frames.
+         */
+        public Builder streams(StreamSelection streams) {
+            this.streams = Objects.requireNonNull(streams, "streams");
+            return this;
+        }
+
+        /** Comma-separated symbols, any case, letters, digits and {@code _}, e.g. {@code " BTCUSDT, btcusd_perp "}. */
         public Builder symbols(String commaSeparated) {
             return symbols("symbols", commaSeparated);
         }
@@ -615,6 +628,12 @@ public final class SenderConfig {
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
+            try {
+                streams.streamUri(binanceBaseUri, List.of("btcusdt"));
+            } catch (IllegalStateException e) {
+                throw new SettingException("streams " + streams + " cannot share a connection to "
+                        + binanceBaseUri.getHost() + ": " + e.getMessage());
+            }
             int limit = streamLimit(binanceBaseUri);
             if (streamsPerConnection > limit) {
                 throw new SettingException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"
@@ -672,9 +691,9 @@ public final class SenderConfig {
                 }
                 for (int c = 0; c < s.length(); c++) {
                     char ch = s.charAt(c);
-                    if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9')) {
-                        throw new SettingException(name + " symbols are letters and digits only, like btcusdt; '"
-                                + s + "' has '" + ch + "'");
+                    if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_')) {
+                        throw new SettingException(name + " symbols are letters, digits and _ only, like btcusdt or"
+                                + " btcusd_perp; '" + s + "' has '" + ch + "'");
                     }
                 }
                 if (!out.add(s.toUpperCase(Locale.ROOT))) {

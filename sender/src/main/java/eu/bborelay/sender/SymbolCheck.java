@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
+import eu.bborelay.sender.binance.BinanceMarket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -20,15 +21,17 @@ import java.util.Map;
 
 /**
  * The start-up symbol check: asks Binance's REST {@code exchangeInfo} (spot {@code /api/v3/exchangeInfo}, USD-M
- * {@code /fapi/v1/exchangeInfo}) whether every configured symbol exists and is {@code TRADING}. A symbol that does
+ * {@code /fapi/v1/exchangeInfo}, COIN-M {@code /dapi/v1/exchangeInfo}, whose status field is {@code contractStatus})
+ * whether every configured symbol exists and is {@code TRADING}. A symbol that does
  * not would never deliver an update, silently; the daemon refuses to start instead (exit code 2).
  *
  * <p>Used once by {@link SenderMain} on its main thread, before the sender starts. The whole exchangeInfo is read
  * with Jackson's streaming parser, keeping only each symbol's name and status (spot's answer is several MB).
  */
 final class SymbolCheck {
-    static final String SPOT_PATH = "/api/v3/exchangeInfo";
-    static final String USDM_PATH = "/fapi/v1/exchangeInfo";
+    static final String SPOT_PATH = BinanceMarket.SPOT.exchangeInfoPath();
+    static final String USDM_PATH = BinanceMarket.USDM.exchangeInfoPath();
+    static final String COINM_PATH = BinanceMarket.COINM.exchangeInfoPath();
     private static final JsonFactory JSON = new JsonFactory();
 
     private SymbolCheck() {
@@ -48,11 +51,11 @@ final class SymbolCheck {
     static URI exchangeInfoUri(Settings settings, URI binanceWsBase) {
         String rest = settings.isSet(SenderConfig.Variable.BINANCE_REST_URL)
                 ? settings.text(SenderConfig.Variable.BINANCE_REST_URL) : null;
-        String wsHost = binanceWsBase.getHost() == null ? "" : binanceWsBase.getHost().toLowerCase(Locale.ROOT);
         if (rest == null || rest.isBlank()) {
-            if (wsHost.startsWith("fstream.")) {
-                rest = "https://fapi.binance.com";
-            } else if (wsHost.endsWith("binance.com") || wsHost.endsWith("binance.vision")) {
+            BinanceMarket market = BinanceMarket.ofStreamUri(binanceWsBase);
+            if (market != BinanceMarket.SPOT) {
+                rest = market.restBase(); // fapi for fstream, dapi for dstream
+            } else if (BinanceMarket.isBinanceHost(binanceWsBase)) {
                 rest = SenderConfig.Variable.BINANCE_REST_URL.defaultValue();
             } else {
                 return null;
@@ -72,8 +75,7 @@ final class SymbolCheck {
         if (path.endsWith("/exchangeInfo")) {
             return base;
         }
-        boolean usdm = base.getHost().toLowerCase(Locale.ROOT).startsWith("fapi.");
-        return URI.create(base + (usdm ? USDM_PATH : SPOT_PATH));
+        return URI.create(base + BinanceMarket.ofRestUri(base).exchangeInfoPath());
     }
 
     /** Whether {@code SKIP_SYMBOL_CHECK} is true. */
@@ -134,8 +136,9 @@ final class SymbolCheck {
                             JsonToken fv = p.nextToken();
                             if (f.equals("symbol") && fv == JsonToken.VALUE_STRING) {
                                 symbol = p.getText();
-                            } else if (f.equals("status") && fv == JsonToken.VALUE_STRING) {
-                                st = p.getText();
+                            } else if ((f.equals("status") || f.equals("contractStatus") && st == null)
+                                    && fv == JsonToken.VALUE_STRING) {
+                                st = p.getText(); // COIN-M names it contractStatus
                             } else {
                                 p.skipChildren();
                             }

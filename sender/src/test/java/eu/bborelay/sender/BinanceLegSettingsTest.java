@@ -1,10 +1,10 @@
 package eu.bborelay.sender;
 
-import eu.bborelay.ops.settings.SettingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.bborelay.ops.settings.SettingException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

@@ -1,11 +1,13 @@
 package eu.bborelay.sender;
 
-import eu.bborelay.ops.settings.SettingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.sender.binance.StreamKind;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -157,7 +159,7 @@ class SenderConfigTest {
         "AMS_PORT|0|AMS_PORT must be a TCP port number",
         "AMS_PORT|65536|AMS_PORT must be a TCP port number",
         "AMS_HOST|a host|AMS_HOST must be the receiver's IP address or DNS name",
-        "SYMBOLS|btc-usdt|SYMBOLS symbols are letters and digits only, like btcusdt; 'btc-usdt' has '-'",
+        "SYMBOLS|btc-usdt|SYMBOLS symbols are letters, digits and _ only, like btcusdt or btcusd_perp; 'btc-usdt' has '-'",
         "SYMBOLS|btcusdt,,ethusdt|SYMBOLS has an empty symbol at position 2",
         "SYMBOLS|btcusdt,|SYMBOLS has an empty symbol at position 2",
         "SYMBOLS|btcusdt,BTCUSDT|SYMBOLS lists BTCUSDT twice",
@@ -177,6 +179,46 @@ class SenderConfigTest {
         SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void coinMSymbolsAndHostsAreRecognised() {
+        Map<String, String> env = tlsEnv();
+        env.put("BINANCE_WS_URL", "wss://dstream.binance.com");
+        env.put("SYMBOLS", "btcusd_perp,ETHUSD_PERP");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals(List.of("BTCUSD_PERP", "ETHUSD_PERP"), c.symbols());
+        assertEquals(200, c.binanceStreamsPerConnection(), "COIN-M: 200 streams per connection like USD-M");
+        assertEquals("wss://dstream.binance.com/stream?streams=btcusd_perp@bookTicker/ethusd_perp@bookTicker",
+                c.binanceStreamUri().toString());
+        env.put("BINANCE_STREAMS_PER_CONNECTION", "201");
+        assertThrows(SettingException.class, () -> SenderConfig.fromEnvironment(env));
+    }
+
+    @Test
+    void streamSelectionIsData() {
+        SenderConfig trades = SenderConfig.builder().symbols("btcusdt,ethusdt")
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.TRADE)).build();
+        assertEquals(StreamSelection.BOOK_TICKER, SenderConfig.builder().build().streams(), "bookTicker by default");
+        assertEquals("wss://stream.binance.com:9443/stream?streams=btcusdt@bookTicker/btcusdt@trade/ethusdt@bookTicker"
+                + "/ethusdt@trade", trades.binanceStreamUri().toString());
+        assertEquals("wss://fstream.binance.com/public/stream?streams=btcusdt@bookTicker/btcusdt@trade",
+                SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols("btcusdt")
+                        .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.TRADE)).build()
+                        .binanceStreamUri().toString());
+        assertEquals("wss://fstream.binance.com/market/stream?streams=btcusdt@aggTrade",
+                SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols("btcusdt")
+                        .streams(StreamSelection.of(StreamKind.AGG_TRADE)).build().binanceStreamUri().toString());
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.builder()
+                .binanceWsUrl("wss://fstream.binance.com")
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.AGG_TRADE)).build());
+        assertTrue(e.getMessage().contains("need separate connections"), e.getMessage());
+        SenderConfig sharded = SenderConfig.builder().symbols("a1,b2,c3").streamsPerConnection(4)
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.DEPTH_100MS)).build();
+        assertEquals(List.of(List.of("A1", "B2"), List.of("C3")), sharded.binanceShards(),
+                "two streams per symbol: two symbols per connection of 4 streams");
+        assertThrows(IllegalArgumentException.class, () -> StreamSelection.of());
+        assertThrows(IllegalArgumentException.class, () -> StreamSelection.of(StreamKind.TRADE, StreamKind.TRADE));
     }
 
     @Test

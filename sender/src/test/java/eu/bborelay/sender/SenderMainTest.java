@@ -48,7 +48,7 @@ class SenderMainTest {
     void flagOverridesItsVariableAndIsValidatedTheSameWay() {
         Map<String, String> env = SenderConfigTest.tlsEnv();
         assertEquals(2, run(env, "--symbols", "btc/usdt"));
-        assertTrue(err.toString().contains("SYMBOLS symbols are letters and digits only"), err.toString());
+        assertTrue(err.toString().contains("SYMBOLS symbols are letters, digits and _ only"), err.toString());
     }
 
     @Test

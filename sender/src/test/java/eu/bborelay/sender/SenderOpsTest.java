@@ -1,6 +1,5 @@
 package eu.bborelay.sender;
 
-import eu.bborelay.ops.settings.SettingException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.ops.Health;
+import eu.bborelay.ops.settings.SettingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
