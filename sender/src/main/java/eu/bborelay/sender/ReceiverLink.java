@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On every connection the writer first writes a hello ({@code lastSeq} = the highest seq it wrote on any earlier
  * connection), then the latest quote of every symbol in seq order: the pending one if there is one, otherwise the
- * last one written, resent with its original seq (the receiver drops replays with {@code seq <= lastSeq}). Then it
+ * last one written, resent with its original seq (the receiver drops replays with {@code seq <= lastSeq}). Replays go
+ * only to a receiver that pinged on an earlier connection: the original Python receiver never writes, ignores the
+ * hello and would pass a replay to its callback twice. Then it
  * streams: read {@code hi = lastPublishedSeq}, take every slot, write the quotes with {@code seq <= hi} sorted by
  * seq (each stamped with the clock at write time) into a buffered stream, flush once, park when there is nothing to
  * do. While disconnected it takes nothing: the slots keep the latest quote per symbol.
@@ -94,6 +96,12 @@ final class ReceiverLink implements AutoCloseable {
     private int consecutiveFailures;
     private String lastFailure = "";
     private boolean everConnected;
+    /**
+     * Whether the receiver has written to us (pings) on an earlier connection: it speaks this protocol and drops
+     * replays by the hello's {@code lastSeq}. The original Python receiver writes nothing and would deliver a replay
+     * twice, so it gets none.
+     */
+    private boolean receiverPings;
 
     // shared
     private volatile ReceiverConnection connection;
@@ -296,7 +304,9 @@ final class ReceiverLink implements AutoCloseable {
                     connection = c; // not up yet: the opening batch decides
                     slots.backlog(true); // quotes arriving meanwhile queue behind the opening batch
                     int n = collector.collect(true);
-                    n = collector.addReplays(n);
+                    if (receiverPings) {
+                        n = collector.addReplays(n); // it drops seq <= hello.lastSeq; see the class comment
+                    }
                     writeHello(c);
                     writeBatch(c, n, true, false);
                 }
@@ -485,6 +495,7 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     private void disconnect(ReceiverConnection c, Throwable cause) {
+        noteWhetherReceiverPings(c);
         boolean wasUp = up;
         up = false;
         slots.backlog(false);
@@ -510,6 +521,18 @@ final class ReceiverLink implements AutoCloseable {
             consecutiveFailures++;
             log.warn("Receiver {}:{} closed the connection while it opened: {}; retrying in {} ms", host, port, why,
                     delay);
+        }
+    }
+
+    /**
+     * After a connection: a receiver heard from pings (sticky); one that stayed silent for a whole silence timeout
+     * while the link was up does not (the original Python receiver, or another receiver behind the same address).
+     */
+    private void noteWhetherReceiverPings(ReceiverConnection c) {
+        if (c.lastHeardNanos != 0) {
+            receiverPings = true;
+        } else if (up && System.nanoTime() - connectedAtNanos >= silenceTimeoutNanos) {
+            receiverPings = false;
         }
     }
 

@@ -54,8 +54,10 @@ public final class SenderConfig {
         AMS_HOST("127.0.0.1", "The receiver's IP address or DNS name; its certificate must name it"),
         AMS_PORT("9001", "The receiver's TCP port"),
         CA_CERT("/certs/ca.crt", "PEM certificate of the CA that issued the receiver's certificate"),
-        CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver"),
-        KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8)"),
+        CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver; none (with"
+                + " KEY=none): present no certificate, for a receiver with REQUIRE_CLIENT_CERT=false such as the"
+                + " original Python one (logged as a warning)"),
+        KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8); none with CERT=none"),
         STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
         // Daemon operations (SenderOps reads and validates these three; the sender itself never does).
         HTTP_PORT("8080", "TCP port of GET /health and GET /metrics (Prometheus), all addresses; 0 = none"),
@@ -121,6 +123,9 @@ public final class SenderConfig {
             return Settings.table(List.of(values()));
         }
     }
+
+    /** The value of {@code CERT} and {@code KEY} that means: no client certificate. */
+    static final String NONE = "none";
 
     private final URI binanceBaseUri;
     private final StreamSelection streams;
@@ -212,8 +217,16 @@ public final class SenderConfig {
         int port = settings.integer(Variable.AMS_PORT, 1, 65_535, "a TCP port number");
         b.receiver(host, port);
         String hint = "make the certificates with scripts/generate-certs.sh";
-        b.tls(settings.readableFile(Variable.CA_CERT, hint), settings.readableFile(Variable.CERT, hint),
-                settings.readableFile(Variable.KEY, hint));
+        boolean noCert = settings.text(Variable.CERT).equalsIgnoreCase(NONE);
+        boolean noKey = settings.text(Variable.KEY).equalsIgnoreCase(NONE);
+        if (noCert != noKey) {
+            throw new SettingException(Variable.CERT + " and " + Variable.KEY + " go together: both none (no client"
+                    + " certificate, for a receiver with REQUIRE_CLIENT_CERT=false) or both files, got CERT="
+                    + settings.text(Variable.CERT) + " KEY=" + settings.text(Variable.KEY));
+        }
+        b.tls(settings.readableFile(Variable.CA_CERT, hint),
+                noCert ? null : settings.readableFile(Variable.CERT, hint),
+                noKey ? null : settings.readableFile(Variable.KEY, hint));
         b.statsInterval(settings.integer(Variable.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
                 TimeUnit.SECONDS);
         b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, settings.integer(Variable.RECEIVER_RECONNECT_MAX_MS,
@@ -306,10 +319,12 @@ public final class SenderConfig {
         return caCert;
     }
 
+    /** This sender's client certificate (chain), or null when it presents none ({@code CERT=none}). */
     public Path cert() {
         return cert;
     }
 
+    /** Its private key, or null when it presents no certificate. */
     public Path key() {
         return key;
     }
@@ -500,11 +515,21 @@ public final class SenderConfig {
             return this;
         }
 
-        /** PEM files: the CA that issued the receiver's certificate, and this sender's certificate and key. */
+        /**
+         * PEM files: the CA that issued the receiver's certificate, and this sender's certificate and key. Both
+         * {@code cert} and {@code key} null: no client certificate (only a receiver that does not require one, such
+         * as the original Python receiver, accepts the connection).
+         *
+         * @throws SettingException when only one of {@code cert} and {@code key} is null
+         */
         public Builder tls(Path caCert, Path cert, Path key) {
+            if ((cert == null) != (key == null)) {
+                throw new SettingException("tls: a client certificate and its key go together, got cert=" + cert
+                        + " key=" + key);
+            }
             this.caCert = Objects.requireNonNull(caCert, "caCert");
-            this.cert = Objects.requireNonNull(cert, "cert");
-            this.key = Objects.requireNonNull(key, "key");
+            this.cert = cert;
+            this.key = key;
             return this;
         }
 

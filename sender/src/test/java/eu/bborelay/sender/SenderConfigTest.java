@@ -9,6 +9,7 @@ import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.sender.binance.StreamKind;
 import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -179,6 +180,20 @@ class SenderConfigTest {
         SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    }
+
+    @Test
+    void certAndKeyNoneMeansNoClientCertificate() {
+        Map<String, String> env = tlsEnv();
+        env.put("CERT", "none");
+        env.put("KEY", "NONE");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals(null, c.cert());
+        assertEquals(null, c.key());
+        env.put("KEY", tlsEnv().get("KEY"));
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.fromEnvironment(env));
+        assertTrue(e.getMessage().startsWith("CERT and KEY go together"), e.getMessage());
+        assertThrows(SettingException.class, () -> SenderConfig.builder().tls(Path.of("ca"), null, Path.of("k")));
     }
 
     @Test
