@@ -15,7 +15,8 @@ import java.util.Objects;
  * ({@code ts}), <b>corrected</b> by the sender's clock offset measured with pings (NTP-style, min-RTT of the last 8
  * samples) when that sender answers them; a sender that answers none of the first 3 pings, or sends no hello (the
  * original Python one, which is never pinged), has its latencies recorded uncorrected, and counted in
- * {@link #latencyUncorrected()}. While a new connection's first ping is outstanding its latencies go to the uncorrected figures only. A percentile is 0
+ * {@link #latencyUncorrected()}. While a new connection's first ping is outstanding its latencies go to the
+ * uncorrected figures only. A percentile is 0
  * while nothing has been measured.
  */
 public final class ReceiverStats {

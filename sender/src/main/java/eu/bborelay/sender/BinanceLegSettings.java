@@ -20,7 +20,7 @@ import java.util.Objects;
 record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Duration staleAfter,
                           Duration silenceTimeout, int attemptBurst, Duration attemptRefill) {
     /**
-     * Production values, the defaults of {@link SenderConfig.Variable}: roll over after 23 h, overlap at most 10 s,
+     * Production values, the defaults of {@link SenderSetting}: roll over after 23 h, overlap at most 10 s,
      * a symbol stale after 60 s, the transport silent after 5 min, at most 10 attempts at once and one more every
      * 10 s (at most 40 per 5 minutes, Binance allows 300 per IP).
      */
@@ -54,17 +54,17 @@ record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Durat
 
     /** As {@link #fromEnvironment} from the daemon's parsed settings. */
     static BinanceLegSettings from(Settings settings) {
-        Duration rollover = seconds(settings, SenderConfig.Variable.BINANCE_ROLLOVER_SECONDS, 60, 86_340);
-        Duration stale = seconds(settings, SenderConfig.Variable.BINANCE_STALE_SECONDS, 1, 86_400);
-        Duration silence = seconds(settings, SenderConfig.Variable.BINANCE_SILENCE_SECONDS, 1, 86_400);
-        Duration overlap = seconds(settings, SenderConfig.Variable.BINANCE_OVERLAP_SECONDS, 1, 300);
-        int burst = settings.integer(SenderConfig.Variable.BINANCE_ATTEMPT_BURST, 1, 299, "a number");
-        Duration refill = seconds(settings, SenderConfig.Variable.BINANCE_ATTEMPT_REFILL_SECONDS, 1, 3_600);
+        Duration rollover = seconds(settings, SenderSetting.BINANCE_ROLLOVER_SECONDS, 60, 86_340);
+        Duration stale = seconds(settings, SenderSetting.BINANCE_STALE_SECONDS, 1, 86_400);
+        Duration silence = seconds(settings, SenderSetting.BINANCE_SILENCE_SECONDS, 1, 86_400);
+        Duration overlap = seconds(settings, SenderSetting.BINANCE_OVERLAP_SECONDS, 1, 300);
+        int burst = settings.integer(SenderSetting.BINANCE_ATTEMPT_BURST, 1, 299, "a number");
+        Duration refill = seconds(settings, SenderSetting.BINANCE_ATTEMPT_REFILL_SECONDS, 1, 3_600);
         BinanceLegSettings s = new BinanceLegSettings(rollover, overlap, stale, silence, burst, refill);
         long worst = s.attemptsPer5Minutes();
         if (worst >= BINANCE_ATTEMPTS_PER_5_MINUTES) {
-            throw new SettingException(SenderConfig.Variable.BINANCE_ATTEMPT_BURST + "=" + burst + " and "
-                    + SenderConfig.Variable.BINANCE_ATTEMPT_REFILL_SECONDS + "=" + refill.getSeconds() + " allow "
+            throw new SettingException(SenderSetting.BINANCE_ATTEMPT_BURST + "=" + burst + " and "
+                    + SenderSetting.BINANCE_ATTEMPT_REFILL_SECONDS + "=" + refill.getSeconds() + " allow "
                     + worst + " connection attempts in 5 minutes; Binance bans an IP above "
                     + BINANCE_ATTEMPTS_PER_5_MINUTES + ": lower the burst or raise the refill interval");
         }
@@ -79,7 +79,7 @@ record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Durat
         return attemptBurst + Duration.ofMinutes(5).toNanos() / attemptRefill.toNanos();
     }
 
-    private static Duration seconds(Settings settings, SenderConfig.Variable v, int min, int max) {
+    private static Duration seconds(Settings settings, SenderSetting v, int min, int max) {
         return Duration.ofSeconds(settings.integer(v, min, max, "a number of seconds"));
     }
 

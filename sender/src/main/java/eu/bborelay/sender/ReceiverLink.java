@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class is the writer loop and the baton; the parts it drives are their own classes: the connection and its
  * reader thread ({@link ReceiverConnection}), batch collection from the slots ({@link BatchCollector}) and the loss
- * accounting ({@link LinkAccounting}, unit-tested without sockets).
+ * accounting ({@link LinkAccounting}, unit-tested without sockets). What remains (about 600 lines) is one state
+ * machine on one thread: connect, opening batch, streaming, pongs, heartbeats, the silence and write-stall checks.
  *
  * <p>On every connection the writer first writes a hello ({@code lastSeq} = the highest seq it wrote on any earlier
  * connection), then the latest quote of every symbol in seq order: the pending one if there is one, otherwise the
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * seq (each stamped with the clock at write time) into a buffered stream, flush once, park when there is nothing to
  * do. While disconnected it takes nothing: the slots keep the latest quote per symbol.
  *
- * <p><b>Loss accounting</b> ({@link LinkAccounting}; the invariant the receiver relies on): every seq is either written once or counted
- * once as dropped or conflated. The writer accounts in seq order: each seq it has not written below the highest one
+ * <p><b>Loss accounting</b> ({@link LinkAccounting}; the invariant the receiver relies on): every seq is either
+ * written once or counted once as dropped or conflated. The writer accounts in seq order: each seq it has not written below the highest one
  * it has handled is a gap. Gaps found in the first batch of a connection, and every quote of a batch whose write
  * failed (with the gaps inside it), count as <em>dropped</em>; other gaps are quotes replaced in their slot while
  * the link was up, <em>conflated</em>. So across a reconnect, with one symbol, {@code firstSeqAfter - hello.lastSeq

@@ -1,7 +1,6 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.EpochNanoClock;
-import eu.bborelay.ops.settings.Setting;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
 import eu.bborelay.sender.binance.BinanceMarket;
@@ -21,9 +20,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Immutable sender settings. Code builds one with {@link #builder()}; the daemon reads the environment with
- * {@link #fromEnvironment(Map)} (every variable, its default and its help live in {@link Variable}). Everything is
+ * {@link #fromEnvironment(Map)} (every variable, its default and its help live in {@link SenderSetting}). Everything is
  * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
  * the variable.
+ *
+ * <p>Size: about 650 lines because every one of its two dozen settings has a documented accessor and a documented
+ * builder method; the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
+ * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.sender.binance}.
  */
 public final class SenderConfig {
     /**
@@ -37,92 +40,6 @@ public final class SenderConfig {
     public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
     /** Binance USD-M and COIN-M futures: 200 streams per connection, the practical limit. */
     public static final int USDM_STREAMS_PER_CONNECTION = 200;
-
-    /**
-     * The daemon's environment variables: name, default and help in one place, read by the shared parser
-     * ({@link Settings}). {@code --help} prints this table and each has a command-line flag
-     * ({@link Setting#optionName()}) that overrides it for local runs. {@link SenderOps}, {@link BinanceLegSettings}
-     * and {@link SymbolCheck} read their own variables from the same table.
-     */
-    public enum Variable implements Setting {
-        BINANCE_WS_URL("wss://stream.binance.com:9443", "Binance market-stream base URL, ws:// or wss://"
-                + "host[:port][/path]; /stream?streams=... is appended. Also wss://data-stream.binance.vision,"
-                + " wss://fstream.binance.com (USD-M futures), wss://dstream.binance.com (COIN-M futures),"
-                + " ws://127.0.0.1:<port> (replay server)"),
-        SYMBOLS("btcusdt", "Comma-separated symbols, any case, letters, digits and _ (e.g. btcusdt,ethusdt;"
-                + " COIN-M btcusd_perp)"),
-        AMS_HOST("127.0.0.1", "The receiver's IP address or DNS name; its certificate must name it"),
-        AMS_PORT("9001", "The receiver's TCP port"),
-        CA_CERT("/certs/ca.crt", "PEM certificate of the CA that issued the receiver's certificate"),
-        CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver; none (with"
-                + " KEY=none): present no certificate, for a receiver with REQUIRE_CLIENT_CERT=false such as the"
-                + " original Python one (logged as a warning)"),
-        KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8); none with CERT=none"),
-        STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
-        // Daemon operations (SenderOps reads and validates these three; the sender itself never does).
-        HTTP_PORT("8080", "TCP port of GET /health and GET /metrics (Prometheus), all addresses; 0 = none"),
-        HEALTH_MAX_AGE_SECONDS("10", "/health is 503 unless Binance and the receiver are connected and the latest"
-                + " Binance update is younger than this"),
-        LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts"),
-        RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
-        BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
-        BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
-                + " (exchangeInfo: /api/v3, /fapi/v1 on fapi.* hosts, /dapi/v1 on dapi.* hosts); unset:"
-                + " https://fapi.binance.com for a USD-M BINANCE_WS_URL, https://dapi.binance.com for COIN-M, this"
-                + " default for other Binance hosts, no check for other hosts"),
-        SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
-                + " TRADING (when REST is unreachable); logged as a warning"),
-        BINANCE_ROLLOVER_SECONDS("82800", "Replace the Binance connection make-before-break after this many seconds"
-                + " (Binance closes connections at 24 h; default 23 h)"),
-        BINANCE_STALE_SECONDS("60", "Roll the Binance connection over when a symbol had no update for this many"
-                + " seconds"),
-        BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
-                + " pong) arrived for this many seconds"),
-        BINANCE_OVERLAP_SECONDS("10", "During a rollover, close the old Binance connection once the new one has"
-                + " delivered an update of every stream and the old one caught up with it, or after this many seconds"),
-        BINANCE_ATTEMPT_BURST("10", "Binance connection attempts (reconnects and rollovers, all shards) allowed back"
-                + " to back"),
-        BINANCE_ATTEMPT_REFILL_SECONDS("10", "One more Binance connection attempt is allowed per this many seconds;"
-                + " burst + 300 / refill must stay under Binance's 300 attempts per 5 minutes per IP"),
-        BINANCE_STREAMS_PER_CONNECTION("auto", "Streams per Binance connection; more symbols are sharded across"
-                + " connections. auto: 200 on USD-M (fstream.*) and COIN-M (dstream.*) hosts, 1024 elsewhere; or a"
-                + " number from 1 to"
-                + " that"),
-        DIRECT_WRITES("false", "true: the Binance WebSocket thread writes an update to the receiver itself when the"
-                + " writer thread is idle (one thread wake-up less per update), but a receiver that stops reading can"
-                + " then block the Binance reading until the write-stall check; false: always hand it to the writer"
-                + " thread"),
-        RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
-
-        private final String defaultValue;
-        private final String help;
-
-        Variable(String defaultValue, String help) {
-            this.defaultValue = defaultValue;
-            this.help = help;
-        }
-
-        @Override
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        @Override
-        public String help() {
-            return help;
-        }
-
-        /** LOG_FORMAT is read from the environment only: logging starts before the flags are parsed. */
-        @Override
-        public boolean hasFlag() {
-            return this != LOG_FORMAT;
-        }
-
-        /** The table {@code --help} prints ({@link Settings#table}). */
-        public static String table() {
-            return Settings.table(List.of(values()));
-        }
-    }
 
     /** The value of {@code CERT} and {@code KEY} that means: no client certificate. */
     static final String NONE = "none";
@@ -186,7 +103,7 @@ public final class SenderConfig {
     }
 
     /**
-     * Reads every {@link Variable} from {@code env} (unset or blank means its default) and validates it.
+     * Reads every {@link SenderSetting} from {@code env} (unset or blank means its default) and validates it.
      *
      * @param env environment, e.g. {@code System.getenv()}; other keys are ignored
      * @throws SettingException naming the first variable with a bad value and what it expects
@@ -196,45 +113,45 @@ public final class SenderConfig {
     }
 
     /**
-     * Reads every {@link Variable} from {@code settings} (flags over environment over defaults) and validates it.
+     * Reads every {@link SenderSetting} from {@code settings} (flags over environment over defaults) and validates it.
      *
      * @throws SettingException naming the first variable with a bad value and what it expects
      */
     static SenderConfig from(Settings settings) {
         Builder b = builder();
-        b.binanceWsUrl(Variable.BINANCE_WS_URL, settings.text(Variable.BINANCE_WS_URL));
-        b.symbols(Variable.SYMBOLS, settings.text(Variable.SYMBOLS));
-        String perConnection = settings.text(Variable.BINANCE_STREAMS_PER_CONNECTION);
+        b.binanceWsUrl(SenderSetting.BINANCE_WS_URL, settings.text(SenderSetting.BINANCE_WS_URL));
+        b.symbols(SenderSetting.SYMBOLS, settings.text(SenderSetting.SYMBOLS));
+        String perConnection = settings.text(SenderSetting.BINANCE_STREAMS_PER_CONNECTION);
         if (!perConnection.equalsIgnoreCase("auto")) {
             int limit = streamLimit(b.binanceBaseUri);
-            b.streamsPerConnection(Variable.BINANCE_STREAMS_PER_CONNECTION, settings.integer(
-                    Variable.BINANCE_STREAMS_PER_CONNECTION, 1, limit, "auto or a number of streams"));
+            b.streamsPerConnection(SenderSetting.BINANCE_STREAMS_PER_CONNECTION, settings.integer(
+                    SenderSetting.BINANCE_STREAMS_PER_CONNECTION, 1, limit, "auto or a number of streams"));
         }
-        String host = settings.text(Variable.AMS_HOST);
+        String host = settings.text(SenderSetting.AMS_HOST);
         if (host.chars().anyMatch(Character::isWhitespace)) {
-            throw SettingException.mustBe(Variable.AMS_HOST, host, "the receiver's IP address or DNS name");
+            throw SettingException.mustBe(SenderSetting.AMS_HOST, host, "the receiver's IP address or DNS name");
         }
-        int port = settings.integer(Variable.AMS_PORT, 1, 65_535, "a TCP port number");
+        int port = settings.integer(SenderSetting.AMS_PORT, 1, 65_535, "a TCP port number");
         b.receiver(host, port);
         String hint = "make the certificates with scripts/generate-certs.sh";
-        boolean noCert = settings.text(Variable.CERT).equalsIgnoreCase(NONE);
-        boolean noKey = settings.text(Variable.KEY).equalsIgnoreCase(NONE);
+        boolean noCert = settings.text(SenderSetting.CERT).equalsIgnoreCase(NONE);
+        boolean noKey = settings.text(SenderSetting.KEY).equalsIgnoreCase(NONE);
         if (noCert != noKey) {
-            throw new SettingException(Variable.CERT + " and " + Variable.KEY + " go together: both none (no client"
-                    + " certificate, for a receiver with REQUIRE_CLIENT_CERT=false) or both files, got CERT="
-                    + settings.text(Variable.CERT) + " KEY=" + settings.text(Variable.KEY));
+            throw new SettingException(SenderSetting.CERT + " and " + SenderSetting.KEY + " go together: both none"
+                    + " (no client certificate, for a receiver with REQUIRE_CLIENT_CERT=false) or both files, got CERT="
+                    + settings.text(SenderSetting.CERT) + " KEY=" + settings.text(SenderSetting.KEY));
         }
-        b.tls(settings.readableFile(Variable.CA_CERT, hint),
-                noCert ? null : settings.readableFile(Variable.CERT, hint),
-                noKey ? null : settings.readableFile(Variable.KEY, hint));
-        b.statsInterval(settings.integer(Variable.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
+        b.tls(settings.readableFile(SenderSetting.CA_CERT, hint),
+                noCert ? null : settings.readableFile(SenderSetting.CERT, hint),
+                noKey ? null : settings.readableFile(SenderSetting.KEY, hint));
+        b.statsInterval(settings.integer(SenderSetting.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
                 TimeUnit.SECONDS);
-        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, settings.integer(Variable.RECEIVER_RECONNECT_MAX_MS,
+        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, settings.integer(SenderSetting.RECEIVER_RECONNECT_MAX_MS,
                 (int) Builder.RECEIVER_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
-        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, settings.integer(Variable.BINANCE_RECONNECT_MAX_MS,
+        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, settings.integer(SenderSetting.BINANCE_RECONNECT_MAX_MS,
                 (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
-        b.directWrites(settings.bool(Variable.DIRECT_WRITES));
-        b.runDuration(settings.integer(Variable.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
+        b.directWrites(settings.bool(SenderSetting.DIRECT_WRITES));
+        b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
     }
@@ -425,7 +342,7 @@ public final class SenderConfig {
     }
 
     /**
-     * Builds a {@link SenderConfig}; defaults are those of {@link Variable}. Not thread-safe. {@link #build()}
+     * Builds a {@link SenderConfig}; defaults are those of {@link SenderSetting}. Not thread-safe. {@link #build()}
      * validates every field and names the bad one.
      */
     public static final class Builder {
@@ -438,17 +355,17 @@ public final class SenderConfig {
         private StreamSelection streams = StreamSelection.BOOK_TICKER;
         private List<String> symbols;
         private int streamsPerConnection; // 0: Binance's limit for the host
-        private String receiverHost = Variable.AMS_HOST.defaultValue();
-        private int receiverPort = defaultInt(Variable.AMS_PORT);
-        private Path caCert = Path.of(Variable.CA_CERT.defaultValue());
-        private Path cert = Path.of(Variable.CERT.defaultValue());
-        private Path key = Path.of(Variable.KEY.defaultValue());
-        private Duration statsInterval = Duration.ofSeconds(defaultInt(Variable.STATS_INTERVAL_SECONDS));
+        private String receiverHost = SenderSetting.AMS_HOST.defaultValue();
+        private int receiverPort = defaultInt(SenderSetting.AMS_PORT);
+        private Path caCert = Path.of(SenderSetting.CA_CERT.defaultValue());
+        private Path cert = Path.of(SenderSetting.CERT.defaultValue());
+        private Path key = Path.of(SenderSetting.KEY.defaultValue());
+        private Duration statsInterval = Duration.ofSeconds(defaultInt(SenderSetting.STATS_INTERVAL_SECONDS));
         private Duration receiverReconnectMin = Duration.ofMillis(RECEIVER_RECONNECT_MIN_MS);
-        private Duration receiverReconnectMax = Duration.ofMillis(defaultInt(Variable.RECEIVER_RECONNECT_MAX_MS));
+        private Duration receiverReconnectMax = Duration.ofMillis(defaultInt(SenderSetting.RECEIVER_RECONNECT_MAX_MS));
         private Duration binanceReconnectMin = Duration.ofMillis(BINANCE_RECONNECT_MIN_MS);
-        private Duration binanceReconnectMax = Duration.ofMillis(defaultInt(Variable.BINANCE_RECONNECT_MAX_MS));
-        private Duration runDuration = Duration.ofSeconds(defaultInt(Variable.RUN_SECONDS));
+        private Duration binanceReconnectMax = Duration.ofMillis(defaultInt(SenderSetting.BINANCE_RECONNECT_MAX_MS));
+        private Duration runDuration = Duration.ofSeconds(defaultInt(SenderSetting.RUN_SECONDS));
         private Duration receiverConnectTimeout = Duration.ofSeconds(5);
         private Duration receiverStartupWait = Duration.ofSeconds(5);
         private Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -457,11 +374,11 @@ public final class SenderConfig {
         private int maxBacklogPerSymbol; // 0: share BACKLOG_BUDGET
         private Duration maxBacklogAge = Duration.ofSeconds(1);
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
-        private boolean directWrites = Boolean.parseBoolean(Variable.DIRECT_WRITES.defaultValue());
+        private boolean directWrites = Boolean.parseBoolean(SenderSetting.DIRECT_WRITES.defaultValue());
 
         private Builder() {
-            binanceWsUrl("binanceWsUrl", Variable.BINANCE_WS_URL.defaultValue());
-            symbols("symbols", Variable.SYMBOLS.defaultValue());
+            binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
+            symbols("symbols", SenderSetting.SYMBOLS.defaultValue());
         }
 
         /**
@@ -667,7 +584,7 @@ public final class SenderConfig {
             return new SenderConfig(this);
         }
 
-        private static int defaultInt(Variable v) {
+        private static int defaultInt(SenderSetting v) {
             return Integer.parseInt(v.defaultValue());
         }
 
@@ -689,7 +606,7 @@ public final class SenderConfig {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
                 throw new SettingException(name + " must be a ws:// or wss:// URL with a host, e.g. "
-                        + Variable.BINANCE_WS_URL.defaultValue() + ", got '" + url + "'");
+                        + SenderSetting.BINANCE_WS_URL.defaultValue() + ", got '" + url + "'");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
                 throw new SettingException(name + " must be a base URL without query, fragment or user info (the"

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The sender daemon: {@code java -jar relay-sender.jar [--flag value ...]}. Settings come from the environment
- * ({@link SenderConfig.Variable}); a flag overrides its variable. Runs until SIGTERM/Ctrl-C or
+ * ({@link SenderSetting}); a flag overrides its variable. Runs until SIGTERM/Ctrl-C or
  * {@code RUN_SECONDS}, then closes the sender, which logs the final stats.
  *
  * <p>Exit codes: 0 after a normal stop, 1 on a runtime failure, 2 on a bad setting (the message names it).
@@ -168,15 +168,15 @@ public final class SenderMain {
     }
 
     private static int tlsError(PemTls.TlsConfigException e, PrintWriter err) {
-        err.println("Invalid setting: TLS files (" + SenderConfig.Variable.CA_CERT + ", "
-                + SenderConfig.Variable.CERT + ", " + SenderConfig.Variable.KEY + "): " + e.getMessage());
+        err.println("Invalid setting: TLS files (" + SenderSetting.CA_CERT + ", "
+                + SenderSetting.CERT + ", " + SenderSetting.KEY + "): " + e.getMessage());
         return EXIT_CONFIG;
     }
 
-    /** Flags and {@code --help} generated from {@link SenderConfig.Variable}, so names, defaults and help exist once. */
+    /** Flags and {@code --help} generated from {@link SenderSetting}, so names, defaults and help exist once. */
     static DaemonCommandLine commandLine() {
         return new DaemonCommandLine("relay-sender", Sender.NAME, List.of(
                 "Relays Binance bookTicker updates to the receiver over mutual TLS 1.3.",
-                "Every setting is an environment variable; a flag overrides it."), List.of(SenderConfig.Variable.values()));
+                "Every setting is an environment variable; a flag overrides it."), List.of(SenderSetting.values()));
     }
 }

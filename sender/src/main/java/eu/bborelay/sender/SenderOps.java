@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The sender daemon's {@code GET /health} and {@code GET /metrics}, read from {@link Sender#stats()} when asked
  * (nothing on the update path but one volatile write of the receive time). Health: Binance connected, receiver
  * connected, and the latest Binance update younger than {@code HEALTH_MAX_AGE_SECONDS}. Settings: {@code HTTP_PORT},
- * {@code HEALTH_MAX_AGE_SECONDS}, {@code LOG_FORMAT} of {@link SenderConfig.Variable}, validated here at start.
+ * {@code HEALTH_MAX_AGE_SECONDS}, {@code LOG_FORMAT} of {@link SenderSetting}, validated here at start.
  */
 final class SenderOps {
     static final String PREFIX = "bbo_relay_sender_";
@@ -28,9 +28,9 @@ final class SenderOps {
 
         /** From the daemon's parsed settings. */
         static Settings from(eu.bborelay.ops.settings.Settings settings) {
-            int port = settings.integer(SenderConfig.Variable.HTTP_PORT, 0, 65_535, "a whole number");
-            int maxAge = settings.integer(SenderConfig.Variable.HEALTH_MAX_AGE_SECONDS, 1, 86_400, "a whole number");
-            String format = settings.oneOf(SenderConfig.Variable.LOG_FORMAT, "text", "json");
+            int port = settings.integer(SenderSetting.HTTP_PORT, 0, 65_535, "a whole number");
+            int maxAge = settings.integer(SenderSetting.HEALTH_MAX_AGE_SECONDS, 1, 86_400, "a whole number");
+            String format = settings.oneOf(SenderSetting.LOG_FORMAT, "text", "json");
             return new Settings(port, maxAge, format);
         }
     }

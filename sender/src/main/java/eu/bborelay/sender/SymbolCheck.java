@@ -49,14 +49,14 @@ final class SymbolCheck {
 
     /** As {@link #exchangeInfoUri(Map, URI)} from the daemon's parsed settings. */
     static URI exchangeInfoUri(Settings settings, URI binanceWsBase) {
-        String rest = settings.isSet(SenderConfig.Variable.BINANCE_REST_URL)
-                ? settings.text(SenderConfig.Variable.BINANCE_REST_URL) : null;
+        String rest = settings.isSet(SenderSetting.BINANCE_REST_URL)
+                ? settings.text(SenderSetting.BINANCE_REST_URL) : null;
         if (rest == null || rest.isBlank()) {
             BinanceMarket market = BinanceMarket.ofStreamUri(binanceWsBase);
             if (market != BinanceMarket.SPOT) {
                 rest = market.restBase(); // fapi for fstream, dapi for dstream
             } else if (BinanceMarket.isBinanceHost(binanceWsBase)) {
-                rest = SenderConfig.Variable.BINANCE_REST_URL.defaultValue();
+                rest = SenderSetting.BINANCE_REST_URL.defaultValue();
             } else {
                 return null;
             }
@@ -80,7 +80,7 @@ final class SymbolCheck {
 
     /** Whether {@code SKIP_SYMBOL_CHECK} is true. */
     static boolean skip(Settings settings) {
-        return settings.bool(SenderConfig.Variable.SKIP_SYMBOL_CHECK);
+        return settings.bool(SenderSetting.SKIP_SYMBOL_CHECK);
     }
 
     /**

@@ -268,12 +268,12 @@ class SenderConfigTest {
 
     @Test
     void tableListsEveryVariableWithItsDefault() {
-        String table = SenderConfig.Variable.table();
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+        String table = SenderSetting.table();
+        for (SenderSetting v : SenderSetting.values()) {
             assertTrue(table.contains(v.name()), v.name());
             assertTrue(table.contains(v.defaultValue()), v.defaultValue());
         }
-        assertEquals("--receiver-reconnect-max-ms", SenderConfig.Variable.RECEIVER_RECONNECT_MAX_MS.optionName());
+        assertEquals("--receiver-reconnect-max-ms", SenderSetting.RECEIVER_RECONNECT_MAX_MS.optionName());
     }
 
     /** Defaults, except the TLS files, which must exist. */

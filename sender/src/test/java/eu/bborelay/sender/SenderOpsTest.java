@@ -55,7 +55,7 @@ class SenderOpsTest {
     void envExampleAndReadmeNameEveryVariable() throws Exception {
         String env = Files.readString(TestCerts.repoRoot().resolve(".env.example"), StandardCharsets.UTF_8);
         String readme = Files.readString(TestCerts.repoRoot().resolve("README.md"), StandardCharsets.UTF_8);
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+        for (SenderSetting v : SenderSetting.values()) {
             assertTrue(env.contains(v.name() + "="), v.name() + " missing in .env.example");
             assertTrue(readme.contains("| `" + v.name() + "` | " + v.defaultValue() + " |"),
                     v.name() + " missing in the README's sender table, or with another default");

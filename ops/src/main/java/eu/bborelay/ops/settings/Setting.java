@@ -26,7 +26,7 @@ public interface Setting {
         return true;
     }
 
-    /** The flag that overrides the variable: {@code --} and the name in lower case with dashes, e.g. {@code --ams-port}. */
+    /** The flag that overrides the variable: {@code --} and the name in lower case with dashes ({@code --ams-port}). */
     default String optionName() {
         return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
     }

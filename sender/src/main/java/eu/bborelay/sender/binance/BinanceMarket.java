@@ -8,8 +8,8 @@ import java.util.Locale;
  * exchangeInfo path of the start-up symbol check, and whether streams are routed by URL path.
  *
  * <p>Sources: spot, WebSocket Streams "WebSocket Limits" (1024 streams per connection) and REST
- * {@code GET /api/v3/exchangeInfo}; USD-M futures ({@code fstream.binance.com}), "Websocket Market Streams" (200 streams
- * per connection, the practical limit; streams routed under {@code /public} and {@code /market}) and
+ * {@code GET /api/v3/exchangeInfo}; USD-M futures ({@code fstream.binance.com}), "Websocket Market Streams" (200
+ * streams per connection, the practical limit; streams routed under {@code /public} and {@code /market}) and
  * {@code GET https://fapi.binance.com/fapi/v1/exchangeInfo}; COIN-M futures ({@code dstream.binance.com}), the same
  * limit of 200 and {@code GET https://dapi.binance.com/dapi/v1/exchangeInfo}. Immutable.
  */
@@ -33,7 +33,7 @@ public enum BinanceMarket {
         this.routedByPath = routedByPath;
     }
 
-    /** The market of a WebSocket base URL, by its host: {@code fstream.*} USD-M, {@code dstream.*} COIN-M, else spot. */
+    /** The market of a WebSocket base URL by its host: {@code fstream.*} USD-M, {@code dstream.*} COIN-M, else spot. */
     public static BinanceMarket ofStreamUri(URI wsBase) {
         String host = host(wsBase);
         if (host.startsWith("fstream.")) {

@@ -36,7 +36,7 @@ public abstract class BinanceStreamClient extends WebSocketClient {
     public static final int CONNECTION_LOST_TIMEOUT_SECONDS = 60;
     /** Limit of the TCP connect. */
     public static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** Largest WebSocket frame accepted; a bookTicker message is about 200 bytes, a depth snapshot far less than this. */
+    /** Largest WebSocket frame accepted; a bookTicker message is about 200 bytes. */
     public static final int MAX_FRAME_BYTES = 1 << 20;
 
     private final CountDownLatch closedLatch = new CountDownLatch(1);
