@@ -206,7 +206,9 @@ class DeployedDaemonsTest {
         // MAIN_CLASS from the image's ENV, flags passed through: the receiver daemon's --help
         String help = runEntryPoint(entrypoint, root.resolve("receiver/target/relay-receiver-daemon.jar"),
                 "eu.bborelay.receiver.daemon.ReceiverMain", "--help");
-        assertTrue(help.contains("HEALTH_MAX_AGE_SECONDS=10") && help.contains("LOG_FORMAT=text"), help);
+        // the shared settings table (eu.bborelay.ops.settings.Settings#table): variable, default, meaning
+        assertTrue(java.util.regex.Pattern.compile("(?m)^HEALTH_MAX_AGE_SECONDS\\s+10\\s").matcher(help).find()
+                && java.util.regex.Pattern.compile("(?m)^LOG_FORMAT\\s+text\\s").matcher(help).find(), help);
         // a first argument that is not a flag names another main class of the jar
         String version = runEntryPoint(entrypoint, root.resolve("sender/target/relay-sender.jar"), "no.such.Main",
                 "eu.bborelay.sender.SenderMain", "--version");

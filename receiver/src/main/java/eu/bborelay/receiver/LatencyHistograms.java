@@ -13,7 +13,7 @@ import org.HdrHistogram.Recorder;
  *       about 200 KB of counts per histogram.</li>
  *   <li>Per symbol: 2 significant digits (within 1 %), about 29 KB per histogram. A symbol keeps five (a
  *       {@link Recorder}'s two, the recycled interval, the interval and the since-start accumulations), about
- *       146 KB; at 3 digits it would be about 1 MB, and the 200 symbols one sender may announce would not fit the
+ *       146 KB; at 3 digits it would be about 1 MB, and the 400 symbols one sender may announce would not fit the
  *       daemon's 96 MiB heap.</li>
  * </ul>
  */

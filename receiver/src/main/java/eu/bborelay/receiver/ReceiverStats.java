@@ -5,93 +5,262 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A snapshot of a {@link Receiver}'s counters since it started, from {@link Receiver#stats()}. Immutable; safe to
- * keep and share. Latencies are one-way: receiver wall clock at decode minus the sender's wall clock at write
+ * keep and share. A final class (it was a record with 29 components until 0.2): new counters are new accessors,
+ * so code that reads it keeps compiling; only the receiver builds one ({@link Builder}, public for tests and
+ * tools). Latencies are one-way: receiver wall clock at decode minus the sender's wall clock at write
  * ({@code ts}), <b>corrected</b> by the sender's clock offset measured with pings (NTP-style, min-RTT of the last 8
  * samples) when that sender answers them; a sender that answers none of the first 3 pings, or sends no hello (the
- * original Python one, which is never pinged), has its latencies recorded uncorrected, and counted in {@link #latencyUncorrected()}. While a new
- * connection's first ping is outstanding its latencies go to the uncorrected figures only. A percentile is 0
+ * original Python one, which is never pinged), has its latencies recorded uncorrected, and counted in
+ * {@link #latencyUncorrected()}. While a new connection's first ping is outstanding its latencies go to the
+ * uncorrected figures only. A percentile is 0
  * while nothing has been measured.
- *
- * @param connectionsOpen sender connections open now (TLS handshake completed)
- * @param connectionsAccepted sender connections whose TLS handshake completed, since start
- * @param handshakeFailures connection attempts refused or failed during the TLS handshake (no or a foreign client
- *                          certificate, plaintext, timeout), since start
- * @param sessions sender sessions known to this receiver (one per sender process lifetime, plus one shared by
- *                 senders that send no hello)
- * @param quotesDelivered quotes passed to {@link TickerListener#onBookTicker}
- * @param gaps updates lost: sequence numbers skipped by the sender's stream and never arrived (an update that
- *             arrives late is taken off again)
- * @param duplicates quotes dropped because their sequence number had been delivered already
- * @param outOfOrder quotes that arrived after a higher sequence number: delivered late when they filled a gap,
- *                   dropped when too old to tell (more than 64 behind)
- * @param replaysIgnored quotes a reconnecting sender replayed that this receiver had already delivered
- * @param malformedFrames frames that broke the wire contract, by reason; {@code BAD_LENGTH} closed its connection,
- *                        the others were skipped. Every reason is present
- * @param unknownFrames well-formed frames of a type this version ignores
- * @param listenerErrors exceptions thrown by the {@link TickerListener}
- * @param latencyClamped latencies outside 0..10 s (clock skew, or a stale quote) recorded as the nearest bound
- * @param p50OneWayNanos median one-way latency since start, ns
- * @param p95OneWayNanos 95th percentile one-way latency since start, ns
- * @param p99OneWayNanos 99th percentile one-way latency since start, ns
- * @param maxOneWayNanos largest one-way latency since start, ns (at most 10 s)
- * @param symbols one entry per symbol seen, sorted by symbol
- * @param latencyUncorrected quotes whose one-way latency above is the raw wall-clock difference, not corrected
- *                           (their sender does not answer pings, or pinging is off)
- * @param p50OneWayUncorrectedNanos median of receive wall clock - {@code ts} over every measured quote, ns,
- *                                  uncorrected: includes the clocks' offset (for comparison)
- * @param p95OneWayUncorrectedNanos likewise, 95th percentile
- * @param p99OneWayUncorrectedNanos likewise, 99th percentile
- * @param clockOffsetKnown true once a sender answered a ping
- * @param clockOffsetNanos the latest estimate of sender clock - receiver clock, ns (0 while unknown); with several
- *                         senders, the one that answered last
- * @param rttSamples ping round trips measured since start
- * @param p50RttNanos median ping round-trip time since start, ns (network plus both TLS stacks)
- * @param silenceTimeouts connections closed because nothing arrived for the silence timeout
- * @param sendersNotAnswering connections whose latency is uncorrected: the sender answered none of the first 3
- *                            pings, or sent no hello (the original sender, which is never pinged)
- * @param staleEvents {@link TickerListener#onStale} calls since start
  */
-public record ReceiverStats(
-        int connectionsOpen,
-        long connectionsAccepted,
-        long handshakeFailures,
-        int sessions,
-        long quotesDelivered,
-        long gaps,
-        long duplicates,
-        long outOfOrder,
-        long replaysIgnored,
-        Map<FrameFormatException.Reason, Long> malformedFrames,
-        long unknownFrames,
-        long listenerErrors,
-        long latencyClamped,
-        long p50OneWayNanos,
-        long p95OneWayNanos,
-        long p99OneWayNanos,
-        long maxOneWayNanos,
-        List<SymbolStats> symbols,
-        long latencyUncorrected,
-        long p50OneWayUncorrectedNanos,
-        long p95OneWayUncorrectedNanos,
-        long p99OneWayUncorrectedNanos,
-        boolean clockOffsetKnown,
-        long clockOffsetNanos,
-        long rttSamples,
-        long p50RttNanos,
-        long silenceTimeouts,
-        long sendersNotAnswering,
-        long staleEvents) {
+public final class ReceiverStats {
+    private final int connectionsOpen;
+    private final long connectionsAccepted;
+    private final long handshakeFailures;
+    private final int sessions;
+    private final long quotesDelivered;
+    private final long gaps;
+    private final long duplicates;
+    private final long outOfOrder;
+    private final long replaysIgnored;
+    private final Map<FrameFormatException.Reason, Long> malformedFrames;
+    private final long unknownFrames;
+    private final long listenerErrors;
+    private final long latencyClamped;
+    private final long p50OneWayNanos;
+    private final long p95OneWayNanos;
+    private final long p99OneWayNanos;
+    private final long maxOneWayNanos;
+    private final List<SymbolStats> symbols;
+    private final long latencyUncorrected;
+    private final long p50OneWayUncorrectedNanos;
+    private final long p95OneWayUncorrectedNanos;
+    private final long p99OneWayUncorrectedNanos;
+    private final boolean clockOffsetKnown;
+    private final long clockOffsetNanos;
+    private final long rttSamples;
+    private final long p50RttNanos;
+    private final long silenceTimeouts;
+    private final long sendersNotAnswering;
+    private final long staleEvents;
 
-    public ReceiverStats {
+    private ReceiverStats(Builder b) {
+        this.connectionsOpen = b.connectionsOpen;
+        this.connectionsAccepted = b.connectionsAccepted;
+        this.handshakeFailures = b.handshakeFailures;
+        this.sessions = b.sessions;
+        this.quotesDelivered = b.quotesDelivered;
+        this.gaps = b.gaps;
+        this.duplicates = b.duplicates;
+        this.outOfOrder = b.outOfOrder;
+        this.replaysIgnored = b.replaysIgnored;
         EnumMap<FrameFormatException.Reason, Long> all = new EnumMap<>(FrameFormatException.Reason.class);
         for (FrameFormatException.Reason r : FrameFormatException.Reason.values()) {
-            all.put(r, malformedFrames.getOrDefault(r, 0L));
+            all.put(r, b.malformedFrames.getOrDefault(r, 0L));
         }
-        malformedFrames = Collections.unmodifiableMap(all);
-        symbols = List.copyOf(symbols);
+        this.malformedFrames = Collections.unmodifiableMap(all);
+        this.unknownFrames = b.unknownFrames;
+        this.listenerErrors = b.listenerErrors;
+        this.latencyClamped = b.latencyClamped;
+        this.p50OneWayNanos = b.p50OneWayNanos;
+        this.p95OneWayNanos = b.p95OneWayNanos;
+        this.p99OneWayNanos = b.p99OneWayNanos;
+        this.maxOneWayNanos = b.maxOneWayNanos;
+        this.symbols = List.copyOf(b.symbols);
+        this.latencyUncorrected = b.latencyUncorrected;
+        this.p50OneWayUncorrectedNanos = b.p50OneWayUncorrectedNanos;
+        this.p95OneWayUncorrectedNanos = b.p95OneWayUncorrectedNanos;
+        this.p99OneWayUncorrectedNanos = b.p99OneWayUncorrectedNanos;
+        this.clockOffsetKnown = b.clockOffsetKnown;
+        this.clockOffsetNanos = b.clockOffsetNanos;
+        this.rttSamples = b.rttSamples;
+        this.p50RttNanos = b.p50RttNanos;
+        this.silenceTimeouts = b.silenceTimeouts;
+        this.sendersNotAnswering = b.sendersNotAnswering;
+        this.staleEvents = b.staleEvents;
+    }
+
+    /** A builder with every counter 0, no symbol and no malformed frame. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sender connections open now (TLS handshake completed). */
+    public int connectionsOpen() {
+        return connectionsOpen;
+    }
+
+    /** Sender connections whose TLS handshake completed, since start. */
+    public long connectionsAccepted() {
+        return connectionsAccepted;
+    }
+
+    /**
+     * Connection attempts refused or failed during the TLS handshake (no or a foreign client certificate,
+     * plaintext, timeout), since start.
+     */
+    public long handshakeFailures() {
+        return handshakeFailures;
+    }
+
+    /**
+     * Sender sessions known to this receiver (one per sender process lifetime, plus one shared by senders that send
+     * no hello).
+     */
+    public int sessions() {
+        return sessions;
+    }
+
+    /** Quotes passed to {@link TickerListener#onBookTicker}. */
+    public long quotesDelivered() {
+        return quotesDelivered;
+    }
+
+    /**
+     * Updates lost: sequence numbers skipped by the sender's stream and never arrived (an update that arrives late
+     * is taken off again).
+     */
+    public long gaps() {
+        return gaps;
+    }
+
+    /** Quotes dropped because their sequence number had been delivered already. */
+    public long duplicates() {
+        return duplicates;
+    }
+
+    /**
+     * Quotes that arrived after a higher sequence number: delivered late when they filled a gap, dropped when too
+     * old to tell (more than 64 behind).
+     */
+    public long outOfOrder() {
+        return outOfOrder;
+    }
+
+    /** Quotes a reconnecting sender replayed that this receiver had already delivered. */
+    public long replaysIgnored() {
+        return replaysIgnored;
+    }
+
+    /**
+     * Frames that broke the wire contract, by reason; {@code BAD_LENGTH} closed its connection, the others were
+     * skipped. Every reason is present.
+     */
+    public Map<FrameFormatException.Reason, Long> malformedFrames() {
+        return malformedFrames;
+    }
+
+    /** Well-formed frames of a type this version ignores. */
+    public long unknownFrames() {
+        return unknownFrames;
+    }
+
+    /** Exceptions thrown by the {@link TickerListener}. */
+    public long listenerErrors() {
+        return listenerErrors;
+    }
+
+    /** Latencies outside 0..10 s (clock skew, or a stale quote) recorded as the nearest bound. */
+    public long latencyClamped() {
+        return latencyClamped;
+    }
+
+    /** Median one-way latency since start, ns. */
+    public long p50OneWayNanos() {
+        return p50OneWayNanos;
+    }
+
+    /** 95th percentile one-way latency since start, ns. */
+    public long p95OneWayNanos() {
+        return p95OneWayNanos;
+    }
+
+    /** 99th percentile one-way latency since start, ns. */
+    public long p99OneWayNanos() {
+        return p99OneWayNanos;
+    }
+
+    /** Largest one-way latency since start, ns (at most 10 s). */
+    public long maxOneWayNanos() {
+        return maxOneWayNanos;
+    }
+
+    /** One entry per symbol seen, sorted by symbol. */
+    public List<SymbolStats> symbols() {
+        return symbols;
+    }
+
+    /**
+     * Quotes whose one-way latency above is the raw wall-clock difference, not corrected (their sender does not
+     * answer pings, or pinging is off).
+     */
+    public long latencyUncorrected() {
+        return latencyUncorrected;
+    }
+
+    /**
+     * Median of receive wall clock - {@code ts} over every measured quote, ns, uncorrected: includes the clocks'
+     * offset (for comparison).
+     */
+    public long p50OneWayUncorrectedNanos() {
+        return p50OneWayUncorrectedNanos;
+    }
+
+    /** Likewise, 95th percentile. */
+    public long p95OneWayUncorrectedNanos() {
+        return p95OneWayUncorrectedNanos;
+    }
+
+    /** Likewise, 99th percentile. */
+    public long p99OneWayUncorrectedNanos() {
+        return p99OneWayUncorrectedNanos;
+    }
+
+    /** True once a sender answered a ping. */
+    public boolean clockOffsetKnown() {
+        return clockOffsetKnown;
+    }
+
+    /**
+     * The latest estimate of sender clock - receiver clock, ns (0 while unknown); with several senders, the one
+     * that answered last.
+     */
+    public long clockOffsetNanos() {
+        return clockOffsetNanos;
+    }
+
+    /** Ping round trips measured since start. */
+    public long rttSamples() {
+        return rttSamples;
+    }
+
+    /** Median ping round-trip time since start, ns (network plus both TLS stacks). */
+    public long p50RttNanos() {
+        return p50RttNanos;
+    }
+
+    /** Connections closed because nothing arrived for the silence timeout. */
+    public long silenceTimeouts() {
+        return silenceTimeouts;
+    }
+
+    /**
+     * Connections whose latency is uncorrected: the sender answered none of the first 3 pings, or sent no hello
+     * (the original sender, which is never pinged).
+     */
+    public long sendersNotAnswering() {
+        return sendersNotAnswering;
+    }
+
+    /** {@link TickerListener#onStale} calls since start. */
+    public long staleEvents() {
+        return staleEvents;
     }
 
     /** Sum of {@link #malformedFrames()} over all reasons. */
@@ -111,6 +280,262 @@ public record ReceiverStats(
             }
         }
         return null;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ReceiverStats other)) {
+            return false;
+        }
+        return connectionsOpen == other.connectionsOpen
+                && connectionsAccepted == other.connectionsAccepted
+                && handshakeFailures == other.handshakeFailures
+                && sessions == other.sessions
+                && quotesDelivered == other.quotesDelivered
+                && gaps == other.gaps
+                && duplicates == other.duplicates
+                && outOfOrder == other.outOfOrder
+                && replaysIgnored == other.replaysIgnored
+                && malformedFrames.equals(other.malformedFrames)
+                && unknownFrames == other.unknownFrames
+                && listenerErrors == other.listenerErrors
+                && latencyClamped == other.latencyClamped
+                && p50OneWayNanos == other.p50OneWayNanos
+                && p95OneWayNanos == other.p95OneWayNanos
+                && p99OneWayNanos == other.p99OneWayNanos
+                && maxOneWayNanos == other.maxOneWayNanos
+                && symbols.equals(other.symbols)
+                && latencyUncorrected == other.latencyUncorrected
+                && p50OneWayUncorrectedNanos == other.p50OneWayUncorrectedNanos
+                && p95OneWayUncorrectedNanos == other.p95OneWayUncorrectedNanos
+                && p99OneWayUncorrectedNanos == other.p99OneWayUncorrectedNanos
+                && clockOffsetKnown == other.clockOffsetKnown
+                && clockOffsetNanos == other.clockOffsetNanos
+                && rttSamples == other.rttSamples
+                && p50RttNanos == other.p50RttNanos
+                && silenceTimeouts == other.silenceTimeouts
+                && sendersNotAnswering == other.sendersNotAnswering
+                && staleEvents == other.staleEvents;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(connectionsOpen, connectionsAccepted, handshakeFailures, sessions, quotesDelivered, gaps,
+                duplicates, outOfOrder, replaysIgnored, malformedFrames, unknownFrames, listenerErrors,
+                latencyClamped, p50OneWayNanos, p95OneWayNanos, p99OneWayNanos, maxOneWayNanos, symbols,
+                latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
+                clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
+                staleEvents);
+    }
+
+    @Override
+    public String toString() {
+        return "ReceiverStats[connectionsOpen=" + connectionsOpen
+                + ", connectionsAccepted=" + connectionsAccepted
+                + ", handshakeFailures=" + handshakeFailures + ", sessions=" + sessions
+                + ", quotesDelivered=" + quotesDelivered + ", gaps=" + gaps
+                + ", duplicates=" + duplicates + ", outOfOrder=" + outOfOrder
+                + ", replaysIgnored=" + replaysIgnored + ", malformedFrames=" + malformedFrames
+                + ", unknownFrames=" + unknownFrames + ", listenerErrors=" + listenerErrors
+                + ", latencyClamped=" + latencyClamped + ", p50OneWayNanos=" + p50OneWayNanos
+                + ", p95OneWayNanos=" + p95OneWayNanos + ", p99OneWayNanos=" + p99OneWayNanos
+                + ", maxOneWayNanos=" + maxOneWayNanos + ", symbols=" + symbols
+                + ", latencyUncorrected=" + latencyUncorrected
+                + ", p50OneWayUncorrectedNanos=" + p50OneWayUncorrectedNanos
+                + ", p95OneWayUncorrectedNanos=" + p95OneWayUncorrectedNanos
+                + ", p99OneWayUncorrectedNanos=" + p99OneWayUncorrectedNanos
+                + ", clockOffsetKnown=" + clockOffsetKnown + ", clockOffsetNanos=" + clockOffsetNanos
+                + ", rttSamples=" + rttSamples + ", p50RttNanos=" + p50RttNanos
+                + ", silenceTimeouts=" + silenceTimeouts + ", sendersNotAnswering=" + sendersNotAnswering
+                + ", staleEvents=" + staleEvents + "]";
+    }
+
+    /** Builds a {@link ReceiverStats}; every value defaults to 0 (or empty). Not thread-safe. */
+    public static final class Builder {
+        private int connectionsOpen;
+        private long connectionsAccepted;
+        private long handshakeFailures;
+        private int sessions;
+        private long quotesDelivered;
+        private long gaps;
+        private long duplicates;
+        private long outOfOrder;
+        private long replaysIgnored;
+        private Map<FrameFormatException.Reason, Long> malformedFrames = Map.of();
+        private long unknownFrames;
+        private long listenerErrors;
+        private long latencyClamped;
+        private long p50OneWayNanos;
+        private long p95OneWayNanos;
+        private long p99OneWayNanos;
+        private long maxOneWayNanos;
+        private List<SymbolStats> symbols = List.of();
+        private long latencyUncorrected;
+        private long p50OneWayUncorrectedNanos;
+        private long p95OneWayUncorrectedNanos;
+        private long p99OneWayUncorrectedNanos;
+        private boolean clockOffsetKnown;
+        private long clockOffsetNanos;
+        private long rttSamples;
+        private long p50RttNanos;
+        private long silenceTimeouts;
+        private long sendersNotAnswering;
+        private long staleEvents;
+
+        private Builder() {
+        }
+
+        public Builder connectionsOpen(int connectionsOpen) {
+            this.connectionsOpen = connectionsOpen;
+            return this;
+        }
+
+        public Builder connectionsAccepted(long connectionsAccepted) {
+            this.connectionsAccepted = connectionsAccepted;
+            return this;
+        }
+
+        public Builder handshakeFailures(long handshakeFailures) {
+            this.handshakeFailures = handshakeFailures;
+            return this;
+        }
+
+        public Builder sessions(int sessions) {
+            this.sessions = sessions;
+            return this;
+        }
+
+        public Builder quotesDelivered(long quotesDelivered) {
+            this.quotesDelivered = quotesDelivered;
+            return this;
+        }
+
+        public Builder gaps(long gaps) {
+            this.gaps = gaps;
+            return this;
+        }
+
+        public Builder duplicates(long duplicates) {
+            this.duplicates = duplicates;
+            return this;
+        }
+
+        public Builder outOfOrder(long outOfOrder) {
+            this.outOfOrder = outOfOrder;
+            return this;
+        }
+
+        public Builder replaysIgnored(long replaysIgnored) {
+            this.replaysIgnored = replaysIgnored;
+            return this;
+        }
+
+        public Builder malformedFrames(Map<FrameFormatException.Reason, Long> malformedFrames) {
+            this.malformedFrames = Objects.requireNonNull(malformedFrames, "malformedFrames");
+            return this;
+        }
+
+        public Builder unknownFrames(long unknownFrames) {
+            this.unknownFrames = unknownFrames;
+            return this;
+        }
+
+        public Builder listenerErrors(long listenerErrors) {
+            this.listenerErrors = listenerErrors;
+            return this;
+        }
+
+        public Builder latencyClamped(long latencyClamped) {
+            this.latencyClamped = latencyClamped;
+            return this;
+        }
+
+        public Builder p50OneWayNanos(long p50OneWayNanos) {
+            this.p50OneWayNanos = p50OneWayNanos;
+            return this;
+        }
+
+        public Builder p95OneWayNanos(long p95OneWayNanos) {
+            this.p95OneWayNanos = p95OneWayNanos;
+            return this;
+        }
+
+        public Builder p99OneWayNanos(long p99OneWayNanos) {
+            this.p99OneWayNanos = p99OneWayNanos;
+            return this;
+        }
+
+        public Builder maxOneWayNanos(long maxOneWayNanos) {
+            this.maxOneWayNanos = maxOneWayNanos;
+            return this;
+        }
+
+        public Builder symbols(List<SymbolStats> symbols) {
+            this.symbols = Objects.requireNonNull(symbols, "symbols");
+            return this;
+        }
+
+        public Builder latencyUncorrected(long latencyUncorrected) {
+            this.latencyUncorrected = latencyUncorrected;
+            return this;
+        }
+
+        public Builder p50OneWayUncorrectedNanos(long p50OneWayUncorrectedNanos) {
+            this.p50OneWayUncorrectedNanos = p50OneWayUncorrectedNanos;
+            return this;
+        }
+
+        public Builder p95OneWayUncorrectedNanos(long p95OneWayUncorrectedNanos) {
+            this.p95OneWayUncorrectedNanos = p95OneWayUncorrectedNanos;
+            return this;
+        }
+
+        public Builder p99OneWayUncorrectedNanos(long p99OneWayUncorrectedNanos) {
+            this.p99OneWayUncorrectedNanos = p99OneWayUncorrectedNanos;
+            return this;
+        }
+
+        public Builder clockOffsetKnown(boolean clockOffsetKnown) {
+            this.clockOffsetKnown = clockOffsetKnown;
+            return this;
+        }
+
+        public Builder clockOffsetNanos(long clockOffsetNanos) {
+            this.clockOffsetNanos = clockOffsetNanos;
+            return this;
+        }
+
+        public Builder rttSamples(long rttSamples) {
+            this.rttSamples = rttSamples;
+            return this;
+        }
+
+        public Builder p50RttNanos(long p50RttNanos) {
+            this.p50RttNanos = p50RttNanos;
+            return this;
+        }
+
+        public Builder silenceTimeouts(long silenceTimeouts) {
+            this.silenceTimeouts = silenceTimeouts;
+            return this;
+        }
+
+        public Builder sendersNotAnswering(long sendersNotAnswering) {
+            this.sendersNotAnswering = sendersNotAnswering;
+            return this;
+        }
+
+        public Builder staleEvents(long staleEvents) {
+            this.staleEvents = staleEvents;
+            return this;
+        }
+
+        public ReceiverStats build() {
+            return new ReceiverStats(this);
+        }
     }
 
     /**

@@ -119,14 +119,37 @@ final class StatsReporter {
         Histogram raw = ctx.rawLatency.total();
         Histogram rtt = ctx.rtt.total();
         ReceiverContext.ClockEstimate clock = ctx.clockEstimate;
-        return new ReceiverStats(c.connectionsOpen.get(), c.connectionsAccepted.sum(), c.handshakeFailures.sum(),
-                ctx.sessions.size(), c.quotesDelivered.sum(), c.gaps.sum(), c.duplicates.sum(), c.outOfOrder.sum(),
-                c.replaysIgnored.sum(), c.malformedByReason(), c.unknownFrames.sum(), c.listenerErrors.sum(),
-                c.latencyClamped.sum(), percentile(all, 50), percentile(all, 95),
-                percentile(all, 99), percentile(all, 100), perSymbol, c.latencyUncorrected.sum(),
-                percentile(raw, 50), percentile(raw, 95), percentile(raw, 99), clock != null,
-                clock == null ? 0 : clock.offsetNanos(), rtt.getTotalCount(), percentile(rtt, 50),
-                c.silenceTimeouts.sum(), c.sendersNotAnswering.sum(), c.staleEvents.sum());
+        return ReceiverStats.builder()
+                .connectionsOpen(c.connectionsOpen.get())
+                .connectionsAccepted(c.connectionsAccepted.sum())
+                .handshakeFailures(c.handshakeFailures.sum())
+                .sessions(ctx.sessions.size())
+                .quotesDelivered(c.quotesDelivered.sum())
+                .gaps(c.gaps.sum())
+                .duplicates(c.duplicates.sum())
+                .outOfOrder(c.outOfOrder.sum())
+                .replaysIgnored(c.replaysIgnored.sum())
+                .malformedFrames(c.malformedByReason())
+                .unknownFrames(c.unknownFrames.sum())
+                .listenerErrors(c.listenerErrors.sum())
+                .latencyClamped(c.latencyClamped.sum())
+                .p50OneWayNanos(percentile(all, 50))
+                .p95OneWayNanos(percentile(all, 95))
+                .p99OneWayNanos(percentile(all, 99))
+                .maxOneWayNanos(percentile(all, 100))
+                .symbols(perSymbol)
+                .latencyUncorrected(c.latencyUncorrected.sum())
+                .p50OneWayUncorrectedNanos(percentile(raw, 50))
+                .p95OneWayUncorrectedNanos(percentile(raw, 95))
+                .p99OneWayUncorrectedNanos(percentile(raw, 99))
+                .clockOffsetKnown(clock != null)
+                .clockOffsetNanos(clock == null ? 0 : clock.offsetNanos())
+                .rttSamples(rtt.getTotalCount())
+                .p50RttNanos(percentile(rtt, 50))
+                .silenceTimeouts(c.silenceTimeouts.sum())
+                .sendersNotAnswering(c.sendersNotAnswering.sum())
+                .staleEvents(c.staleEvents.sum())
+                .build();
     }
 
     /** A percentile of {@code h}, ns; never above the clamp bound (a bucket's upper edge can be). */

@@ -84,11 +84,6 @@ final class SymbolState {
         }
     }
 
-    /** True while the symbol is reported stale. */
-    boolean stale() {
-        return stale;
-    }
-
     private static void call(Runnable r, ReceiverContext ctx) {
         try {
             r.run();

@@ -1,26 +1,13 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
-import java.io.IOException;
-import java.net.Socket;
+import eu.bborelay.sender.binance.BinanceStreamClient;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.java_websocket.WebSocket;
-import org.java_websocket.client.WebSocketClient;
-import org.java_websocket.drafts.Draft;
-import org.java_websocket.drafts.Draft_6455;
-import org.java_websocket.exceptions.InvalidHandshakeException;
-import org.java_websocket.framing.Framedata;
-import org.java_websocket.handshake.Handshakedata;
 import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +37,8 @@ import org.slf4j.LoggerFactory;
  */
 final class BinanceLeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceLeg.class);
-    /** Java-WebSocket pings when the link was silent this long and drops it after 1.5 times that without a pong. */
-    static final int CONNECTION_LOST_TIMEOUT_SECONDS = 60;
-    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** An attempt that has not completed the WebSocket handshake after this long is abandoned. */
     static final long OPEN_TIMEOUT_MILLIS = 20_000;
-    /** Largest WebSocket frame accepted; a bookTicker message is about 200 bytes. */
-    static final int MAX_FRAME_BYTES = 1 << 20;
     /** A new connection with this many buffered messages takes over without waiting for every stream. */
     static final int MAX_BUFFERED = 100_000;
     /** How often a rollover looks again whether the old connection has caught up with the new one. */
@@ -86,7 +68,7 @@ final class BinanceLeg implements AutoCloseable {
     private volatile long reconnects;
     private volatile long rollovers;
     private volatile long attempts;
-    private boolean everConnected; // scheduler thread
+    private boolean everConnected; // under this monitor: set in onOpen, on the opening connection's read thread
     private int consecutiveFailures; // scheduler thread
     private String lastFailure = "";
     private long retryNotBeforeNanos; // scheduler thread: Retry-After of a 429/418
@@ -162,9 +144,9 @@ final class BinanceLeg implements AutoCloseable {
         }
         c.close(); // WebSocket close handshake when open
         try {
-            if (!c.closedLatch.await(3, TimeUnit.SECONDS)) {
+            if (!c.awaitClosed(3, TimeUnit.SECONDS)) {
                 c.abort(); // still connecting, or the server does not answer: cut the socket
-                c.closedLatch.await(2, TimeUnit.SECONDS);
+                c.awaitClosed(2, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -207,7 +189,7 @@ final class BinanceLeg implements AutoCloseable {
 
     /** Abandons an attempt stuck before the WebSocket handshake completed. */
     private void checkOpened(StreamClient c) {
-        if (closed || (c != current && c != pending) || c.opened || c.closedLatch.getCount() == 0) {
+        if (closed || (c != current && c != pending) || c.opened() || c.closeReported()) {
             return;
         }
         log.warn("{} {} did not complete the WebSocket handshake within {} ms; abandoning the attempt", name, uri,
@@ -222,7 +204,7 @@ final class BinanceLeg implements AutoCloseable {
      * the budget is spent (then it tries again when an attempt is available).
      */
     private void startRollover(StreamClient c, String reason) {
-        if (closed || c != current || pending != null || !c.opened || c.retiring) {
+        if (closed || c != current || pending != null || !c.opened() || c.retiring) {
             return;
         }
         long now = System.nanoTime();
@@ -248,7 +230,7 @@ final class BinanceLeg implements AutoCloseable {
         if (n != pending || closed) {
             return;
         }
-        if (n.opened) {
+        if (n.opened()) {
             completeRollover(n, "after " + settings.overlapTimeout().toMillis() + " ms without an update of every"
                     + " stream");
         }
@@ -299,12 +281,12 @@ final class BinanceLeg implements AutoCloseable {
         log.info("{} rollover ({}) complete {}: closing the old connection", name, n.rolloverReason, how);
         old.close();
         scheduler.schedule(() -> {
-            if (old.closedLatch.getCount() > 0) {
+            if (!old.closeReported()) {
                 old.abort(); // the server did not answer the close frame (or the socket is stalled)
             }
         }, 1, TimeUnit.SECONDS);
         handOver(old, n);
-        if (n.opened) {
+        if (n.opened()) {
             scheduleAgeRollover(n);
         }
     }
@@ -337,7 +319,7 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     private void scheduleAgeRollover(StreamClient c) {
-        long age = System.nanoTime() - c.openedAtNanos;
+        long age = System.nanoTime() - c.openedAtNanos();
         long delay = Math.max(0, settings.rolloverAfter().toNanos() - age);
         scheduler.schedule(() -> startRollover(c, "connection age " + settings.rolloverAfter().toMillis() + " ms"),
                 delay, TimeUnit.NANOSECONDS);
@@ -347,11 +329,11 @@ final class BinanceLeg implements AutoCloseable {
     private void watchdog() {
         try {
             StreamClient c = current;
-            if (closed || c == null || !c.opened || c.retiring || pending != null || !c.isOpen()) {
+            if (closed || c == null || !c.opened() || c.retiring || pending != null || !c.isOpen()) {
                 return;
             }
             long now = System.nanoTime();
-            long silent = now - c.lastFrameNanos.get();
+            long silent = now - c.lastFrameNanos();
             if (silent > settings.silenceTimeout().toNanos()) {
                 startRollover(c, "no frame for " + TimeUnit.NANOSECONDS.toMillis(silent) + " ms");
                 return;
@@ -359,7 +341,7 @@ final class BinanceLeg implements AutoCloseable {
             long stale = settings.staleAfter().toNanos();
             for (int i = 0; i < streamSymbols.size(); i++) {
                 long last = ingest.lastQuoteNanos(symbolIndexes[i]); // 0: none yet; nanoTime may be negative
-                long since = now - (last != 0 && last - c.openedAtNanos > 0 ? last : c.openedAtNanos);
+                long since = now - (last != 0 && last - c.openedAtNanos() > 0 ? last : c.openedAtNanos());
                 if (since > stale) {
                     startRollover(c, "no update of " + streamSymbols.get(i) + " for "
                             + TimeUnit.NANOSECONDS.toMillis(since) + " ms");
@@ -431,19 +413,17 @@ final class BinanceLeg implements AutoCloseable {
      * ceiling); returns that wait in ms, else 0.
      */
     private long honourRefusal(StreamClient c) {
-        if (c.refusal.status != 429 && c.refusal.status != 418) {
+        if (!c.refusal().rateLimited()) {
             return 0;
         }
-        long retryAfterMillis = c.refusal.retryAfterSeconds >= 0 ? c.refusal.retryAfterSeconds * 1000L
-                : backoff.ceilingMillis(Integer.MAX_VALUE);
+        long retryAfterMillis = c.refusal().retryAfterMillis(backoff.ceilingMillis(Integer.MAX_VALUE));
         retryNotBeforeNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryAfterMillis);
         return retryAfterMillis;
     }
 
     private static String why(StreamClient c, int code, String reason, boolean remote) {
-        String cause = c.refusal.status > 0 ? ", HTTP " + c.refusal.status
-                + (c.refusal.retryAfterSeconds >= 0 ? " Retry-After " + c.refusal.retryAfterSeconds + " s" : "")
-                : c.error == null ? "" : ", " + ReceiverLink.describe(c.error);
+        String cause = c.refusal().status() > 0 ? c.refusal().describe()
+                : c.error() == null ? "" : ", " + ReceiverLink.describe(c.error());
         return "code " + code + (reason == null || reason.isEmpty() ? "" : " '" + reason + "'")
                 + (remote ? " from the server" : "") + cause;
     }
@@ -465,10 +445,6 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     private void onOpen(StreamClient c, ServerHandshake handshake) {
-        c.readThread = Thread.currentThread();
-        c.openedAtNanos = System.nanoTime();
-        c.lastFrameNanos.set(c.openedAtNanos);
-        c.opened = true;
         if (c == pending) {
             log.info("{} rollover connection open (HTTP {} {})", name, handshake.getHttpStatus(),
                     handshake.getHttpStatusMessage());
@@ -519,8 +495,8 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     private void onClose(StreamClient c, int code, String reason, boolean remote) {
-        boolean wasOpen = c.opened;
-        long upForNanos = wasOpen ? System.nanoTime() - c.openedAtNanos : 0;
+        boolean wasOpen = c.opened();
+        long upForNanos = wasOpen ? System.nanoTime() - c.openedAtNanos() : 0;
         if (closed) {
             if (c == current) {
                 log.info("{} connection closed", name);
@@ -536,14 +512,12 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     /**
-     * Thin Java-WebSocket client: parse-and-hand-over happens in {@link QuoteIngest}; lifecycle goes back to the
-     * leg. One instance per connection attempt (Java-WebSocket clients are not reusable).
+     * The leg's connection: a {@link BinanceStreamClient} plus the leg's ownership and rollover state. While it is
+     * the owner its read thread parses and hands over in {@link QuoteIngest}; before, it buffers. One instance per
+     * connection attempt.
      */
-    private static final class StreamClient extends WebSocketClient {
+    private static final class StreamClient extends BinanceStreamClient {
         private final BinanceLeg leg;
-        final CountDownLatch closedLatch = new CountDownLatch(1);
-        /** nanoTime of the last frame of any kind (data, ping, pong), or of the open. */
-        final AtomicLong lastFrameNanos = new AtomicLong(System.nanoTime());
         /** True once this connection's read thread may call the ingest directly. */
         volatile boolean owner;
         /** Messages received before becoming the owner; guarded by this; null once owner. */
@@ -560,46 +534,25 @@ final class BinanceLeg implements AutoCloseable {
          */
         final java.util.Map<Integer, Long> firstUpdateId = new java.util.HashMap<>();
         final BookTicker scratch = new BookTicker();
-        volatile boolean opened;
         volatile boolean retiring;
-        volatile long openedAtNanos;
-        volatile Thread readThread;
         volatile String rolloverReason = "";
-        volatile Exception error;
-        final Refusal refusal;
 
         StreamClient(URI uri, BinanceLeg leg, boolean owner) {
-            this(uri, leg, owner, new Refusal());
-        }
-
-        private StreamClient(URI uri, BinanceLeg leg, boolean owner, Refusal refusal) {
-            super(uri, new RefusalDraft(refusal), null, CONNECT_TIMEOUT_MILLIS);
-            this.refusal = refusal;
+            super(uri);
             this.leg = leg;
             this.owner = owner;
             if (owner) {
                 buffer = null;
             }
-            setConnectionLostTimeout(CONNECTION_LOST_TIMEOUT_SECONDS);
-            setTcpNoDelay(true);
-            setDaemon(true); // a stray attempt never keeps the JVM alive
-        }
-
-        boolean readThreadAlive() {
-            Thread t = readThread;
-            // never opened: onClose (on the read thread) is its last callback
-            return t == null ? closedLatch.getCount() > 0 && opened : t.isAlive();
         }
 
         @Override
-        public void onOpen(ServerHandshake handshake) {
+        protected void onOpened(ServerHandshake handshake) {
             leg.onOpen(this, handshake);
         }
 
         @Override
-        public void onMessage(String message) {
-            long now = System.nanoTime();
-            lastFrameNanos.lazySet(now);
+        protected void onText(String message, long now) {
             if (!owner) {
                 synchronized (this) {
                     if (!owner) {
@@ -614,109 +567,15 @@ final class BinanceLeg implements AutoCloseable {
         }
 
         @Override
-        public void onMessage(ByteBuffer bytes) {
-            lastFrameNanos.lazySet(System.nanoTime());
+        protected void onBinary() {
             if (owner) {
                 leg.ingest.onBinaryMessage();
             }
         }
 
         @Override
-        public void onWebsocketPing(WebSocket conn, Framedata f) {
-            lastFrameNanos.lazySet(System.nanoTime());
-            super.onWebsocketPing(conn, f);
-        }
-
-        @Override
-        public void onWebsocketPong(WebSocket conn, Framedata f) {
-            lastFrameNanos.lazySet(System.nanoTime());
-            super.onWebsocketPong(conn, f);
-        }
-
-        @Override
-        public void onClose(int code, String reason, boolean remote) {
-            try {
-                leg.onClose(this, code, reason, remote);
-            } finally {
-                closedLatch.countDown();
-            }
-        }
-
-        @Override
-        public void onError(Exception ex) {
-            error = ex; // reported with the close that follows
-            log.debug("Binance WebSocket error", ex);
-        }
-
-        /** Closes the TCP socket: the read thread fails and Java-WebSocket reports onClose. */
-        void abort() {
-            Socket s = getSocket();
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException e) {
-                    // closing anyway
-                }
-            }
-        }
-    }
-
-    /**
-     * Draft_6455 that notes the HTTP status and {@code Retry-After} of a refused upgrade (Java-WebSocket only puts
-     * the status in an exception message). Java-WebSocket copies the draft per connection with
-     * {@link #copyInstance()}; the copy reports to the same client.
-     */
-    private static final class Refusal {
-        volatile int status;
-        volatile int retryAfterSeconds = -1;
-    }
-
-    private static final class RefusalDraft extends Draft_6455 {
-        private final Refusal client;
-
-        RefusalDraft(Refusal client) {
-            super(List.of(), MAX_FRAME_BYTES);
-            this.client = client;
-        }
-
-        @Override
-        public Draft copyInstance() {
-            return new RefusalDraft(client);
-        }
-
-        @Override
-        public Handshakedata translateHandshake(ByteBuffer buf) throws InvalidHandshakeException {
-            ByteBuffer copy = buf.duplicate();
-            try {
-                return super.translateHandshake(buf);
-            } catch (InvalidHandshakeException e) {
-                noteRefusal(copy);
-                throw e;
-            }
-        }
-
-        private void noteRefusal(ByteBuffer b) {
-            String head = StandardCharsets.ISO_8859_1.decode(b).toString();
-            String[] lines = head.split("\r\n");
-            String[] status = lines[0].split(" ", 3);
-            if (status.length < 2) {
-                return;
-            }
-            try {
-                client.status = Integer.parseInt(status[1]);
-            } catch (NumberFormatException e) {
-                return;
-            }
-            for (int i = 1; i < lines.length && !lines[i].isEmpty(); i++) {
-                int colon = lines[i].indexOf(':');
-                if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals("retry-after")) {
-                    try {
-                        client.retryAfterSeconds = Math.max(0, Integer.parseInt(lines[i].substring(colon + 1).trim()));
-                    } catch (NumberFormatException e) {
-                        // an HTTP date: not sent by Binance; fall back to the backoff ceiling
-                    }
-                }
-            }
+        protected void onClosed(int code, String reason, boolean remote) {
+            leg.onClose(this, code, reason, remote);
         }
     }
 }

@@ -1,6 +1,9 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,12 +20,11 @@ import java.util.Objects;
 record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Duration staleAfter,
                           Duration silenceTimeout, int attemptBurst, Duration attemptRefill) {
     /**
-     * Production values: roll over after 23 h, overlap at most 10 s, a symbol stale after 60 s, the transport
-     * silent after 5 min, at most 10 attempts at once and one more every 10 s (at most 40 per 5 minutes, Binance
-     * allows 300 per IP).
+     * Production values, the defaults of {@link SenderSetting}: roll over after 23 h, overlap at most 10 s,
+     * a symbol stale after 60 s, the transport silent after 5 min, at most 10 attempts at once and one more every
+     * 10 s (at most 40 per 5 minutes, Binance allows 300 per IP).
      */
-    static final BinanceLegSettings DEFAULTS = new BinanceLegSettings(Duration.ofHours(23), Duration.ofSeconds(10),
-            Duration.ofSeconds(60), Duration.ofMinutes(5), 10, Duration.ofSeconds(10));
+    static final BinanceLegSettings DEFAULTS = from(Settings.of(Map.of()));
 
     BinanceLegSettings {
         positive(rolloverAfter, "rolloverAfter");
@@ -43,58 +45,42 @@ record BinanceLegSettings(Duration rolloverAfter, Duration overlapTimeout, Durat
      * {@code BINANCE_SILENCE_SECONDS}, {@code BINANCE_OVERLAP_SECONDS}, {@code BINANCE_ATTEMPT_BURST} and
      * {@code BINANCE_ATTEMPT_REFILL_SECONDS} from {@code env} (flags already merged in).
      *
-     * @throws SenderConfig.ConfigException naming the variable when a value is not a number in range, or when the
+     * @throws SettingException naming the variable when a value is not a number in range, or when the
      *         attempt budget would allow Binance's 300 attempts per 5 minutes
      */
-    static BinanceLegSettings fromEnvironment(java.util.Map<String, String> env) {
-        BinanceLegSettings s = DEFAULTS
-                .withRolloverAfter(seconds(env, SenderConfig.Variable.BINANCE_ROLLOVER_SECONDS, 60, 86_340))
-                .withStaleAfter(seconds(env, SenderConfig.Variable.BINANCE_STALE_SECONDS, 1, 86_400))
-                .withSilenceTimeout(seconds(env, SenderConfig.Variable.BINANCE_SILENCE_SECONDS, 1, 86_400))
-                .withOverlapTimeout(seconds(env, SenderConfig.Variable.BINANCE_OVERLAP_SECONDS, 1, 300));
-        int burst = count(env, SenderConfig.Variable.BINANCE_ATTEMPT_BURST, 1, 299);
-        Duration refill = seconds(env, SenderConfig.Variable.BINANCE_ATTEMPT_REFILL_SECONDS, 1, 3_600);
-        long worst = burst + 300 / refill.getSeconds();
+    static BinanceLegSettings fromEnvironment(Map<String, String> env) {
+        return from(Settings.of(env));
+    }
+
+    /** As {@link #fromEnvironment} from the daemon's parsed settings. */
+    static BinanceLegSettings from(Settings settings) {
+        Duration rollover = seconds(settings, SenderSetting.BINANCE_ROLLOVER_SECONDS, 60, 86_340);
+        Duration stale = seconds(settings, SenderSetting.BINANCE_STALE_SECONDS, 1, 86_400);
+        Duration silence = seconds(settings, SenderSetting.BINANCE_SILENCE_SECONDS, 1, 86_400);
+        Duration overlap = seconds(settings, SenderSetting.BINANCE_OVERLAP_SECONDS, 1, 300);
+        int burst = settings.integer(SenderSetting.BINANCE_ATTEMPT_BURST, 1, 299, "a number");
+        Duration refill = seconds(settings, SenderSetting.BINANCE_ATTEMPT_REFILL_SECONDS, 1, 3_600);
+        BinanceLegSettings s = new BinanceLegSettings(rollover, overlap, stale, silence, burst, refill);
+        long worst = s.attemptsPer5Minutes();
         if (worst >= BINANCE_ATTEMPTS_PER_5_MINUTES) {
-            throw new SenderConfig.ConfigException(SenderConfig.Variable.BINANCE_ATTEMPT_BURST + "=" + burst + " and "
-                    + SenderConfig.Variable.BINANCE_ATTEMPT_REFILL_SECONDS + "=" + refill.getSeconds() + " allow "
+            throw new SettingException(SenderSetting.BINANCE_ATTEMPT_BURST + "=" + burst + " and "
+                    + SenderSetting.BINANCE_ATTEMPT_REFILL_SECONDS + "=" + refill.getSeconds() + " allow "
                     + worst + " connection attempts in 5 minutes; Binance bans an IP above "
                     + BINANCE_ATTEMPTS_PER_5_MINUTES + ": lower the burst or raise the refill interval");
         }
-        return s.withAttempts(burst, refill);
+        return s;
     }
 
-    /** Most connection attempts this budget allows in any 5 minutes: the burst plus one per refill interval. */
+    /**
+     * Most connection attempts this budget allows in any 5 minutes: the burst plus one per refill interval. Checked
+     * against Binance's limit at start.
+     */
     long attemptsPer5Minutes() {
         return attemptBurst + Duration.ofMinutes(5).toNanos() / attemptRefill.toNanos();
     }
 
-    private static int count(java.util.Map<String, String> env, SenderConfig.Variable v, int min, int max) {
-        String text = v.valueIn(env).strip();
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SenderConfig.ConfigException(v + " must be a number from " + min + " to " + max + ", got '" + text
-                + "'");
-    }
-
-    private static Duration seconds(java.util.Map<String, String> env, SenderConfig.Variable v, int min, int max) {
-        String text = v.valueIn(env).strip();
-        try {
-            long n = Long.parseLong(text);
-            if (n >= min && n <= max) {
-                return Duration.ofSeconds(n);
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new SenderConfig.ConfigException(v + " must be a number of seconds from " + min + " to " + max
-                + ", got '" + text + "'");
+    private static Duration seconds(Settings settings, SenderSetting v, int min, int max) {
+        return Duration.ofSeconds(settings.integer(v, min, max, "a number of seconds"));
     }
 
     BinanceLegSettings withRolloverAfter(Duration d) {

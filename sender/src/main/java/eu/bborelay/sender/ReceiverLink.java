@@ -3,29 +3,16 @@ package eu.bborelay.sender;
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.FrameDescriptor;
-import eu.bborelay.common.FrameDecoder;
 import eu.bborelay.common.FrameEncoder;
-import eu.bborelay.common.FrameFormatException;
-import eu.bborelay.common.FrameReader;
-import eu.bborelay.common.FrameType;
 import eu.bborelay.common.Hello;
-import eu.bborelay.common.PemTls;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,15 +21,22 @@ import org.slf4j.LoggerFactory;
  * {@link QuoteSlots}, writes them as frames and reconnects with backoff. A helper thread per connection,
  * {@value #READER_THREAD_NAME}, only reads the socket to notice at once when the receiver closes it or rejects us.
  *
+ * <p>This class is the writer loop and the baton; the parts it drives are their own classes: the connection and its
+ * reader thread ({@link ReceiverConnection}), batch collection from the slots ({@link BatchCollector}) and the loss
+ * accounting ({@link LinkAccounting}, unit-tested without sockets). What remains (about 600 lines) is one state
+ * machine on one thread: connect, opening batch, streaming, pongs, heartbeats, the silence and write-stall checks.
+ *
  * <p>On every connection the writer first writes a hello ({@code lastSeq} = the highest seq it wrote on any earlier
  * connection), then the latest quote of every symbol in seq order: the pending one if there is one, otherwise the
- * last one written, resent with its original seq (the receiver drops replays with {@code seq <= lastSeq}). Then it
+ * last one written, resent with its original seq (the receiver drops replays with {@code seq <= lastSeq}). Replays go
+ * only to a receiver that pinged on an earlier connection: the original Python receiver never writes, ignores the
+ * hello and would pass a replay to its callback twice. Then it
  * streams: read {@code hi = lastPublishedSeq}, take every slot, write the quotes with {@code seq <= hi} sorted by
  * seq (each stamped with the clock at write time) into a buffered stream, flush once, park when there is nothing to
  * do. While disconnected it takes nothing: the slots keep the latest quote per symbol.
  *
- * <p><b>Loss accounting</b> (the invariant the receiver relies on): every seq is either written once or counted
- * once as dropped or conflated. The writer accounts in seq order: each seq it has not written below the highest one
+ * <p><b>Loss accounting</b> ({@link LinkAccounting}; the invariant the receiver relies on): every seq is either
+ * written once or counted once as dropped or conflated. The writer accounts in seq order: each seq it has not written below the highest one
  * it has handled is a gap. Gaps found in the first batch of a connection, and every quote of a batch whose write
  * failed (with the gaps inside it), count as <em>dropped</em>; other gaps are quotes replaced in their slot while
  * the link was up, <em>conflated</em>. So across a reconnect, with one symbol, {@code firstSeqAfter - hello.lastSeq
@@ -67,19 +61,13 @@ import org.slf4j.LoggerFactory;
 final class ReceiverLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReceiverLink.class);
     static final String THREAD_NAME = "relay-sender-link";
-    static final String READER_THREAD_NAME = "relay-sender-link-reader";
-    /** Large enough that a normal batch is one socket write at flush. */
-    static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
-    /** Largest frame accepted from the receiver (it writes only small control frames). */
-    static final int RECEIVER_FRAME_MAX_BYTES = 4096;
-    private static final Comparator<QuoteSlots.Entry> BY_SEQ = Comparator.comparingLong(e -> e.quote.seq());
+    static final String READER_THREAD_NAME = ReceiverConnection.READER_THREAD_NAME;
 
     // configuration
     private final String host;
     private final int port;
     private final SSLContext sslContext;
     private final int connectTimeoutMillis;
-    private final int handshakeTimeoutMillis;
     private final long heartbeatIntervalNanos;
     private final long silenceTimeoutNanos;
     private final long writeStallTimeoutNanos;
@@ -100,12 +88,8 @@ final class ReceiverLink implements AutoCloseable {
 
     // the baton's holder only (the writer thread, or a producer during a direct write)
     private final FrameEncoder encoder = new FrameEncoder();
-    private final BookTicker[] lastWritten;
-    private final boolean[] seenSymbol;
-    private QuoteSlots.Entry[] batch = new QuoteSlots.Entry[64];
-    private int batchSize;
-    private QuoteSlots.Entry[] held = new QuoteSlots.Entry[16];
-    private int heldSize;
+    private final LinkAccounting accounting;
+    private final BatchCollector collector;
     private long nextAttemptNanos;
     private long helloLastSeq;
     private long connectedAtNanos;
@@ -113,20 +97,19 @@ final class ReceiverLink implements AutoCloseable {
     private int consecutiveFailures;
     private String lastFailure = "";
     private boolean everConnected;
+    /**
+     * Whether the receiver has written to us (pings) on an earlier connection: it speaks this protocol and drops
+     * replays by the hello's {@code lastSeq}. The original Python receiver writes nothing and would deliver a replay
+     * twice, so it gets none.
+     */
+    private boolean receiverPings;
 
     // shared
-    private volatile Connection connection;
+    private volatile ReceiverConnection connection;
     private volatile Socket connectingSocket;
     private volatile boolean up;
     private volatile boolean closing;
     private volatile long writeStartNanos;
-    private volatile long sent;
-    private volatile long dropped;
-    private volatile long conflated;
-    private volatile long lostInGaps;
-    private volatile long discardedByWriter;
-    private volatile long accountedSeq;
-    private volatile long highestWrittenSeq;
     private volatile long reconnects;
     private volatile long pongsSent;
     private volatile long directBatches;
@@ -138,7 +121,6 @@ final class ReceiverLink implements AutoCloseable {
         this.port = config.receiverPort();
         this.sslContext = sslContext;
         this.connectTimeoutMillis = (int) config.receiverConnectTimeout().toMillis();
-        this.handshakeTimeoutMillis = (int) config.receiverConnectTimeout().toMillis();
         this.heartbeatIntervalNanos = config.heartbeatInterval().toNanos();
         this.silenceTimeoutNanos = config.receiverSilenceTimeout().toNanos();
         this.writeStallTimeoutNanos = config.writeStallTimeout().toNanos();
@@ -148,8 +130,8 @@ final class ReceiverLink implements AutoCloseable {
         this.senderName = senderName;
         this.slots = slots;
         this.backoff = new Backoff(config.receiverReconnectMin().toMillis(), config.receiverReconnectMax().toMillis());
-        this.lastWritten = new BookTicker[symbols.size()];
-        this.seenSymbol = new boolean[symbols.size()];
+        this.accounting = new LinkAccounting(slots.symbols());
+        this.collector = new BatchCollector(slots, accounting);
         this.thread = new Thread(this::run, THREAD_NAME);
         this.directWrites = config.directWrites();
     }
@@ -195,11 +177,11 @@ final class ReceiverLink implements AutoCloseable {
      * something to do (a ping to answer, a broken connection, the link going away).
      */
     private boolean writeDirect() {
-        Connection c = connection;
+        ReceiverConnection c = connection;
         if (c == null || c.broken != null || closing || !up) {
             return true;
         }
-        int n = collectBatch(false);
+        int n = collector.collect(false);
         if (n > 0) {
             directBatches++;
             writeBatch(c, n, false, true);
@@ -229,8 +211,8 @@ final class ReceiverLink implements AutoCloseable {
         try {
             thread.join(3_000);
             if (thread.isAlive()) {
-                closeQuietly(connectingSocket);
-                Connection c = connection;
+                ReceiverConnection.closeQuietly(connectingSocket);
+                ReceiverConnection c = connection;
                 if (c != null) {
                     c.closeRaw();
                 }
@@ -251,7 +233,7 @@ final class ReceiverLink implements AutoCloseable {
     /** Called once a second by the scheduler: cuts a connection whose write has been blocked too long. */
     void checkWriteStall() {
         long start = writeStartNanos;
-        Connection c = connection;
+        ReceiverConnection c = connection;
         if (start == 0 || c == null || c.broken != null) {
             return;
         }
@@ -296,19 +278,22 @@ final class ReceiverLink implements AutoCloseable {
             failure = t;
             log.error("Receiver link writer failed; quotes are no longer relayed", t);
         } finally {
-            Connection c = connection;
+            ReceiverConnection c = connection;
             if (c != null) {
                 goodbye(c);
             }
             up = false;
             slots.backlog(false);
-            accountUnwrittenAtStop();
+            long hi = slots.lastPublishedSeq();
+            if (hi > accounting.accountedSeq()) { // on stop: every seq not written by now is dropped
+                accounting.unwrittenAtStop(hi, collector.drainAtStop());
+            }
         }
     }
 
     private void loop() {
         while (!closing) {
-            Connection c = connection;
+            ReceiverConnection c = connection;
             if (c == null) {
                 long wait = nextAttemptNanos - System.nanoTime();
                 if (wait > 0) {
@@ -319,8 +304,10 @@ final class ReceiverLink implements AutoCloseable {
                 if (c != null) {
                     connection = c; // not up yet: the opening batch decides
                     slots.backlog(true); // quotes arriving meanwhile queue behind the opening batch
-                    int n = collectBatch(true);
-                    n = addReplays(n);
+                    int n = collector.collect(true);
+                    if (receiverPings) {
+                        n = collector.addReplays(n); // it drops seq <= hello.lastSeq; see the class comment
+                    }
                     writeHello(c);
                     writeBatch(c, n, true, false);
                 }
@@ -343,7 +330,7 @@ final class ReceiverLink implements AutoCloseable {
                 disconnect(c, silent);
                 continue;
             }
-            int n = collectBatch(false);
+            int n = collector.collect(false);
             if (n > 0) {
                 writeBatch(c, n, false, false);
                 continue;
@@ -366,9 +353,9 @@ final class ReceiverLink implements AutoCloseable {
             }
         }
         // Stopping: the producer has stopped; write what is left.
-        Connection c = connection;
+        ReceiverConnection c = connection;
         if (c != null && c.broken == null) {
-            int n = collectBatch(false);
+            int n = collector.collect(false);
             if (n > 0) {
                 writeBatch(c, n, false, false);
             }
@@ -376,28 +363,16 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     /** Opens TCP + TLS; null (with the next attempt scheduled and logged) on failure. */
-    private Connection connect() {
+    private ReceiverConnection connect() {
         if (consecutiveFailures == 0) {
             log.info("Connecting to receiver {}:{}", host, port);
         }
         Socket raw = new Socket();
         connectingSocket = raw;
         try {
-            raw.setTcpNoDelay(true);
-            raw.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
-            SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(raw, host, port, true);
-            PemTls.configureClient(ssl); // TLS 1.3; the certificate must name the host/IP we dialled
-            ssl.setSoTimeout(handshakeTimeoutMillis);
-            ssl.startHandshake();
-            ssl.setSoTimeout(0);
-            Connection c = new Connection(raw, ssl,
-                    new BufferedOutputStream(ssl.getOutputStream(), OUTPUT_BUFFER_BYTES));
-            c.reader = new Thread(() -> readUntilClosed(c), READER_THREAD_NAME);
-            c.reader.setDaemon(true);
-            c.reader.start();
-            return c;
+            return ReceiverConnection.open(raw, host, port, sslContext, connectTimeoutMillis, clock, thread);
         } catch (IOException e) {
-            closeQuietly(raw);
+            ReceiverConnection.closeQuietly(raw);
             if (!closing) {
                 consecutiveFailures++;
                 long delay = backoff.nextDelayMillis();
@@ -426,45 +401,8 @@ final class ReceiverLink implements AutoCloseable {
         return why;
     }
 
-    /**
-     * Reader thread: reads the receiver's frames (pings; the original receiver writes nothing). A ping is stamped
-     * {@code t2} on arrival and handed to the writer, which answers with a pong; any frame marks the receiver as
-     * heard, which arms the writer's silence check. Any end or error means the link is gone.
-     */
-    private void readUntilClosed(Connection c) {
-        Throwable cause;
-        try {
-            FrameReader reader = new FrameReader(c.ssl.getInputStream(), RECEIVER_FRAME_MAX_BYTES);
-            FrameDecoder decoder = new FrameDecoder();
-            BookTicker unused = new BookTicker();
-            for (;;) {
-                int len = reader.read();
-                if (len < 0) {
-                    break;
-                }
-                long t2 = clock.epochNanos();
-                c.lastHeardNanos = nonZeroNanoTime();
-                FrameType type;
-                try {
-                    type = decoder.decode(reader.payload(), len, unused);
-                } catch (FrameFormatException e) {
-                    continue; // a frame this version does not understand: ignore it, the stream is in sync
-                }
-                if (type == FrameType.PING) {
-                    c.pendingPing.set(new long[] {decoder.pingId(), decoder.t1(), t2});
-                    LockSupport.unpark(thread);
-                }
-            }
-            cause = new EOFException("the receiver closed the connection");
-        } catch (IOException e) {
-            cause = e;
-        }
-        c.breakWith(cause);
-        LockSupport.unpark(thread);
-    }
-
     /** Answers a ping: {@code t3} is stamped as late as possible, just before the write. */
-    private void writePong(Connection c, long[] ping) {
+    private void writePong(ReceiverConnection c, long[] ping) {
         writeStartNanos = nonZeroNanoTime();
         try {
             int len = encoder.encodePong(ping[0], ping[1], ping[2], clock.epochNanos());
@@ -479,9 +417,9 @@ final class ReceiverLink implements AutoCloseable {
         }
     }
 
-    private void writeHello(Connection c) {
-        helloLastSeq = highestWrittenSeq;
-        Hello hello = new Hello(sessionId, FrameDescriptor.PROTOCOL_VERSION, symbols, highestWrittenSeq, senderName);
+    private void writeHello(ReceiverConnection c) {
+        helloLastSeq = accounting.highestWrittenSeq();
+        Hello hello = new Hello(sessionId, FrameDescriptor.PROTOCOL_VERSION, symbols, helloLastSeq, senderName);
         int len = encoder.encodeHello(hello);
         try {
             c.out.write(encoder.buffer(), 0, len); // buffered; flushed with the first batch
@@ -495,12 +433,13 @@ final class ReceiverLink implements AutoCloseable {
      * thread closes the link at once, a direct write ({@code direct}) marks the connection broken for the writer.
      * With {@code first}, this is the opening batch of a connection: on success the link is up.
      */
-    private boolean writeBatch(Connection c, int n, boolean first, boolean direct) {
+    private boolean writeBatch(ReceiverConnection c, int n, boolean first, boolean direct) {
         writeStartNanos = nonZeroNanoTime();
         try {
             if (c.broken != null) {
                 throw new IOException("connection already broken", c.broken);
             }
+            QuoteSlots.Entry[] batch = collector.batch();
             for (int k = 0; k < n; k++) {
                 BookTicker q = batch[k].quote;
                 q.sendEpochNanos(clock.epochNanos());
@@ -509,13 +448,13 @@ final class ReceiverLink implements AutoCloseable {
             }
             c.out.flush();
             lastWriteNanos = System.nanoTime();
-            account(n, true, first);
+            accounting.account(collector.batch(), n, true, first);
             if (first) {
                 onUp(c, n);
             }
             return true;
         } catch (IOException e) {
-            account(n, false, first);
+            accounting.account(collector.batch(), n, false, first);
             if (direct) {
                 c.breakWith(e);
             } else {
@@ -524,12 +463,11 @@ final class ReceiverLink implements AutoCloseable {
             return false;
         } finally {
             writeStartNanos = 0;
-            Arrays.fill(batch, 0, n, null);
-            batchSize = 0;
+            collector.clear(n);
         }
     }
 
-    private void onUp(Connection c, int firstBatch) {
+    private void onUp(ReceiverConnection c, int firstBatch) {
         up = true;
         connectedAtNanos = System.nanoTime();
         consecutiveFailures = 0;
@@ -543,7 +481,7 @@ final class ReceiverLink implements AutoCloseable {
                 s.getProtocol(), s.getCipherSuite(), helloLastSeq, firstBatch);
     }
 
-    private void writeHeartbeat(Connection c) {
+    private void writeHeartbeat(ReceiverConnection c) {
         writeStartNanos = nonZeroNanoTime();
         try {
             int len = encoder.encodeHeartbeat();
@@ -557,7 +495,8 @@ final class ReceiverLink implements AutoCloseable {
         }
     }
 
-    private void disconnect(Connection c, Throwable cause) {
+    private void disconnect(ReceiverConnection c, Throwable cause) {
+        noteWhetherReceiverPings(c);
         boolean wasUp = up;
         up = false;
         slots.backlog(false);
@@ -586,150 +525,24 @@ final class ReceiverLink implements AutoCloseable {
         }
     }
 
-    /** Last words on stop: TLS close_notify when the link is healthy, else just close. */
-    private void goodbye(Connection c) {
-        connection = null;
-        if (c.broken == null) {
-            try {
-                c.ssl.shutdownOutput(); // close_notify; never waits for the receiver's
-            } catch (IOException | UnsupportedOperationException e) {
-                // closing anyway
-            }
+    /**
+     * After a connection: a receiver heard from pings (sticky); one that stayed silent for a whole silence timeout
+     * while the link was up does not (the original Python receiver, or another receiver behind the same address).
+     */
+    private void noteWhetherReceiverPings(ReceiverConnection c) {
+        if (c.lastHeardNanos != 0) {
+            receiverPings = true;
+        } else if (up && System.nanoTime() - connectedAtNanos >= silenceTimeoutNanos) {
+            receiverPings = false;
         }
-        c.closeRaw();
+    }
+
+    /** Last words on stop: TLS close_notify when the link is healthy, else just close. */
+    private void goodbye(ReceiverConnection c) {
+        connection = null;
+        c.closeGracefully(); // close_notify; never waits for the receiver's
         c.joinReader();
         log.info("Receiver {}:{} connection closed", host, port);
-    }
-
-    /**
-     * Takes every slot; keeps in {@code batch} the quotes with {@code seq <= hi}, sorted by seq, and holds the
-     * others for a later batch. With {@code latestOnly} (opening batch), keeps only the newest quote per symbol:
-     * the older ones become gaps, counted as dropped.
-     */
-    private int collectBatch(boolean latestOnly) {
-        long hi = slots.lastPublishedSeq();
-        batchSize = 0;
-        int kept = 0;
-        for (int k = 0; k < heldSize; k++) {
-            QuoteSlots.Entry e = held[k];
-            held[k] = null;
-            if (e.quote.seq() <= hi) {
-                addToBatch(e);
-            } else {
-                held[kept++] = e;
-            }
-        }
-        heldSize = kept;
-        for (int i = 0; i < slots.symbols(); i++) {
-            for (QuoteSlots.Entry e = slots.take(i); e != null; e = e.next) {
-                if (e.quote.seq() <= hi) {
-                    addToBatch(e);
-                } else {
-                    if (heldSize == held.length) {
-                        held = Arrays.copyOf(held, held.length * 2);
-                    }
-                    held[heldSize++] = e;
-                }
-            }
-        }
-        if (batchSize > 1) {
-            Arrays.sort(batch, 0, batchSize, BY_SEQ);
-        }
-        if (latestOnly && batchSize > 1) {
-            Arrays.fill(seenSymbol, false);
-            int out = batchSize;
-            long discarded = 0;
-            for (int k = batchSize - 1; k >= 0; k--) { // newest first: keep the first of each symbol
-                QuoteSlots.Entry e = batch[k];
-                if (seenSymbol[e.symbolIndex]) {
-                    discarded++;
-                } else {
-                    seenSymbol[e.symbolIndex] = true;
-                    batch[--out] = e;
-                }
-            }
-            int n = batchSize - out;
-            System.arraycopy(batch, out, batch, 0, n);
-            Arrays.fill(batch, n, batchSize, null);
-            batchSize = n;
-            discardedByWriter += discarded;
-        }
-        return batchSize;
-    }
-
-    /** Adds the last written quote of every symbol without a pending one (replays), re-sorted by seq. */
-    private int addReplays(int n) {
-        Arrays.fill(seenSymbol, false);
-        for (int k = 0; k < n; k++) {
-            seenSymbol[batch[k].symbolIndex] = true;
-        }
-        for (int i = 0; i < lastWritten.length; i++) {
-            if (!seenSymbol[i] && lastWritten[i] != null) {
-                addToBatch(new QuoteSlots.Entry(lastWritten[i], i, null, 0));
-            }
-        }
-        if (batchSize > 1) {
-            Arrays.sort(batch, 0, batchSize, BY_SEQ);
-        }
-        return batchSize;
-    }
-
-    private void addToBatch(QuoteSlots.Entry e) {
-        if (batchSize == batch.length) {
-            batch = Arrays.copyOf(batch, batch.length * 2);
-        }
-        batch[batchSize++] = e;
-    }
-
-    /** Accounts {@code batch[0, n)} (sorted by seq) in seq order; see the class comment. */
-    private void account(int n, boolean written, boolean opening) {
-        long h = accountedSeq;
-        for (int k = 0; k < n; k++) {
-            QuoteSlots.Entry e = batch[k];
-            long s = e.quote.seq();
-            if (s <= h) {
-                continue; // a replay of a quote already accounted
-            }
-            long gap = s - h - 1;
-            if (gap > 0) {
-                lostInGaps += gap;
-                if (opening || !written) {
-                    dropped += gap;
-                } else {
-                    conflated += gap;
-                }
-            }
-            if (written) {
-                sent++;
-                highestWrittenSeq = s;
-                lastWritten[e.symbolIndex] = e.quote;
-            } else {
-                dropped++;
-            }
-            h = s;
-        }
-        accountedSeq = h;
-    }
-
-    /** On stop: every seq not written by now is dropped. */
-    private void accountUnwrittenAtStop() {
-        long hi = slots.lastPublishedSeq();
-        long remaining = hi - accountedSeq;
-        if (remaining <= 0) {
-            return;
-        }
-        long waiting = heldSize;
-        for (int i = 0; i < slots.symbols(); i++) {
-            QuoteSlots.Entry e = slots.take(i);
-            if (e != null) {
-                waiting += e.depth;
-            }
-        }
-        Arrays.fill(held, 0, heldSize, null);
-        heldSize = 0;
-        lostInGaps += remaining - waiting;
-        dropped += remaining;
-        accountedSeq = hi;
     }
 
     boolean connected() {
@@ -737,15 +550,15 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     long sent() {
-        return sent;
+        return accounting.sent();
     }
 
     long dropped() {
-        return dropped;
+        return accounting.dropped();
     }
 
     long conflated() {
-        return conflated;
+        return accounting.conflated();
     }
 
     /**
@@ -753,8 +566,7 @@ final class ReceiverLink implements AutoCloseable {
      * batch); a racy estimate, never negative.
      */
     long unaccountedDisplaced() {
-        long accounted = lostInGaps; // read first: it only ever trails the other two
-        return Math.max(0, slots.displaced() + discardedByWriter - accounted);
+        return accounting.unaccountedDisplaced(slots.displaced());
     }
 
     /** Batches written by a producer thread itself (direct writes), since start. */
@@ -781,8 +593,7 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     private static long nonZeroNanoTime() {
-        long t = System.nanoTime();
-        return t == 0 ? 1 : t;
+        return ReceiverConnection.nonZeroNanoTime();
     }
 
     static String describe(Throwable t) {
@@ -798,55 +609,5 @@ final class ReceiverLink implements AutoCloseable {
             last = m;
         }
         return sb.toString();
-    }
-
-    private static void closeQuietly(Socket s) {
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // nothing to do
-            }
-        }
-    }
-
-    /** One TLS connection to the receiver. */
-    private static final class Connection {
-        final Socket raw;
-        final SSLSocket ssl;
-        final OutputStream out;
-        Thread reader;
-        volatile Throwable broken;
-        /** System.nanoTime (never 0) of the last frame from the receiver; 0 until it writes one. */
-        volatile long lastHeardNanos;
-        /** The latest unanswered ping {id, t1, t2}, set by the reader, taken by the writer. */
-        final AtomicReference<long[]> pendingPing = new AtomicReference<>();
-
-        Connection(Socket raw, SSLSocket ssl, OutputStream out) {
-            this.raw = raw;
-            this.ssl = ssl;
-            this.out = out;
-        }
-
-        void breakWith(Throwable cause) {
-            if (broken == null) {
-                broken = cause;
-            }
-        }
-
-        /** Closes the TCP socket under TLS: unblocks a writer or reader at once, without a close_notify. */
-        void closeRaw() {
-            closeQuietly(raw);
-        }
-
-        void joinReader() {
-            if (reader != null && reader != Thread.currentThread()) {
-                try {
-                    reader.join(1_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
     }
 }

@@ -95,6 +95,11 @@ public final class Sender implements AutoCloseable {
     /** As {@link #start(SenderConfig)}, with the Binance leg's rollover, liveness and attempt-budget timing. */
     static Sender start(SenderConfig config, BinanceLegSettings binanceSettings) {
         SSLContext ssl = PemTls.clientContext(config.caCert(), config.cert(), config.key());
+        if (config.cert() == null) {
+            log.warn("CERT=none: this sender presents NO client certificate; only a receiver with"
+                    + " REQUIRE_CLIENT_CERT=false (such as the original Python one) accepts it, and that receiver lets"
+                    + " anyone who reaches its port inject prices");
+        }
         Sender sender = new Sender(config, ssl, binanceSettings);
         int shards = sender.binance.size();
         log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,

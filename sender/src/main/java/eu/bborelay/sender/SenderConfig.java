@@ -1,10 +1,12 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.EpochNanoClock;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
+import eu.bborelay.sender.binance.BinanceMarket;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +20,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Immutable sender settings. Code builds one with {@link #builder()}; the daemon reads the environment with
- * {@link #fromEnvironment(Map)} (every variable, its default and its help live in {@link Variable}). Everything is
+ * {@link #fromEnvironment(Map)} (every variable, its default and its help live in {@link SenderSetting}). Everything is
  * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
  * the variable.
+ *
+ * <p>Size: about 650 lines because every one of its two dozen settings has a documented accessor and a documented
+ * builder method; the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
+ * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.sender.binance}.
  */
 public final class SenderConfig {
     /**
@@ -32,134 +38,14 @@ public final class SenderConfig {
     public static final int MAX_SYMBOLS = 400;
     /** Binance spot: at most 1024 streams per connection (WebSocket Streams, "WebSocket Limits"). */
     public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
-    /** Binance USD-M futures: 200 streams per connection, the practical limit. */
+    /** Binance USD-M and COIN-M futures: 200 streams per connection, the practical limit. */
     public static final int USDM_STREAMS_PER_CONNECTION = 200;
 
-    /**
-     * The daemon's environment variables: name, default and help in one place. {@code --help} prints this table
-     * and each has a command-line flag ({@link #optionName()}) that overrides it for local runs.
-     */
-    public enum Variable {
-        BINANCE_WS_URL("wss://stream.binance.com:9443", "Binance market-stream base URL, ws:// or wss://"
-                + "host[:port][/path]; /stream?streams=... is appended. Also wss://data-stream.binance.vision,"
-                + " wss://fstream.binance.com (USD-M futures), ws://127.0.0.1:<port> (replay server)"),
-        SYMBOLS("btcusdt", "Comma-separated symbols, any case, letters and digits (e.g. btcusdt,ethusdt)"),
-        AMS_HOST("127.0.0.1", "The receiver's IP address or DNS name; its certificate must name it"),
-        AMS_PORT("9001", "The receiver's TCP port"),
-        CA_CERT("/certs/ca.crt", "PEM certificate of the CA that issued the receiver's certificate"),
-        CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver"),
-        KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8)"),
-        STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
-        // Daemon operations (SenderOps reads and validates these three; the sender itself never does).
-        HTTP_PORT("8080", "TCP port of GET /health and GET /metrics (Prometheus), all addresses; 0 = none"),
-        HEALTH_MAX_AGE_SECONDS("10", "/health is 503 unless Binance and the receiver are connected and the latest"
-                + " Binance update is younger than this"),
-        LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts"),
-        RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
-        BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
-        BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
-                + " (exchangeInfo: /api/v3, or /fapi/v1 on fapi.* hosts); unset: https://fapi.binance.com for a"
-                + " USD-M BINANCE_WS_URL, this default for other Binance hosts, no check for other hosts"),
-        SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
-                + " TRADING (when REST is unreachable); logged as a warning"),
-        BINANCE_ROLLOVER_SECONDS("82800", "Replace the Binance connection make-before-break after this many seconds"
-                + " (Binance closes connections at 24 h; default 23 h)"),
-        BINANCE_STALE_SECONDS("60", "Roll the Binance connection over when a symbol had no update for this many"
-                + " seconds"),
-        BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
-                + " pong) arrived for this many seconds"),
-        BINANCE_OVERLAP_SECONDS("10", "During a rollover, close the old Binance connection once the new one has"
-                + " delivered an update of every stream and the old one caught up with it, or after this many seconds"),
-        BINANCE_ATTEMPT_BURST("10", "Binance connection attempts (reconnects and rollovers, all shards) allowed back"
-                + " to back"),
-        BINANCE_ATTEMPT_REFILL_SECONDS("10", "One more Binance connection attempt is allowed per this many seconds;"
-                + " burst + 300 / refill must stay under Binance's 300 attempts per 5 minutes per IP"),
-        BINANCE_STREAMS_PER_CONNECTION("auto", "Streams per Binance connection; more symbols are sharded across"
-                + " connections. auto: 200 on USD-M (fstream.*) hosts, 1024 elsewhere; or a number from 1 to"
-                + " that"),
-        DIRECT_WRITES("false", "true: the Binance WebSocket thread writes an update to the receiver itself when the"
-                + " writer thread is idle (one thread wake-up less per update), but a receiver that stops reading can"
-                + " then block the Binance reading until the write-stall check; false: always hand it to the writer"
-                + " thread"),
-        RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
-
-        private final String defaultValue;
-        private final String help;
-
-        Variable(String defaultValue, String help) {
-            this.defaultValue = defaultValue;
-            this.help = help;
-        }
-
-        public String defaultValue() {
-            return defaultValue;
-        }
-
-        public String help() {
-            return help;
-        }
-
-        /** The command-line flag that overrides this variable, e.g. {@code --ams-port}. */
-        public String optionName() {
-            return "--" + name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
-
-        /** The variable's value in {@code env}, or its default when unset. */
-        String valueIn(Map<String, String> env) {
-            String v = env.get(name());
-            return v == null ? defaultValue : v;
-        }
-
-        /** The table {@code --help} prints: variable, default, help (wrapped at {@link #TABLE_WIDTH} columns). */
-        public static String table() {
-            int nameWidth = "VARIABLE".length();
-            int defaultWidth = "DEFAULT".length();
-            for (Variable v : values()) {
-                nameWidth = Math.max(nameWidth, v.name().length());
-                defaultWidth = Math.max(defaultWidth, v.defaultValue.length());
-            }
-            int helpColumn = nameWidth + 2 + defaultWidth + 2;
-            int helpWidth = Math.max(30, TABLE_WIDTH - helpColumn);
-            String format = "%-" + nameWidth + "s  %-" + defaultWidth + "s  %s%n";
-            StringBuilder sb = new StringBuilder(String.format(format, "VARIABLE", "DEFAULT", "MEANING"));
-            for (Variable v : values()) {
-                List<String> lines = wrap(v.help, helpWidth);
-                sb.append(String.format(format, v.name(), v.defaultValue, lines.get(0)));
-                for (String line : lines.subList(1, lines.size())) {
-                    sb.append(" ".repeat(helpColumn)).append(line).append(System.lineSeparator());
-                }
-            }
-            return sb.toString();
-        }
-
-        /** Width of {@link #table()} in columns. */
-        public static final int TABLE_WIDTH = 120;
-
-        private static List<String> wrap(String text, int width) {
-            List<String> lines = new ArrayList<>();
-            StringBuilder line = new StringBuilder();
-            for (String word : text.split(" ")) {
-                if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                    lines.add(line.toString());
-                    line.setLength(0);
-                }
-                line.append(line.length() == 0 ? "" : " ").append(word);
-            }
-            lines.add(line.toString());
-            return lines;
-        }
-    }
-
-    /** A setting with a bad value; the message names the variable or field and says what it expects. */
-    public static final class ConfigException extends IllegalArgumentException {
-        private static final long serialVersionUID = 1L;
-
-        public ConfigException(String message) {
-            super(message);
-        }
-    }
+    /** The value of {@code CERT} and {@code KEY} that means: no client certificate. */
+    static final String NONE = "none";
 
     private final URI binanceBaseUri;
+    private final StreamSelection streams;
     private final List<String> symbols;
     private final int binanceStreamsPerConnection;
     private final String receiverHost;
@@ -185,6 +71,7 @@ public final class SenderConfig {
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
+        this.streams = b.streams;
         this.symbols = b.symbols;
         this.binanceStreamsPerConnection = b.streamsPerConnection > 0 ? b.streamsPerConnection
                 : streamLimit(b.binanceBaseUri);
@@ -216,73 +103,57 @@ public final class SenderConfig {
     }
 
     /**
-     * Reads every {@link Variable} from {@code env} (unset means its default) and validates it.
+     * Reads every {@link SenderSetting} from {@code env} (unset or blank means its default) and validates it.
      *
      * @param env environment, e.g. {@code System.getenv()}; other keys are ignored
-     * @throws ConfigException naming the first variable with a bad value and what it expects
+     * @throws SettingException naming the first variable with a bad value and what it expects
      */
     public static SenderConfig fromEnvironment(Map<String, String> env) {
+        return from(Settings.of(env));
+    }
+
+    /**
+     * Reads every {@link SenderSetting} from {@code settings} (flags over environment over defaults) and validates it.
+     *
+     * @throws SettingException naming the first variable with a bad value and what it expects
+     */
+    static SenderConfig from(Settings settings) {
         Builder b = builder();
-        b.binanceWsUrl(Variable.BINANCE_WS_URL, Variable.BINANCE_WS_URL.valueIn(env));
-        b.symbols(Variable.SYMBOLS, Variable.SYMBOLS.valueIn(env));
-        String perConnection = Variable.BINANCE_STREAMS_PER_CONNECTION.valueIn(env).trim();
+        b.binanceWsUrl(SenderSetting.BINANCE_WS_URL, settings.text(SenderSetting.BINANCE_WS_URL));
+        b.symbols(SenderSetting.SYMBOLS, settings.text(SenderSetting.SYMBOLS));
+        String perConnection = settings.text(SenderSetting.BINANCE_STREAMS_PER_CONNECTION);
         if (!perConnection.equalsIgnoreCase("auto")) {
             int limit = streamLimit(b.binanceBaseUri);
-            b.streamsPerConnection(Variable.BINANCE_STREAMS_PER_CONNECTION, intIn(env,
-                    Variable.BINANCE_STREAMS_PER_CONNECTION, 1, limit, "auto or a number of streams"));
+            b.streamsPerConnection(SenderSetting.BINANCE_STREAMS_PER_CONNECTION, settings.integer(
+                    SenderSetting.BINANCE_STREAMS_PER_CONNECTION, 1, limit, "auto or a number of streams"));
         }
-        String host = Variable.AMS_HOST.valueIn(env).trim();
-        if (host.isEmpty() || host.chars().anyMatch(Character::isWhitespace)) {
-            throw new ConfigException(Variable.AMS_HOST + " must be the receiver's IP address or DNS name, got '"
-                    + Variable.AMS_HOST.valueIn(env) + "'");
+        String host = settings.text(SenderSetting.AMS_HOST);
+        if (host.chars().anyMatch(Character::isWhitespace)) {
+            throw SettingException.mustBe(SenderSetting.AMS_HOST, host, "the receiver's IP address or DNS name");
         }
-        int port = intIn(env, Variable.AMS_PORT, 1, 65_535, "a TCP port number");
+        int port = settings.integer(SenderSetting.AMS_PORT, 1, 65_535, "a TCP port number");
         b.receiver(host, port);
-        b.tls(file(env, Variable.CA_CERT), file(env, Variable.CERT), file(env, Variable.KEY));
-        b.statsInterval(intIn(env, Variable.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
-                TimeUnit.SECONDS);
-        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, intIn(env, Variable.RECEIVER_RECONNECT_MAX_MS,
-                (int) Builder.RECEIVER_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
-        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, intIn(env, Variable.BINANCE_RECONNECT_MAX_MS,
-                (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
-        String direct = Variable.DIRECT_WRITES.valueIn(env).trim().toLowerCase(Locale.ROOT);
-        if (!direct.equals("true") && !direct.equals("false")) {
-            throw new ConfigException(Variable.DIRECT_WRITES + " must be true or false, got '"
-                    + Variable.DIRECT_WRITES.valueIn(env) + "'");
+        String hint = "make the certificates with scripts/generate-certs.sh";
+        boolean noCert = settings.text(SenderSetting.CERT).equalsIgnoreCase(NONE);
+        boolean noKey = settings.text(SenderSetting.KEY).equalsIgnoreCase(NONE);
+        if (noCert != noKey) {
+            throw new SettingException(SenderSetting.CERT + " and " + SenderSetting.KEY + " go together: both none"
+                    + " (no client certificate, for a receiver with REQUIRE_CLIENT_CERT=false) or both files, got CERT="
+                    + settings.text(SenderSetting.CERT) + " KEY=" + settings.text(SenderSetting.KEY));
         }
-        b.directWrites(direct.equals("true"));
-        b.runDuration(intIn(env, Variable.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
+        b.tls(settings.readableFile(SenderSetting.CA_CERT, hint),
+                noCert ? null : settings.readableFile(SenderSetting.CERT, hint),
+                noKey ? null : settings.readableFile(SenderSetting.KEY, hint));
+        b.statsInterval(settings.integer(SenderSetting.STATS_INTERVAL_SECONDS, 1, 86_400, "a number of seconds"),
+                TimeUnit.SECONDS);
+        b.receiverReconnect(Builder.RECEIVER_RECONNECT_MIN_MS, settings.integer(SenderSetting.RECEIVER_RECONNECT_MAX_MS,
+                (int) Builder.RECEIVER_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
+        b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, settings.integer(SenderSetting.BINANCE_RECONNECT_MAX_MS,
+                (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
+        b.directWrites(settings.bool(SenderSetting.DIRECT_WRITES));
+        b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
-    }
-
-    private static int intIn(Map<String, String> env, Variable v, int min, int max, String what) {
-        String text = v.valueIn(env).trim();
-        try {
-            int value = Integer.parseInt(text);
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new ConfigException(v + " must be " + what + " from " + min + " to " + max + ", got '"
-                + v.valueIn(env) + "'");
-    }
-
-    private static Path file(Map<String, String> env, Variable v) {
-        String text = v.valueIn(env).trim();
-        Path p;
-        try {
-            p = Path.of(text);
-        } catch (InvalidPathException e) {
-            throw new ConfigException(v + " must be a file path, got '" + text + "': " + e.getMessage());
-        }
-        if (text.isEmpty() || !Files.isRegularFile(p) || !Files.isReadable(p)) {
-            throw new ConfigException(v + "=" + text + " is not a readable file (" + v.help()
-                    + "; make the certificates with scripts/generate-certs.sh)");
-        }
-        return p;
     }
 
     /**
@@ -295,27 +166,26 @@ public final class SenderConfig {
     }
 
     /**
-     * The combined-stream URI of {@code shardSymbols}. USD-M futures ({@code fstream.*} hosts) route streams by
-     * path: bookTicker belongs under {@code /public} (a stream on the wrong path delivers nothing, silently), so a
-     * USD-M base URL without a path gets {@code /public}.
+     * The combined-stream URI of {@code shardSymbols}, with every stream of {@link #streams()} per symbol. USD-M
+     * futures ({@code fstream.*} hosts) route streams by path: bookTicker belongs under {@code /public} (a stream on
+     * the wrong path delivers nothing, silently), so a USD-M base URL without a path gets the selection's route.
      *
      * @param shardSymbols upper-case symbols, e.g. one element of {@link #binanceShards()}
      */
     public URI binanceStreamUri(List<String> shardSymbols) {
-        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
-        boolean usdm = isUsdm(binanceBaseUri) && path.isEmpty();
-        StringBuilder sb = new StringBuilder(binanceBaseUri.toString()).append(usdm ? "/public" : "")
-                .append("/stream?streams=");
-        for (int i = 0; i < shardSymbols.size(); i++) {
-            sb.append(i == 0 ? "" : "/").append(shardSymbols.get(i).toLowerCase(Locale.ROOT)).append("@bookTicker");
-        }
-        return URI.create(sb.toString());
+        return streams.streamUri(binanceBaseUri, shardSymbols);
+    }
+
+    /** Which streams are subscribed per symbol; {@link StreamSelection#BOOK_TICKER} by default. */
+    public StreamSelection streams() {
+        return streams;
     }
 
     /**
-     * Streams (one per symbol) on one Binance connection: the configured value, else Binance's limit for the host,
-     * {@value #USDM_STREAMS_PER_CONNECTION} on USD-M ({@code fstream.*}) and {@value #SPOT_STREAMS_PER_CONNECTION}
-     * elsewhere.
+     * Streams on one Binance connection ({@link StreamSelection#streamsPerSymbol()} per symbol): the configured value,
+     * else Binance's limit for the host ({@link BinanceMarket#streamsPerConnection()}),
+     * {@value #USDM_STREAMS_PER_CONNECTION} on USD-M ({@code fstream.*}) and COIN-M ({@code dstream.*}),
+     * {@value #SPOT_STREAMS_PER_CONNECTION} elsewhere.
      */
     public int binanceStreamsPerConnection() {
         return binanceStreamsPerConnection;
@@ -328,7 +198,8 @@ public final class SenderConfig {
      */
     public List<List<String>> binanceShards() {
         int n = symbols.size();
-        int shards = (n + binanceStreamsPerConnection - 1) / binanceStreamsPerConnection;
+        int perConnection = Math.max(1, binanceStreamsPerConnection / streams.streamsPerSymbol());
+        int shards = (n + perConnection - 1) / perConnection;
         List<List<String>> out = new ArrayList<>(shards);
         int from = 0;
         for (int k = 0; k < shards; k++) {
@@ -339,13 +210,8 @@ public final class SenderConfig {
         return List.copyOf(out);
     }
 
-    private static boolean isUsdm(URI base) {
-        String host = base.getHost() == null ? "" : base.getHost().toLowerCase(Locale.ROOT);
-        return host.startsWith("fstream.");
-    }
-
     private static int streamLimit(URI base) {
-        return isUsdm(base) ? USDM_STREAMS_PER_CONNECTION : SPOT_STREAMS_PER_CONNECTION;
+        return BinanceMarket.ofStreamUri(base).streamsPerConnection();
     }
 
     /** Base URL without trailing slash, e.g. {@code wss://stream.binance.com:9443}. */
@@ -370,10 +236,12 @@ public final class SenderConfig {
         return caCert;
     }
 
+    /** This sender's client certificate (chain), or null when it presents none ({@code CERT=none}). */
     public Path cert() {
         return cert;
     }
 
+    /** Its private key, or null when it presents no certificate. */
     public Path key() {
         return key;
     }
@@ -474,7 +342,7 @@ public final class SenderConfig {
     }
 
     /**
-     * Builds a {@link SenderConfig}; defaults are those of {@link Variable}. Not thread-safe. {@link #build()}
+     * Builds a {@link SenderConfig}; defaults are those of {@link SenderSetting}. Not thread-safe. {@link #build()}
      * validates every field and names the bad one.
      */
     public static final class Builder {
@@ -484,19 +352,20 @@ public final class SenderConfig {
         static final int MIN_AUTO_BACKLOG = 256;
 
         private URI binanceBaseUri;
+        private StreamSelection streams = StreamSelection.BOOK_TICKER;
         private List<String> symbols;
         private int streamsPerConnection; // 0: Binance's limit for the host
-        private String receiverHost = Variable.AMS_HOST.defaultValue();
-        private int receiverPort = Integer.parseInt(Variable.AMS_PORT.defaultValue());
-        private Path caCert = Path.of(Variable.CA_CERT.defaultValue());
-        private Path cert = Path.of(Variable.CERT.defaultValue());
-        private Path key = Path.of(Variable.KEY.defaultValue());
-        private Duration statsInterval = Duration.ofSeconds(60);
+        private String receiverHost = SenderSetting.AMS_HOST.defaultValue();
+        private int receiverPort = defaultInt(SenderSetting.AMS_PORT);
+        private Path caCert = Path.of(SenderSetting.CA_CERT.defaultValue());
+        private Path cert = Path.of(SenderSetting.CERT.defaultValue());
+        private Path key = Path.of(SenderSetting.KEY.defaultValue());
+        private Duration statsInterval = Duration.ofSeconds(defaultInt(SenderSetting.STATS_INTERVAL_SECONDS));
         private Duration receiverReconnectMin = Duration.ofMillis(RECEIVER_RECONNECT_MIN_MS);
-        private Duration receiverReconnectMax = Duration.ofMillis(5_000);
+        private Duration receiverReconnectMax = Duration.ofMillis(defaultInt(SenderSetting.RECEIVER_RECONNECT_MAX_MS));
         private Duration binanceReconnectMin = Duration.ofMillis(BINANCE_RECONNECT_MIN_MS);
-        private Duration binanceReconnectMax = Duration.ofMillis(60_000);
-        private Duration runDuration = Duration.ZERO;
+        private Duration binanceReconnectMax = Duration.ofMillis(defaultInt(SenderSetting.BINANCE_RECONNECT_MAX_MS));
+        private Duration runDuration = Duration.ofSeconds(defaultInt(SenderSetting.RUN_SECONDS));
         private Duration receiverConnectTimeout = Duration.ofSeconds(5);
         private Duration receiverStartupWait = Duration.ofSeconds(5);
         private Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -505,11 +374,11 @@ public final class SenderConfig {
         private int maxBacklogPerSymbol; // 0: share BACKLOG_BUDGET
         private Duration maxBacklogAge = Duration.ofSeconds(1);
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
-        private boolean directWrites;
+        private boolean directWrites = Boolean.parseBoolean(SenderSetting.DIRECT_WRITES.defaultValue());
 
         private Builder() {
-            binanceWsUrl("binanceWsUrl", Variable.BINANCE_WS_URL.defaultValue());
-            symbols("symbols", Variable.SYMBOLS.defaultValue());
+            binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
+            symbols("symbols", SenderSetting.SYMBOLS.defaultValue());
         }
 
         /**
@@ -520,7 +389,16 @@ public final class SenderConfig {
             return binanceWsUrl("binanceWsUrl", url);
         }
 
-        /** Comma-separated symbols, any case, e.g. {@code " BTCUSDT, ethusdt "}. */
+        /**
+         * Which streams to subscribe per symbol; default {@link StreamSelection#BOOK_TICKER}. The relay path
+         * parses and forwards bookTicker only: other kinds are for the features that add their parsers and frames.
+         */
+        public Builder streams(StreamSelection streams) {
+            this.streams = Objects.requireNonNull(streams, "streams");
+            return this;
+        }
+
+        /** Comma-separated symbols, any case, letters, digits and {@code _}, e.g. {@code " BTCUSDT, btcusd_perp "}. */
         public Builder symbols(String commaSeparated) {
             return symbols("symbols", commaSeparated);
         }
@@ -541,7 +419,7 @@ public final class SenderConfig {
 
         private Builder streamsPerConnection(Object name, int streams) {
             if (streams < 0) {
-                throw new ConfigException(name + " must be 0 (Binance's limit) or positive, got " + streams);
+                throw new SettingException(name + " must be 0 (Binance's limit) or positive, got " + streams);
             }
             this.streamsPerConnection = streams;
             return this;
@@ -554,11 +432,21 @@ public final class SenderConfig {
             return this;
         }
 
-        /** PEM files: the CA that issued the receiver's certificate, and this sender's certificate and key. */
+        /**
+         * PEM files: the CA that issued the receiver's certificate, and this sender's certificate and key. Both
+         * {@code cert} and {@code key} null: no client certificate (only a receiver that does not require one, such
+         * as the original Python receiver, accepts the connection).
+         *
+         * @throws SettingException when only one of {@code cert} and {@code key} is null
+         */
         public Builder tls(Path caCert, Path cert, Path key) {
+            if ((cert == null) != (key == null)) {
+                throw new SettingException("tls: a client certificate and its key go together, got cert=" + cert
+                        + " key=" + key);
+            }
             this.caCert = Objects.requireNonNull(caCert, "caCert");
-            this.cert = Objects.requireNonNull(cert, "cert");
-            this.key = Objects.requireNonNull(key, "key");
+            this.cert = cert;
+            this.key = key;
             return this;
         }
 
@@ -631,7 +519,7 @@ public final class SenderConfig {
             this.maxBacklogPerSymbol = quotes;
             this.maxBacklogAge = Duration.ofNanos(unit.toNanos(maxAge));
             if (quotes < 1) {
-                throw new ConfigException("backlog quotes must be at least 1, got " + quotes);
+                throw new SettingException("backlog quotes must be at least 1, got " + quotes);
             }
             return this;
         }
@@ -648,51 +536,61 @@ public final class SenderConfig {
             return this;
         }
 
-        /** @throws ConfigException naming the first invalid field */
+        /** @throws SettingException naming the first invalid field */
         public SenderConfig build() {
             if (receiverHost.isBlank() || receiverHost.chars().anyMatch(Character::isWhitespace)) {
-                throw new ConfigException("receiver host must be an IP address or DNS name, got '" + receiverHost
+                throw new SettingException("receiver host must be an IP address or DNS name, got '" + receiverHost
                         + "'");
             }
             if (receiverPort < 1 || receiverPort > 65_535) {
-                throw new ConfigException("receiver port must be 1..65535, got " + receiverPort);
+                throw new SettingException("receiver port must be 1..65535, got " + receiverPort);
             }
             positive("statsInterval", statsInterval);
             positive("receiverReconnect min", receiverReconnectMin);
             positive("binanceReconnect min", binanceReconnectMin);
             if (receiverReconnectMax.compareTo(receiverReconnectMin) < 0) {
-                throw new ConfigException("receiverReconnect max (" + receiverReconnectMax.toMillis()
+                throw new SettingException("receiverReconnect max (" + receiverReconnectMax.toMillis()
                         + " ms) must be at least its min (" + receiverReconnectMin.toMillis() + " ms)");
             }
             if (binanceReconnectMax.compareTo(binanceReconnectMin) < 0) {
-                throw new ConfigException("binanceReconnect max (" + binanceReconnectMax.toMillis()
+                throw new SettingException("binanceReconnect max (" + binanceReconnectMax.toMillis()
                         + " ms) must be at least its min (" + binanceReconnectMin.toMillis() + " ms)");
             }
             if (runDuration.isNegative()) {
-                throw new ConfigException("runDuration must be 0 (until stopped) or positive, got " + runDuration);
+                throw new SettingException("runDuration must be 0 (until stopped) or positive, got " + runDuration);
             }
             positive("receiverConnectTimeout", receiverConnectTimeout);
             if (receiverConnectTimeout.toMillis() > Integer.MAX_VALUE) {
-                throw new ConfigException("receiverConnectTimeout is too long: " + receiverConnectTimeout);
+                throw new SettingException("receiverConnectTimeout is too long: " + receiverConnectTimeout);
             }
             if (receiverStartupWait.isNegative()) {
-                throw new ConfigException("receiverStartupWait must be 0 or positive, got " + receiverStartupWait);
+                throw new SettingException("receiverStartupWait must be 0 or positive, got " + receiverStartupWait);
             }
             positive("heartbeatInterval", heartbeatInterval);
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
+            try {
+                streams.streamUri(binanceBaseUri, List.of("btcusdt"));
+            } catch (IllegalStateException e) {
+                throw new SettingException("streams " + streams + " cannot share a connection to "
+                        + binanceBaseUri.getHost() + ": " + e.getMessage());
+            }
             int limit = streamLimit(binanceBaseUri);
             if (streamsPerConnection > limit) {
-                throw new ConfigException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"
+                throw new SettingException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"
                         + " of " + limit + " streams per connection for " + binanceBaseUri.getHost());
             }
             return new SenderConfig(this);
         }
 
+        private static int defaultInt(SenderSetting v) {
+            return Integer.parseInt(v.defaultValue());
+        }
+
         private static void positive(String field, Duration d) {
             if (d.isNegative() || d.isZero() || d.toMillis() < 1) {
-                throw new ConfigException(field + " must be at least 1 ms, got " + d);
+                throw new SettingException(field + " must be at least 1 ms, got " + d);
             }
         }
 
@@ -702,16 +600,16 @@ public final class SenderConfig {
             try {
                 uri = new URI(text);
             } catch (URISyntaxException e) {
-                throw new ConfigException(name + " must be a ws:// or wss:// URL, got '" + url + "': "
+                throw new SettingException(name + " must be a ws:// or wss:// URL, got '" + url + "': "
                         + e.getMessage());
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
-                throw new ConfigException(name + " must be a ws:// or wss:// URL with a host, e.g. "
-                        + Variable.BINANCE_WS_URL.defaultValue() + ", got '" + url + "'");
+                throw new SettingException(name + " must be a ws:// or wss:// URL with a host, e.g. "
+                        + SenderSetting.BINANCE_WS_URL.defaultValue() + ", got '" + url + "'");
             }
             if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw new ConfigException(name + " must be a base URL without query, fragment or user info (the"
+                throw new SettingException(name + " must be a base URL without query, fragment or user info (the"
                         + " sender appends /stream?streams=...), got '" + url + "'");
             }
             while (text.endsWith("/")) {
@@ -723,29 +621,29 @@ public final class SenderConfig {
 
         private Builder symbols(Object name, String commaSeparated) {
             if (commaSeparated == null || commaSeparated.isBlank()) {
-                throw new ConfigException(name + " must list at least one symbol, e.g. btcusdt,ethusdt");
+                throw new SettingException(name + " must list at least one symbol, e.g. btcusdt,ethusdt");
             }
             Set<String> out = new LinkedHashSet<>();
             String[] parts = commaSeparated.split(",", -1);
             for (int i = 0; i < parts.length; i++) {
                 String s = parts[i].trim();
                 if (s.isEmpty()) {
-                    throw new ConfigException(name + " has an empty symbol at position " + (i + 1) + " in '"
+                    throw new SettingException(name + " has an empty symbol at position " + (i + 1) + " in '"
                             + commaSeparated + "' (symbols are separated by single commas)");
                 }
                 for (int c = 0; c < s.length(); c++) {
                     char ch = s.charAt(c);
-                    if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9')) {
-                        throw new ConfigException(name + " symbols are letters and digits only, like btcusdt; '"
-                                + s + "' has '" + ch + "'");
+                    if (!(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_')) {
+                        throw new SettingException(name + " symbols are letters, digits and _ only, like btcusdt or"
+                                + " btcusd_perp; '" + s + "' has '" + ch + "'");
                     }
                 }
                 if (!out.add(s.toUpperCase(Locale.ROOT))) {
-                    throw new ConfigException(name + " lists " + s.toUpperCase(Locale.ROOT) + " twice");
+                    throw new SettingException(name + " lists " + s.toUpperCase(Locale.ROOT) + " twice");
                 }
             }
             if (out.size() > MAX_SYMBOLS) {
-                throw new ConfigException(name + " lists " + out.size() + " symbols; one sender relays at most "
+                throw new SettingException(name + " lists " + out.size() + " symbols; one sender relays at most "
                         + MAX_SYMBOLS + " (the receiver keeps about 150 KB per symbol; " + MAX_SYMBOLS + " fit its 96 MiB"
                         + " heap)");
             }

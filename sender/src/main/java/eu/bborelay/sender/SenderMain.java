@@ -7,23 +7,20 @@ import java.util.List;
 
 import eu.bborelay.common.PemTls;
 import eu.bborelay.ops.OpsServer;
+import eu.bborelay.ops.settings.DaemonCommandLine;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The sender daemon: {@code java -jar relay-sender.jar [--flag value ...]}. Settings come from the environment
- * ({@link SenderConfig.Variable}); a flag overrides its variable. Runs until SIGTERM/Ctrl-C or
+ * ({@link SenderSetting}); a flag overrides its variable. Runs until SIGTERM/Ctrl-C or
  * {@code RUN_SECONDS}, then closes the sender, which logs the final stats.
  *
  * <p>Exit codes: 0 after a normal stop, 1 on a runtime failure, 2 on a bad setting (the message names it).
@@ -66,40 +63,26 @@ public final class SenderMain {
      * and returns the exit code.
      */
     static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, CountDownLatch stop) {
-        CommandLine cmd = new CommandLine(commandSpec());
-        cmd.setOut(out);
-        cmd.setErr(err);
-        ParseResult parsed;
+        Map<String, String> flags;
         try {
-            parsed = cmd.parseArgs(args);
-        } catch (ParameterException e) {
+            flags = commandLine().parse(args, out);
+        } catch (SettingException e) {
             err.println(e.getMessage());
             err.println("Run with --help for the settings.");
             return EXIT_CONFIG;
         }
-        if (parsed.isUsageHelpRequested()) {
-            cmd.usage(out);
-            return EXIT_OK;
+        if (flags == null) {
+            return EXIT_OK; // --help or --version, printed
         }
-        if (parsed.isVersionHelpRequested()) {
-            out.println(Sender.NAME);
-            return EXIT_OK;
-        }
-        Map<String, String> settings = new HashMap<>(env);
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
-            OptionSpec o = parsed.matchedOption(v.optionName());
-            if (o != null) {
-                settings.put(v.name(), o.getValue());
-            }
-        }
+        Settings settings = Settings.of(env, flags);
         SenderConfig config;
         SenderOps.Settings ops;
         BinanceLegSettings binanceSettings;
         try {
-            config = SenderConfig.fromEnvironment(settings);
-            ops = SenderOps.Settings.fromEnvironment(settings);
-            binanceSettings = BinanceLegSettings.fromEnvironment(settings);
-        } catch (SenderConfig.ConfigException e) {
+            config = SenderConfig.from(settings);
+            ops = SenderOps.Settings.from(settings);
+            binanceSettings = BinanceLegSettings.from(settings);
+        } catch (SettingException e) {
             err.println("Invalid setting: " + e.getMessage());
             return EXIT_CONFIG;
         }
@@ -116,13 +99,13 @@ public final class SenderMain {
     }
 
     /** The start-up symbol check ({@link SymbolCheck}): exit code 2 naming unknown symbols, 1 when REST fails. */
-    static int checkSymbols(Map<String, String> settings, SenderConfig config, PrintWriter err) {
+    static int checkSymbols(Settings settings, SenderConfig config, PrintWriter err) {
         URI uri;
         boolean skip;
         try {
             skip = SymbolCheck.skip(settings);
             uri = SymbolCheck.exchangeInfoUri(settings, config.binanceBaseUri());
-        } catch (SenderConfig.ConfigException e) {
+        } catch (SettingException e) {
             err.println("Invalid setting: " + e.getMessage());
             return EXIT_CONFIG;
         }
@@ -185,40 +168,15 @@ public final class SenderMain {
     }
 
     private static int tlsError(PemTls.TlsConfigException e, PrintWriter err) {
-        err.println("Invalid setting: TLS files (" + SenderConfig.Variable.CA_CERT + ", "
-                + SenderConfig.Variable.CERT + ", " + SenderConfig.Variable.KEY + "): " + e.getMessage());
+        err.println("Invalid setting: TLS files (" + SenderSetting.CA_CERT + ", "
+                + SenderSetting.CERT + ", " + SenderSetting.KEY + "): " + e.getMessage());
         return EXIT_CONFIG;
     }
 
-    /** Flags generated from {@link SenderConfig.Variable}, so names, defaults and help exist once. */
-    static CommandSpec commandSpec() {
-        CommandSpec spec = CommandSpec.create().name("relay-sender").mixinStandardHelpOptions(true)
-                .version(Sender.NAME);
-        spec.usageMessage()
-                .width(SenderConfig.Variable.TABLE_WIDTH)
-                .description("Relays Binance bookTicker updates to the receiver over mutual TLS 1.3.",
-                        "Every setting is an environment variable; a flag overrides it.")
-                .footerHeading("%nEnvironment variables:%n")
-                .footer(SenderConfig.Variable.table().replace("%", "%%").split(System.lineSeparator()))
-                .footer(appendExitCodes(spec.usageMessage().footer()));
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
-            if (v == SenderConfig.Variable.LOG_FORMAT) {
-                continue; // environment only: logging starts before the flags are parsed
-            }
-            spec.addOption(OptionSpec.builder(v.optionName())
-                    .paramLabel("<" + v.name() + ">")
-                    .type(String.class)
-                    .description(v.help().replace("%", "%%") + " (env " + v.name() + ", default "
-                            + v.defaultValue() + ")")
-                    .build());
-        }
-        return spec;
-    }
-
-    private static String[] appendExitCodes(String[] footer) {
-        String[] out = java.util.Arrays.copyOf(footer, footer.length + 2);
-        out[footer.length] = "";
-        out[footer.length + 1] = "Exit codes: 0 stopped normally, 1 runtime failure, 2 bad setting.";
-        return out;
+    /** Flags and {@code --help} generated from {@link SenderSetting}, so names, defaults and help exist once. */
+    static DaemonCommandLine commandLine() {
+        return new DaemonCommandLine("relay-sender", Sender.NAME, List.of(
+                "Relays Binance bookTicker updates to the receiver over mutual TLS 1.3.",
+                "Every setting is an environment variable; a flag overrides it."), List.of(SenderSetting.values()));
     }
 }

@@ -3,6 +3,7 @@ package eu.bborelay.sender;
 import eu.bborelay.ops.Health;
 import eu.bborelay.ops.OpsServer;
 import eu.bborelay.ops.StatsMetrics;
+import eu.bborelay.ops.settings.SettingException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * The sender daemon's {@code GET /health} and {@code GET /metrics}, read from {@link Sender#stats()} when asked
  * (nothing on the update path but one volatile write of the receive time). Health: Binance connected, receiver
  * connected, and the latest Binance update younger than {@code HEALTH_MAX_AGE_SECONDS}. Settings: {@code HTTP_PORT},
- * {@code HEALTH_MAX_AGE_SECONDS}, {@code LOG_FORMAT} of {@link SenderConfig.Variable}, validated here at start.
+ * {@code HEALTH_MAX_AGE_SECONDS}, {@code LOG_FORMAT} of {@link SenderSetting}, validated here at start.
  */
 final class SenderOps {
     static final String PREFIX = "bbo_relay_sender_";
@@ -20,30 +21,17 @@ final class SenderOps {
 
     /** The validated operations settings. */
     record Settings(int httpPort, long healthMaxAgeSeconds, String logFormat) {
-        /** @throws SenderConfig.ConfigException naming the variable with a bad value */
+        /** @throws SettingException naming the variable with a bad value */
         static Settings fromEnvironment(Map<String, String> env) {
-            int port = integer(env, SenderConfig.Variable.HTTP_PORT, 0, 65_535);
-            int maxAge = integer(env, SenderConfig.Variable.HEALTH_MAX_AGE_SECONDS, 1, 86_400);
-            String format = SenderConfig.Variable.LOG_FORMAT.valueIn(env).trim();
-            if (!format.equals("text") && !format.equals("json")) {
-                throw new SenderConfig.ConfigException(SenderConfig.Variable.LOG_FORMAT
-                        + " must be text or json, got '" + format + "'");
-            }
-            return new Settings(port, maxAge, format);
+            return from(eu.bborelay.ops.settings.Settings.of(env));
         }
 
-        private static int integer(Map<String, String> env, SenderConfig.Variable v, int min, int max) {
-            String text = v.valueIn(env).trim();
-            try {
-                int value = Integer.parseInt(text);
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new SenderConfig.ConfigException(v + " must be a whole number from " + min + " to " + max
-                    + ", got '" + text + "'");
+        /** From the daemon's parsed settings. */
+        static Settings from(eu.bborelay.ops.settings.Settings settings) {
+            int port = settings.integer(SenderSetting.HTTP_PORT, 0, 65_535, "a whole number");
+            int maxAge = settings.integer(SenderSetting.HEALTH_MAX_AGE_SECONDS, 1, 86_400, "a whole number");
+            String format = settings.oneOf(SenderSetting.LOG_FORMAT, "text", "json");
+            return new Settings(port, maxAge, format);
         }
     }
 

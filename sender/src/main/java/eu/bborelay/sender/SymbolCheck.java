@@ -3,6 +3,9 @@ package eu.bborelay.sender;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
+import eu.bborelay.sender.binance.BinanceMarket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,15 +21,17 @@ import java.util.Map;
 
 /**
  * The start-up symbol check: asks Binance's REST {@code exchangeInfo} (spot {@code /api/v3/exchangeInfo}, USD-M
- * {@code /fapi/v1/exchangeInfo}) whether every configured symbol exists and is {@code TRADING}. A symbol that does
+ * {@code /fapi/v1/exchangeInfo}, COIN-M {@code /dapi/v1/exchangeInfo}, whose status field is {@code contractStatus})
+ * whether every configured symbol exists and is {@code TRADING}. A symbol that does
  * not would never deliver an update, silently; the daemon refuses to start instead (exit code 2).
  *
  * <p>Used once by {@link SenderMain} on its main thread, before the sender starts. The whole exchangeInfo is read
  * with Jackson's streaming parser, keeping only each symbol's name and status (spot's answer is several MB).
  */
 final class SymbolCheck {
-    static final String SPOT_PATH = "/api/v3/exchangeInfo";
-    static final String USDM_PATH = "/fapi/v1/exchangeInfo";
+    static final String SPOT_PATH = BinanceMarket.SPOT.exchangeInfoPath();
+    static final String USDM_PATH = BinanceMarket.USDM.exchangeInfoPath();
+    static final String COINM_PATH = BinanceMarket.COINM.exchangeInfoPath();
     private static final JsonFactory JSON = new JsonFactory();
 
     private SymbolCheck() {
@@ -36,16 +41,22 @@ final class SymbolCheck {
      * The exchangeInfo URI for the settings, or null when there is none to ask (a non-Binance stream host, such as a
      * replay server, and no {@code BINANCE_REST_URL}).
      *
-     * @throws SenderConfig.ConfigException when {@code BINANCE_REST_URL} is not an http(s) URL
+     * @throws SettingException when {@code BINANCE_REST_URL} is not an http(s) URL
      */
-    static URI exchangeInfoUri(Map<String, String> settings, URI binanceWsBase) {
-        String rest = settings.get(SenderConfig.Variable.BINANCE_REST_URL.name());
-        String wsHost = binanceWsBase.getHost() == null ? "" : binanceWsBase.getHost().toLowerCase(Locale.ROOT);
+    static URI exchangeInfoUri(Map<String, String> env, URI binanceWsBase) {
+        return exchangeInfoUri(Settings.of(env), binanceWsBase);
+    }
+
+    /** As {@link #exchangeInfoUri(Map, URI)} from the daemon's parsed settings. */
+    static URI exchangeInfoUri(Settings settings, URI binanceWsBase) {
+        String rest = settings.isSet(SenderSetting.BINANCE_REST_URL)
+                ? settings.text(SenderSetting.BINANCE_REST_URL) : null;
         if (rest == null || rest.isBlank()) {
-            if (wsHost.startsWith("fstream.")) {
-                rest = "https://fapi.binance.com";
-            } else if (wsHost.endsWith("binance.com") || wsHost.endsWith("binance.vision")) {
-                rest = SenderConfig.Variable.BINANCE_REST_URL.defaultValue();
+            BinanceMarket market = BinanceMarket.ofStreamUri(binanceWsBase);
+            if (market != BinanceMarket.SPOT) {
+                rest = market.restBase(); // fapi for fstream, dapi for dstream
+            } else if (BinanceMarket.isBinanceHost(binanceWsBase)) {
+                rest = SenderSetting.BINANCE_REST_URL.defaultValue();
             } else {
                 return null;
             }
@@ -54,27 +65,22 @@ final class SymbolCheck {
         try {
             base = URI.create(rest.strip().replaceAll("/+$", ""));
         } catch (IllegalArgumentException e) {
-            throw new SenderConfig.ConfigException("BINANCE_REST_URL=" + rest + " is not a URL: " + e.getMessage());
+            throw new SettingException("BINANCE_REST_URL=" + rest + " is not a URL: " + e.getMessage());
         }
         String scheme = base.getScheme() == null ? "" : base.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || base.getHost() == null) {
-            throw new SenderConfig.ConfigException("BINANCE_REST_URL=" + rest + " is not an http:// or https:// URL");
+            throw new SettingException("BINANCE_REST_URL=" + rest + " is not an http:// or https:// URL");
         }
         String path = base.getRawPath() == null ? "" : base.getRawPath();
         if (path.endsWith("/exchangeInfo")) {
             return base;
         }
-        boolean usdm = base.getHost().toLowerCase(Locale.ROOT).startsWith("fapi.");
-        return URI.create(base + (usdm ? USDM_PATH : SPOT_PATH));
+        return URI.create(base + BinanceMarket.ofRestUri(base).exchangeInfoPath());
     }
 
     /** Whether {@code SKIP_SYMBOL_CHECK} is true. */
-    static boolean skip(Map<String, String> settings) {
-        String v = SenderConfig.Variable.SKIP_SYMBOL_CHECK.valueIn(settings).strip().toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new SenderConfig.ConfigException("SKIP_SYMBOL_CHECK=" + v + " must be true or false");
-        }
-        return v.equals("true");
+    static boolean skip(Settings settings) {
+        return settings.bool(SenderSetting.SKIP_SYMBOL_CHECK);
     }
 
     /**
@@ -130,8 +136,9 @@ final class SymbolCheck {
                             JsonToken fv = p.nextToken();
                             if (f.equals("symbol") && fv == JsonToken.VALUE_STRING) {
                                 symbol = p.getText();
-                            } else if (f.equals("status") && fv == JsonToken.VALUE_STRING) {
-                                st = p.getText();
+                            } else if ((f.equals("status") || f.equals("contractStatus") && st == null)
+                                    && fv == JsonToken.VALUE_STRING) {
+                                st = p.getText(); // COIN-M names it contractStatus
                             } else {
                                 p.skipChildren();
                             }

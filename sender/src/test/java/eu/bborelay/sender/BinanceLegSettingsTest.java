@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.bborelay.ops.settings.SettingException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -44,23 +45,23 @@ class BinanceLegSettingsTest {
 
     @Test
     void anAttemptBudgetReachingBinancesLimitIsRefused() {
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ATTEMPT_BURST", "100",
                         "BINANCE_ATTEMPT_REFILL_SECONDS", "1")));
         assertEquals("BINANCE_ATTEMPT_BURST=100 and BINANCE_ATTEMPT_REFILL_SECONDS=1 allow 400 connection attempts"
                 + " in 5 minutes; Binance bans an IP above 300: lower the burst or raise the refill interval",
                 e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class,
+        e = assertThrows(SettingException.class,
                 () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ATTEMPT_BURST", "0")));
         assertEquals("BINANCE_ATTEMPT_BURST must be a number from 1 to 299, got '0'", e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class,
+        e = assertThrows(SettingException.class,
                 () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_OVERLAP_SECONDS", "0")));
         assertEquals("BINANCE_OVERLAP_SECONDS must be a number of seconds from 1 to 300, got '0'", e.getMessage());
     }
 
     @Test
     void badValueNamesTheVariableAndTheDaemonExitsWithTwo() {
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> BinanceLegSettings.fromEnvironment(Map.of("BINANCE_ROLLOVER_SECONDS", "86400")));
         assertEquals("BINANCE_ROLLOVER_SECONDS must be a number of seconds from 60 to 86340, got '86400'",
                 e.getMessage());

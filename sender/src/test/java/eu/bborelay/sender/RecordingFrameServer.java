@@ -52,6 +52,7 @@ final class RecordingFrameServer implements AutoCloseable {
     private final AtomicLong heartbeats = new AtomicLong();
     private final Object readGate = new Object();
     private volatile boolean reading = true;
+    private final boolean requireClientCert;
     private volatile SSLServerSocket server;
     private Thread acceptThread;
     private int port;
@@ -59,11 +60,13 @@ final class RecordingFrameServer implements AutoCloseable {
     /**
      * @param cert the receiver's certificate chain
      * @param key its key
-     * @param clientCa the CA whose client certificates are accepted
+     * @param clientCa the CA whose client certificates are accepted; null: no client certificate is asked for (a
+     *                 receiver with REQUIRE_CLIENT_CERT=false, such as the original Python one)
      * @param receiveBufferBytes socket receive buffer of accepted connections, 0 for the system default
      */
     RecordingFrameServer(Path cert, Path key, Path clientCa, int receiveBufferBytes) {
         this.context = PemTls.serverContext(cert, key, clientCa);
+        this.requireClientCert = clientCa != null;
         this.receiveBufferBytes = receiveBufferBytes;
     }
 
@@ -84,7 +87,7 @@ final class RecordingFrameServer implements AutoCloseable {
             s.setReceiveBufferSize(receiveBufferBytes);
         }
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
-        s.setSSLParameters(PemTls.requireClientAuth(context));
+        s.setSSLParameters(PemTls.serverParameters(context, requireClientCert));
         port = s.getLocalPort();
         server = s;
         acceptThread = new Thread(() -> acceptLoop(s), "fake-receiver-accept");

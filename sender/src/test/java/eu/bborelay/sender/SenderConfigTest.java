@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.sender.binance.StreamKind;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -74,11 +78,11 @@ class SenderConfigTest {
         assertEquals(50, SenderConfig.fromEnvironment(env).binanceStreamsPerConnection());
         env.put("BINANCE_WS_URL", "wss://fstream.binance.com");
         env.put("BINANCE_STREAMS_PER_CONNECTION", "201");
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertEquals("BINANCE_STREAMS_PER_CONNECTION must be auto or a number of streams from 1 to 200, got '201'",
                 e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder()
                 .binanceWsUrl("wss://fstream.binance.com").streamsPerConnection(300).build());
         assertEquals("streamsPerConnection 300 is above Binance's limit of 200 streams per connection for"
                 + " fstream.binance.com", e.getMessage());
@@ -91,7 +95,7 @@ class SenderConfigTest {
         env.put("DIRECT_WRITES", " TRUE ");
         assertTrue(SenderConfig.fromEnvironment(env).directWrites());
         env.put("DIRECT_WRITES", "yes");
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertEquals("DIRECT_WRITES must be true or false, got 'yes'", e.getMessage());
     }
@@ -102,7 +106,7 @@ class SenderConfigTest {
         for (int i = 0; i <= SenderConfig.MAX_SYMBOLS; i++) {
             many.append(i == 0 ? "" : ",").append("S").append(i).append("USDT");
         }
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.builder().symbols(many.toString()));
         assertEquals("symbols lists 401 symbols; one sender relays at most 400 (the receiver keeps about 150 KB per"
                 + " symbol; 400 fit its 96 MiB heap)", e.getMessage());
@@ -155,12 +159,10 @@ class SenderConfigTest {
         "AMS_PORT|abc|AMS_PORT must be a TCP port number from 1 to 65535, got 'abc'",
         "AMS_PORT|0|AMS_PORT must be a TCP port number",
         "AMS_PORT|65536|AMS_PORT must be a TCP port number",
-        "AMS_HOST|''|AMS_HOST must be the receiver's IP address or DNS name",
         "AMS_HOST|a host|AMS_HOST must be the receiver's IP address or DNS name",
-        "SYMBOLS|btc-usdt|SYMBOLS symbols are letters and digits only, like btcusdt; 'btc-usdt' has '-'",
+        "SYMBOLS|btc-usdt|SYMBOLS symbols are letters, digits and _ only, like btcusdt or btcusd_perp; 'btc-usdt' has '-'",
         "SYMBOLS|btcusdt,,ethusdt|SYMBOLS has an empty symbol at position 2",
         "SYMBOLS|btcusdt,|SYMBOLS has an empty symbol at position 2",
-        "SYMBOLS|'  '|SYMBOLS must list at least one symbol",
         "SYMBOLS|btcusdt,BTCUSDT|SYMBOLS lists BTCUSDT twice",
         "BINANCE_WS_URL|https://stream.binance.com|BINANCE_WS_URL must be a ws:// or wss:// URL",
         "BINANCE_WS_URL|stream.binance.com:9443|BINANCE_WS_URL must be a ws:// or wss:// URL",
@@ -175,35 +177,103 @@ class SenderConfigTest {
     void badEnvironmentValueNamesTheVariable(String variable, String value, String message) {
         Map<String, String> env = tlsEnv();
         env.put(variable, value);
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertTrue(e.getMessage().startsWith(message), e.getMessage());
     }
 
     @Test
+    void certAndKeyNoneMeansNoClientCertificate() {
+        Map<String, String> env = tlsEnv();
+        env.put("CERT", "none");
+        env.put("KEY", "NONE");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals(null, c.cert());
+        assertEquals(null, c.key());
+        env.put("KEY", tlsEnv().get("KEY"));
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.fromEnvironment(env));
+        assertTrue(e.getMessage().startsWith("CERT and KEY go together"), e.getMessage());
+        assertThrows(SettingException.class, () -> SenderConfig.builder().tls(Path.of("ca"), null, Path.of("k")));
+    }
+
+    @Test
+    void coinMSymbolsAndHostsAreRecognised() {
+        Map<String, String> env = tlsEnv();
+        env.put("BINANCE_WS_URL", "wss://dstream.binance.com");
+        env.put("SYMBOLS", "btcusd_perp,ETHUSD_PERP");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals(List.of("BTCUSD_PERP", "ETHUSD_PERP"), c.symbols());
+        assertEquals(200, c.binanceStreamsPerConnection(), "COIN-M: 200 streams per connection like USD-M");
+        assertEquals("wss://dstream.binance.com/stream?streams=btcusd_perp@bookTicker/ethusd_perp@bookTicker",
+                c.binanceStreamUri().toString());
+        env.put("BINANCE_STREAMS_PER_CONNECTION", "201");
+        assertThrows(SettingException.class, () -> SenderConfig.fromEnvironment(env));
+    }
+
+    @Test
+    void streamSelectionIsData() {
+        SenderConfig trades = SenderConfig.builder().symbols("btcusdt,ethusdt")
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.TRADE)).build();
+        assertEquals(StreamSelection.BOOK_TICKER, SenderConfig.builder().build().streams(), "bookTicker by default");
+        assertEquals("wss://stream.binance.com:9443/stream?streams=btcusdt@bookTicker/btcusdt@trade/ethusdt@bookTicker"
+                + "/ethusdt@trade", trades.binanceStreamUri().toString());
+        assertEquals("wss://fstream.binance.com/public/stream?streams=btcusdt@bookTicker/btcusdt@trade",
+                SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols("btcusdt")
+                        .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.TRADE)).build()
+                        .binanceStreamUri().toString());
+        assertEquals("wss://fstream.binance.com/market/stream?streams=btcusdt@aggTrade",
+                SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols("btcusdt")
+                        .streams(StreamSelection.of(StreamKind.AGG_TRADE)).build().binanceStreamUri().toString());
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.builder()
+                .binanceWsUrl("wss://fstream.binance.com")
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.AGG_TRADE)).build());
+        assertTrue(e.getMessage().contains("need separate connections"), e.getMessage());
+        SenderConfig sharded = SenderConfig.builder().symbols("a1,b2,c3").streamsPerConnection(4)
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.DEPTH_100MS)).build();
+        assertEquals(List.of(List.of("A1", "B2"), List.of("C3")), sharded.binanceShards(),
+                "two streams per symbol: two symbols per connection of 4 streams");
+        assertThrows(IllegalArgumentException.class, () -> StreamSelection.of());
+        assertThrows(IllegalArgumentException.class, () -> StreamSelection.of(StreamKind.TRADE, StreamKind.TRADE));
+    }
+
+    @Test
+    void blankVariableMeansTheDefault() {
+        Map<String, String> env = tlsEnv();
+        env.put("AMS_HOST", "");
+        env.put("SYMBOLS", "  ");
+        env.put("DIRECT_WRITES", " ");
+        SenderConfig c = SenderConfig.fromEnvironment(env);
+        assertEquals("127.0.0.1", c.receiverHost());
+        assertEquals(List.of("BTCUSDT"), c.symbols());
+        assertTrue(!c.directWrites());
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.builder().symbols("  "));
+        assertTrue(e.getMessage().startsWith("symbols must list at least one symbol"), e.getMessage());
+    }
+
+    @Test
     void builderNamesTheBadField() {
-        assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder().receiver("h", 0).build());
-        SenderConfig.ConfigException e = assertThrows(SenderConfig.ConfigException.class,
+        assertThrows(SettingException.class, () -> SenderConfig.builder().receiver("h", 0).build());
+        SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.builder().receiverReconnect(500, 100, TimeUnit.MILLISECONDS).build());
         assertTrue(e.getMessage().startsWith("receiverReconnect max"), e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder().symbols("a b"));
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder().symbols("a b"));
         assertTrue(e.getMessage().startsWith("symbols "), e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder()
                 .backlog(0, 1, TimeUnit.SECONDS));
         assertTrue(e.getMessage().startsWith("backlog quotes"), e.getMessage());
-        e = assertThrows(SenderConfig.ConfigException.class, () -> SenderConfig.builder()
+        e = assertThrows(SettingException.class, () -> SenderConfig.builder()
                 .backlog(10, 0, TimeUnit.SECONDS).build());
         assertTrue(e.getMessage().startsWith("backlog maxAge"), e.getMessage());
     }
 
     @Test
     void tableListsEveryVariableWithItsDefault() {
-        String table = SenderConfig.Variable.table();
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+        String table = SenderSetting.table();
+        for (SenderSetting v : SenderSetting.values()) {
             assertTrue(table.contains(v.name()), v.name());
             assertTrue(table.contains(v.defaultValue()), v.defaultValue());
         }
-        assertEquals("--receiver-reconnect-max-ms", SenderConfig.Variable.RECEIVER_RECONNECT_MAX_MS.optionName());
+        assertEquals("--receiver-reconnect-max-ms", SenderSetting.RECEIVER_RECONNECT_MAX_MS.optionName());
     }
 
     /** Defaults, except the TLS files, which must exist. */

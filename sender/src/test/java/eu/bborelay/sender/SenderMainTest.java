@@ -48,7 +48,7 @@ class SenderMainTest {
     void flagOverridesItsVariableAndIsValidatedTheSameWay() {
         Map<String, String> env = SenderConfigTest.tlsEnv();
         assertEquals(2, run(env, "--symbols", "btc/usdt"));
-        assertTrue(err.toString().contains("SYMBOLS symbols are letters and digits only"), err.toString());
+        assertTrue(err.toString().contains("SYMBOLS symbols are letters, digits and _ only"), err.toString());
     }
 
     @Test
@@ -76,9 +76,9 @@ class SenderMainTest {
     void helpPrintsEveryVariableAndExitsWithZero() {
         assertEquals(0, run(Map.of(), "--help"));
         String help = out.toString();
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+        for (SenderSetting v : SenderSetting.values()) {
             assertTrue(help.contains(v.name()), v.name());
-            assertTrue(v == SenderConfig.Variable.LOG_FORMAT || help.contains(v.optionName()), v.optionName());
+            assertTrue(v == SenderSetting.LOG_FORMAT || help.contains(v.optionName()), v.optionName());
         }
         assertTrue(help.contains("wss://stream.binance.com:9443"), help);
         assertTrue(help.contains("Exit codes"), help);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.ops.Health;
+import eu.bborelay.ops.settings.SettingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
@@ -39,14 +40,14 @@ class SenderOpsTest {
         SenderOps.Settings d = SenderOps.Settings.fromEnvironment(Map.of());
         assertEquals(new SenderOps.Settings(8080, 10, "text"), d);
         assertEquals("HTTP_PORT must be a whole number from 0 to 65535, got '80a'",
-                assertThrows(SenderConfig.ConfigException.class,
+                assertThrows(SettingException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("HTTP_PORT", "80a"))).getMessage());
         assertEquals("HEALTH_MAX_AGE_SECONDS must be a whole number from 1 to 86400, got '0'",
-                assertThrows(SenderConfig.ConfigException.class,
+                assertThrows(SettingException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("HEALTH_MAX_AGE_SECONDS", "0")))
                         .getMessage());
         assertEquals("LOG_FORMAT must be text or json, got 'yaml'",
-                assertThrows(SenderConfig.ConfigException.class,
+                assertThrows(SettingException.class,
                         () -> SenderOps.Settings.fromEnvironment(Map.of("LOG_FORMAT", "yaml"))).getMessage());
     }
 
@@ -54,7 +55,7 @@ class SenderOpsTest {
     void envExampleAndReadmeNameEveryVariable() throws Exception {
         String env = Files.readString(TestCerts.repoRoot().resolve(".env.example"), StandardCharsets.UTF_8);
         String readme = Files.readString(TestCerts.repoRoot().resolve("docs/OPERATING.md"), StandardCharsets.UTF_8);
-        for (SenderConfig.Variable v : SenderConfig.Variable.values()) {
+        for (SenderSetting v : SenderSetting.values()) {
             assertTrue(env.contains(v.name() + "="), v.name() + " missing in .env.example");
             assertTrue(readme.contains("| `" + v.name() + "` | " + v.defaultValue() + " |"),
                     v.name() + " missing in docs/OPERATING.md's sender table, or with another default");

@@ -8,6 +8,7 @@ import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +67,31 @@ class SenderTlsTest extends EndToEndSupport {
         // TLS 1.3: the client learns of the refusal from an alert after its handshake, so it is logged as a loss
         Await.until("the refusal is logged", WAIT, () -> log.contains("Received fatal alert"), log::all);
         assertEquals(0, receiver.queued(), "the receiver accepted no frame");
+    }
+
+    @Test
+    @Timeout(60)
+    void withoutAClientCertificateItReachesAReceiverThatAsksForNoneAndSaysSo() throws Exception {
+        TestCerts project = TestCerts.project();
+        LogCapture senderLog = LogCapture.of(Sender.class);
+        try {
+            // like the original Python receiver with REQUIRE_CLIENT_CERT=false: no client certificate asked for
+            receiver = new RecordingFrameServer(project.receiverCert(), project.receiverKey(), null, 0).start();
+            replay = replayOf(SharedData.SPOT_4SYMBOLS_20211012, 0).build();
+            replay.start();
+            sender = Sender.start(config("nknusdt,blzeth,lrcbtc", replay.port())
+                    .tls(project.caCert(), null, null)
+                    .build());
+            assertHello(receiver.next(WAIT), 0);
+            Await.until("every update taken and the latest ones sent", WAIT, () -> sender.stats().taken() == 84
+                    && sender.stats().sent() > 0 && sender.stats().receiverConnected(), sender::stats);
+            RecordingFrameServer.Frame first = receiver.next(WAIT);
+            assertEquals(eu.bborelay.common.FrameType.QUOTE, first.type(), "quotes reach it over TLS");
+            assertEquals(List.of(), receiver.handshakeFailures());
+            assertTrue(senderLog.contains("presents NO client certificate"), senderLog.all());
+        } finally {
+            senderLog.close();
+        }
     }
 
     private void startSenderAndExpectRefusal(TestCerts senderSide, String why) throws Exception {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
+import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.replay.BinanceReplayServer;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -93,7 +94,7 @@ class SymbolCheckTest {
 
         env.put("SKIP_SYMBOL_CHECK", "maybe");
         assertEquals(SenderMain.EXIT_CONFIG, run(env));
-        assertTrue(err.toString().contains("SKIP_SYMBOL_CHECK=maybe must be true or false"), err.toString());
+        assertTrue(err.toString().contains("SKIP_SYMBOL_CHECK must be true or false, got 'maybe'"), err.toString());
     }
 
     @Test
@@ -105,10 +106,14 @@ class SymbolCheckTest {
                 SymbolCheck.exchangeInfoUri(none, URI.create("wss://data-stream.binance.vision")));
         assertEquals(URI.create("https://fapi.binance.com/fapi/v1/exchangeInfo"),
                 SymbolCheck.exchangeInfoUri(none, URI.create("wss://fstream.binance.com")));
+        assertEquals(URI.create("https://dapi.binance.com/dapi/v1/exchangeInfo"),
+                SymbolCheck.exchangeInfoUri(none, URI.create("wss://dstream.binance.com")), "COIN-M");
+        assertEquals(URI.create("https://dapi.binance.com/dapi/v1/exchangeInfo"), SymbolCheck.exchangeInfoUri(
+                Map.of("BINANCE_REST_URL", "https://dapi.binance.com"), URI.create("ws://x")));
         assertNull(SymbolCheck.exchangeInfoUri(none, URI.create("ws://127.0.0.1:4567")), "a replay: no check");
         assertEquals(URI.create("http://127.0.0.1:81/fapi/v1/exchangeInfo"), SymbolCheck.exchangeInfoUri(
                 Map.of("BINANCE_REST_URL", "http://127.0.0.1:81/fapi/v1/exchangeInfo"), URI.create("ws://x")));
-        assertThrows(SenderConfig.ConfigException.class, () -> SymbolCheck.exchangeInfoUri(
+        assertThrows(SettingException.class, () -> SymbolCheck.exchangeInfoUri(
                 Map.of("BINANCE_REST_URL", "ftp://example.com"), URI.create("ws://x")));
     }
 
@@ -128,5 +133,14 @@ class SymbolCheckTest {
     private int run(Map<String, String> env, CountDownLatch stop) {
         return SenderMain.run(new String[0], env, new PrintWriter(new StringWriter(), true),
                 new PrintWriter(err, true), stop);
+    }
+
+    @Test
+    void coinMExchangeInfoNamesTheStatusContractStatus() throws Exception {
+        String json = "{\"timezone\":\"UTC\",\"symbols\":[{\"symbol\":\"BTCUSD_PERP\",\"pair\":\"BTCUSD\","
+                + "\"contractStatus\":\"TRADING\"},{\"symbol\":\"ETHUSD_240927\",\"contractStatus\":\"SETTLING\"}]}";
+        Map<String, String> status = SymbolCheck.statusBySymbol(new java.io.ByteArrayInputStream(
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertEquals(Map.of("BTCUSD_PERP", "TRADING", "ETHUSD_240927", "SETTLING"), status);
     }
 }

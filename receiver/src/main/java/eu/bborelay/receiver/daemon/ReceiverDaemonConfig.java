@@ -2,28 +2,33 @@ package eu.bborelay.receiver.daemon;
 
 import eu.bborelay.common.FrameDescriptor;
 import eu.bborelay.receiver.ReceiverConfig;
-import java.nio.file.Files;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The daemon's settings. Deployments set them as environment variables (the compose files do); a command-line flag
  * overrides each one for local runs. {@link Setting} keeps every variable's name, flag, default and help line
- * together; {@link #parse} validates them all once, at start, with a message naming the variable.
+ * together; {@link #parse} validates them all once, at start, with the daemons' shared parser
+ * ({@link eu.bborelay.ops.settings.Settings}) and a message naming the variable.
  */
 final class ReceiverDaemonConfig {
 
     /** Every setting: environment variable name (the constant's name), flag, default, help. */
-    enum Setting {
-        PORT("--port", "9001", "TCP port to listen on, 0..65535 (0 = an ephemeral port)"),
-        BIND_HOST("--bind-host", "0.0.0.0", "local address to listen on"),
-        CERT("--cert", "/certs/receiver.crt", "this receiver's certificate, PEM"),
-        KEY("--key", "/certs/receiver.key", "its private key, PEM (PKCS#8, unencrypted)"),
-        CA_CERT("--ca-cert", "/certs/ca.crt", "CA certificate that verifies senders' client certificates, PEM"),
-        REQUIRE_CLIENT_CERT("--require-client-cert", "true", "true; false only for a sender without a certificate"
-                + " (the original Python one): then anyone who reaches the port can inject prices"),
+    enum Setting implements eu.bborelay.ops.settings.Setting {
+        PORT("--port", "9001", "TCP port to listen on for senders, 0..65535 (0 = an ephemeral port)"),
+        BIND_HOST("--bind-host", "0.0.0.0", "local address to listen on (0.0.0.0 = all IPv4 addresses)"),
+        CERT("--cert", "/certs/receiver.crt", "this receiver's certificate (chain), PEM; senders check that it names"
+                + " the host they dial"),
+        KEY("--key", "/certs/receiver.key", "its private key, PEM (PKCS#8, unencrypted, mode 0600)"),
+        CA_CERT("--ca-cert", "/certs/ca.crt", "CA certificate that verifies senders' client certificates, PEM (not"
+                + " read when REQUIRE_CLIENT_CERT=false)"),
+        REQUIRE_CLIENT_CERT("--require-client-cert", "true", "true or false; false only for a sender without a"
+                + " certificate (the original Python one): then anyone who reaches the port can inject prices"),
         MAX_FRAME_LENGTH("--max-frame-length", String.valueOf(FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH),
                 "largest accepted frame payload in bytes, 1.." + FrameDescriptor.MAX_MAX_FRAME_LENGTH),
         STATS_INTERVAL_SECONDS("--stats-interval-seconds", "10", "seconds between stats lines (0 = none)"),
@@ -48,15 +53,25 @@ final class ReceiverDaemonConfig {
             this.defaultValue = defaultValue;
             this.help = help;
         }
-    }
 
-    /** A setting with a value the daemon cannot use; the message names the variable and what it expects. */
-    static final class InvalidSettingException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
+        @Override
+        public String defaultValue() {
+            return defaultValue;
+        }
 
-        InvalidSettingException(Setting setting, String value, String expected) {
-            super(setting.name() + (setting.flag == null ? "" : " (" + setting.flag + ")") + " " + expected
-                    + ", got '" + value + "'");
+        @Override
+        public String help() {
+            return help;
+        }
+
+        @Override
+        public boolean hasFlag() {
+            return flag != null;
+        }
+
+        @Override
+        public String optionName() {
+            return flag;
         }
     }
 
@@ -75,32 +90,45 @@ final class ReceiverDaemonConfig {
     final long healthMaxAgeSeconds;
     final String logFormat;
 
-    private ReceiverDaemonConfig(Values v) {
-        port = (int) v.integer(Setting.PORT, 0, 65_535);
-        bindHost = v.nonBlank(Setting.BIND_HOST);
+    private ReceiverDaemonConfig(Settings v) {
+        String hint = "make one with scripts/generate-certs.sh";
+        port = v.integer(Setting.PORT, 0, 65_535, "a whole number");
+        bindHost = v.text(Setting.BIND_HOST);
         requireClientCert = v.bool(Setting.REQUIRE_CLIENT_CERT);
-        maxFrameLength = (int) v.integer(Setting.MAX_FRAME_LENGTH, 1, FrameDescriptor.MAX_MAX_FRAME_LENGTH);
-        statsIntervalSeconds = v.integer(Setting.STATS_INTERVAL_SECONDS, 0, TimeUnit.DAYS.toSeconds(1));
-        maxConnections = (int) v.integer(Setting.MAX_CONNECTIONS, 1, 1024);
-        silenceTimeoutMillis = v.integer(Setting.SILENCE_TIMEOUT_MS, 0, TimeUnit.HOURS.toMillis(1));
-        runSeconds = v.integer(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L);
-        httpPort = (int) v.integer(Setting.HTTP_PORT, 0, 65_535);
-        healthMaxAgeSeconds = v.integer(Setting.HEALTH_MAX_AGE_SECONDS, 1, TimeUnit.DAYS.toSeconds(1));
+        maxFrameLength = v.integer(Setting.MAX_FRAME_LENGTH, 1, FrameDescriptor.MAX_MAX_FRAME_LENGTH,
+                "a whole number");
+        statsIntervalSeconds = v.longInteger(Setting.STATS_INTERVAL_SECONDS, 0, TimeUnit.DAYS.toSeconds(1),
+                "a whole number");
+        maxConnections = v.integer(Setting.MAX_CONNECTIONS, 1, 1024, "a whole number");
+        silenceTimeoutMillis = v.longInteger(Setting.SILENCE_TIMEOUT_MS, 0, TimeUnit.HOURS.toMillis(1),
+                "a whole number");
+        runSeconds = v.longInteger(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L, "a whole number");
+        httpPort = v.integer(Setting.HTTP_PORT, 0, 65_535, "a whole number");
+        healthMaxAgeSeconds = v.longInteger(Setting.HEALTH_MAX_AGE_SECONDS, 1, TimeUnit.DAYS.toSeconds(1),
+                "a whole number");
         logFormat = v.oneOf(Setting.LOG_FORMAT, "text", "json");
-        cert = v.readableFile(Setting.CERT);
-        key = v.readableFile(Setting.KEY);
-        caCert = requireClientCert ? v.readableFile(Setting.CA_CERT) : null;
+        cert = v.readableFile(Setting.CERT, hint);
+        key = v.readableFile(Setting.KEY, hint);
+        caCert = requireClientCert ? v.readableFile(Setting.CA_CERT, hint) : null;
     }
 
     /**
-     * Reads and validates every setting.
+     * Reads and validates every setting with the daemons' shared parser ({@link Settings}: flag, then environment,
+     * then default; blank = unset; booleans true or false).
      *
      * @param env environment variables; a blank value counts as unset
-     * @param overrides values given as flags, which win over {@code env}
-     * @throws InvalidSettingException naming the first variable with an unusable value
+     * @param overrides values given as flags, which win over {@code env} unless blank
+     * @throws SettingException naming the first variable with an unusable value
      */
     static ReceiverDaemonConfig parse(Map<String, String> env, Map<Setting, String> overrides) {
-        return new ReceiverDaemonConfig(new Values(env, overrides));
+        Map<String, String> flags = new HashMap<>();
+        overrides.forEach((s, v) -> flags.put(s.name(), v));
+        return parse(Settings.of(env, flags));
+    }
+
+    /** As {@link #parse(Map, Map)} from flags already keyed by variable name. */
+    static ReceiverDaemonConfig parse(Settings settings) {
+        return new ReceiverDaemonConfig(settings);
     }
 
     /** The library configuration these settings describe. */
@@ -117,13 +145,9 @@ final class ReceiverDaemonConfig {
                 .build();
     }
 
-    /** The table {@code --help} prints: every variable with its default and help line. */
+    /** The table {@code --help} prints: every variable with its default and help ({@link Settings#table}). */
     static String helpTable() {
-        StringBuilder sb = new StringBuilder();
-        for (Setting s : Setting.values()) {
-            sb.append(String.format(Locale.ROOT, "  %-32s %s%n", s.name() + "=" + s.defaultValue, s.help));
-        }
-        return sb.toString();
+        return Settings.table(List.of(Setting.values()));
     }
 
     @Override
@@ -134,82 +158,5 @@ final class ReceiverDaemonConfig {
                 + " MAX_CONNECTIONS=" + maxConnections + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis
                 + " RUN_SECONDS=" + runSeconds + " HTTP_PORT=" + httpPort + " HEALTH_MAX_AGE_SECONDS="
                 + healthMaxAgeSeconds + " LOG_FORMAT=" + logFormat;
-    }
-
-    /** Raw values with precedence flag, then environment, then default. */
-    private static final class Values {
-        private final Map<String, String> env;
-        private final Map<Setting, String> overrides;
-
-        Values(Map<String, String> env, Map<Setting, String> overrides) {
-            this.env = env;
-            this.overrides = overrides;
-        }
-
-        String raw(Setting s) {
-            String v = s.flag == null ? null : overrides.get(s);
-            if (v == null || v.isBlank()) {
-                v = env.get(s.name());
-            }
-            return v == null || v.isBlank() ? s.defaultValue : v.trim();
-        }
-
-        long integer(Setting s, long min, long max) {
-            String v = raw(s);
-            try {
-                long n = Long.parseLong(v);
-                if (n >= min && n <= max) {
-                    return n;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            throw new InvalidSettingException(s, v, "must be a whole number " + min + ".." + max);
-        }
-
-        boolean bool(Setting s) {
-            String v = raw(s);
-            switch (v.toLowerCase(Locale.ROOT)) {
-                case "true", "yes", "1" -> {
-                    return true;
-                }
-                case "false", "no", "0" -> {
-                    return false;
-                }
-                default -> throw new InvalidSettingException(s, v, "must be true or false");
-            }
-        }
-
-        String oneOf(Setting s, String... allowed) {
-            String v = raw(s);
-            for (String a : allowed) {
-                if (a.equals(v)) {
-                    return a;
-                }
-            }
-            throw new InvalidSettingException(s, v, "must be one of " + String.join(", ", allowed));
-        }
-
-        String nonBlank(Setting s) {
-            return raw(s); // blank falls back to the default
-        }
-
-        Path readableFile(Setting s) {
-            String v = raw(s);
-            Path p;
-            try {
-                p = Path.of(v);
-            } catch (RuntimeException e) {
-                throw new InvalidSettingException(s, v, "must be a file path");
-            }
-            if (!Files.isRegularFile(p)) {
-                throw new InvalidSettingException(s, v, "must name an existing file (" + s.help
-                        + "; make one with scripts/generate-certs.sh)");
-            }
-            if (!Files.isReadable(p)) {
-                throw new InvalidSettingException(s, v, "must name a file this user can read (" + s.help + ")");
-            }
-            return p;
-        }
     }
 }

@@ -2,11 +2,15 @@ package eu.bborelay.receiver.daemon;
 
 import eu.bborelay.common.PemTls;
 import eu.bborelay.ops.OpsServer;
+import eu.bborelay.ops.settings.DaemonCommandLine;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
 import eu.bborelay.receiver.Receiver;
 import eu.bborelay.receiver.TickerListener;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -14,10 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.ParseResult;
 
 /**
  * The receiver daemon: {@code java -jar relay-receiver-daemon.jar [--help]}. Configured by environment variables
@@ -80,39 +80,14 @@ public final class ReceiverMain {
      */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, CountDownLatch stop,
                    Consumer<Receiver> started) {
-        CommandLine commandLine = new CommandLine(commandSpec());
-        Map<ReceiverDaemonConfig.Setting, String> flags = new EnumMap<>(ReceiverDaemonConfig.Setting.class);
-        try {
-            ParseResult parsed = commandLine.parseArgs(args);
-            if (parsed.isUsageHelpRequested()) {
-                commandLine.usage(out);
-                out.printf("%nEnvironment variables, with their defaults (each flag above overrides one):%n");
-                out.print(ReceiverDaemonConfig.helpTable());
-                out.printf("%nExit codes: 0 stopped (SIGTERM, Ctrl-C, RUN_SECONDS), 1 runtime failure,"
-                        + " 2 bad setting.%n");
-                return EXIT_OK;
-            }
-            if (parsed.isVersionHelpRequested()) {
-                commandLine.printVersionHelp(out);
-                return EXIT_OK;
-            }
-            for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
-                if (s.flag == null) {
-                    continue;
-                }
-                String v = parsed.matchedOptionValue(s.flag, null);
-                if (v != null) {
-                    flags.put(s, v);
-                }
-            }
-        } catch (CommandLine.ParameterException e) {
-            err.println("relay-receiver: " + e.getMessage() + " (see --help)");
-            return EXIT_BAD_SETTING;
-        }
         ReceiverDaemonConfig config;
         try {
-            config = ReceiverDaemonConfig.parse(env, flags);
-        } catch (ReceiverDaemonConfig.InvalidSettingException e) {
+            Map<String, String> flags = commandLine().parse(args, new PrintWriter(out, true));
+            if (flags == null) {
+                return EXIT_OK; // --help or --version, printed
+            }
+            config = ReceiverDaemonConfig.parse(Settings.of(env, flags));
+        } catch (SettingException e) {
             err.println("relay-receiver: " + e.getMessage());
             return EXIT_BAD_SETTING;
         }
@@ -154,25 +129,13 @@ public final class ReceiverMain {
         return EXIT_OK;
     }
 
-    private static CommandSpec commandSpec() {
-        CommandSpec spec = CommandSpec.create().name("relay-receiver");
-        spec.version("relay-receiver " + version());
-        spec.mixinStandardHelpOptions(true);
-        spec.usageMessage()
-                .description("Receives the relayed Binance best bid/ask stream from senders over mutual TLS 1.3,"
-                        + " counts every lost update as a gap and logs latency and stats lines.")
-                .sortOptions(false);
-        for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
-            if (s.flag == null) {
-                continue; // environment only
-            }
-            spec.addOption(OptionSpec.builder(s.flag)
-                    .paramLabel("<" + s.name() + ">")
-                    .type(String.class)
-                    .description("overrides " + s.name())
-                    .build());
-        }
-        return spec;
+    /** Flags and {@code --help} generated from {@link ReceiverDaemonConfig.Setting} by the daemons' shared parser. */
+    static DaemonCommandLine commandLine() {
+        return new DaemonCommandLine("relay-receiver", "relay-receiver " + version(), List.of(
+                "Receives the relayed Binance best bid/ask stream from senders over mutual TLS 1.3, counts every lost"
+                        + " update as a gap and logs latency and stats lines.",
+                "Every setting is an environment variable; a flag overrides it."),
+                List.of(ReceiverDaemonConfig.Setting.values()));
     }
 
     private static String version() {

@@ -85,7 +85,7 @@ class ReceiverMainTest {
         Map<String, String> env = ReceiverDaemonConfigTest.certEnv();
         env.put("PORT", "nine thousand");
         assertEquals(ReceiverMain.EXIT_BAD_SETTING, run(env, r -> { }, new String[0]));
-        assertEquals("relay-receiver: PORT (--port) must be a whole number 0..65535, got 'nine thousand'",
+        assertEquals("relay-receiver: PORT must be a whole number from 0 to 65535, got 'nine thousand'",
                 err().trim());
     }
 
@@ -93,7 +93,7 @@ class ReceiverMainTest {
     void badFlagValueExitsWithTwoAndNamesTheVariable() {
         assertEquals(ReceiverMain.EXIT_BAD_SETTING, run(ReceiverDaemonConfigTest.certEnv(), r -> { },
                 new String[] {"--stats-interval-seconds", "often"}));
-        assertTrue(err().contains("STATS_INTERVAL_SECONDS (--stats-interval-seconds)"), err());
+        assertTrue(err().contains("STATS_INTERVAL_SECONDS must be a whole number from 0 to 86400, got 'often'"), err());
     }
 
     @Test
@@ -131,6 +131,20 @@ class ReceiverMainTest {
                     () -> s.name() + " missing in:\n" + help);
         }
         assertTrue(help.contains("/certs/ca.crt"), help);
+    }
+
+    @Test
+    void helpDescribesEveryFlag() {
+        assertEquals(ReceiverMain.EXIT_OK, run(Map.of(), r -> { }, new String[] {"--help"}));
+        String help = out.toString(StandardCharsets.UTF_8).replaceAll("\\s+", " ");
+        for (ReceiverDaemonConfig.Setting s : ReceiverDaemonConfig.Setting.values()) {
+            if (s.flag != null) {
+                assertTrue(help.contains(s.help + " (env " + s.name() + ", default " + s.defaultValue + ")"),
+                        () -> s.flag + " not described in:\n" + help);
+            }
+        }
+        assertTrue(!help.contains("overrides PORT"), help);
+        assertTrue(help.contains("Exit codes"), help);
     }
 
     private int run(Map<String, String> env, java.util.function.Consumer<Receiver> started, String[] args) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.bborelay.ops.Health;
 import eu.bborelay.receiver.ReceiverStats;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The receiver's health rule on hand-made snapshots (the endpoint itself is tested end to end in e2e). */
@@ -38,17 +37,17 @@ class ReceiverOpsTest {
 
     @Test
     void unhealthyBeforeTheFirstQuote() {
-        ReceiverStats none = new ReceiverStats(1, 1, 0, 1, 0, 0, 0, 0, 0, Map.of(), 0, 0, 0, 0, 0, 0, 0, List.of(),
-                0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0);
+        ReceiverStats none = ReceiverStats.builder().connectionsOpen(1).connectionsAccepted(1).sessions(1).build();
         Health h = ReceiverOps.health(none, 10 * SECOND, () -> NOW);
         assertFalse(h.healthy());
         assertEquals("1 sender connected, no quote received yet", h.reason());
     }
 
     private static ReceiverStats stats(int connections, long btcEpochNanos, long ethEpochNanos) {
-        return new ReceiverStats(connections, connections, 0, 1, 2, 0, 0, 0, 0, Map.of(), 0, 0, 0, 1, 2, 3, 4,
-                List.of(new ReceiverStats.SymbolStats("BTCUSDT", 1, 1, 60_000, btcEpochNanos, 1, 2, 3),
-                        new ReceiverStats.SymbolStats("ETHUSDT", 1, 2, 3_000, ethEpochNanos, 1, 2, 3)),
-                0, 0, 0, 0, false, 0, 0, 0, 0, 0, 0);
+        return ReceiverStats.builder().connectionsOpen(connections).connectionsAccepted(connections).sessions(1)
+                .quotesDelivered(2).p50OneWayNanos(1).p95OneWayNanos(2).p99OneWayNanos(3).maxOneWayNanos(4)
+                .symbols(List.of(new ReceiverStats.SymbolStats("BTCUSDT", 1, 1, 60_000, btcEpochNanos, 1, 2, 3),
+                        new ReceiverStats.SymbolStats("ETHUSDT", 1, 2, 3_000, ethEpochNanos, 1, 2, 3)))
+                .build();
     }
 }

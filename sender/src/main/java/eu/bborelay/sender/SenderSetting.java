@@ -1,0 +1,92 @@
+package eu.bborelay.sender;
+
+import eu.bborelay.ops.settings.Setting;
+import eu.bborelay.ops.settings.Settings;
+import java.util.List;
+
+/**
+ * The daemon's environment variables: name, default and help in one place, read by the shared parser
+ * ({@link Settings}). {@code --help} prints this table and each has a command-line flag
+ * ({@link Setting#optionName()}) that overrides it for local runs. {@link SenderOps}, {@link BinanceLegSettings}
+ * and {@link SymbolCheck} read their own variables from the same table; {@link SenderConfig#fromEnvironment} the
+ * rest. The README's sender table is checked against this enum. Immutable constants.
+ */
+public enum SenderSetting implements Setting {
+    BINANCE_WS_URL("wss://stream.binance.com:9443", "Binance market-stream base URL, ws:// or wss://"
+            + "host[:port][/path]; /stream?streams=... is appended. Also wss://data-stream.binance.vision,"
+            + " wss://fstream.binance.com (USD-M futures), wss://dstream.binance.com (COIN-M futures),"
+            + " ws://127.0.0.1:<port> (replay server)"),
+    SYMBOLS("btcusdt", "Comma-separated symbols, any case, letters, digits and _ (e.g. btcusdt,ethusdt;"
+            + " COIN-M btcusd_perp)"),
+    AMS_HOST("127.0.0.1", "The receiver's IP address or DNS name; its certificate must name it"),
+    AMS_PORT("9001", "The receiver's TCP port"),
+    CA_CERT("/certs/ca.crt", "PEM certificate of the CA that issued the receiver's certificate"),
+    CERT("/certs/sender.crt", "PEM client certificate (chain) this sender presents to the receiver; none (with"
+            + " KEY=none): present no certificate, for a receiver with REQUIRE_CLIENT_CERT=false such as the"
+            + " original Python one (logged as a warning)"),
+    KEY("/certs/sender.key", "PEM private key of CERT (unencrypted PKCS#8); none with CERT=none"),
+    STATS_INTERVAL_SECONDS("60", "Seconds between two stats log lines"),
+    // Daemon operations (SenderOps reads and validates these three; the sender itself never does).
+    HTTP_PORT("8080", "TCP port of GET /health and GET /metrics (Prometheus), all addresses; 0 = none"),
+    HEALTH_MAX_AGE_SECONDS("10", "/health is 503 unless Binance and the receiver are connected and the latest"
+            + " Binance update is younger than this"),
+    LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts"),
+    RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
+    BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
+    BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
+            + " (exchangeInfo: /api/v3, /fapi/v1 on fapi.* hosts, /dapi/v1 on dapi.* hosts); unset:"
+            + " https://fapi.binance.com for a USD-M BINANCE_WS_URL, https://dapi.binance.com for COIN-M, this"
+            + " default for other Binance hosts, no check for other hosts"),
+    SKIP_SYMBOL_CHECK("false", "true: start without asking exchangeInfo whether every symbol exists and is"
+            + " TRADING (when REST is unreachable); logged as a warning"),
+    BINANCE_ROLLOVER_SECONDS("82800", "Replace the Binance connection make-before-break after this many seconds"
+            + " (Binance closes connections at 24 h; default 23 h)"),
+    BINANCE_STALE_SECONDS("60", "Roll the Binance connection over when a symbol had no update for this many"
+            + " seconds"),
+    BINANCE_SILENCE_SECONDS("300", "Roll the Binance connection over when no frame of any kind (data, ping,"
+            + " pong) arrived for this many seconds"),
+    BINANCE_OVERLAP_SECONDS("10", "During a rollover, close the old Binance connection once the new one has"
+            + " delivered an update of every stream and the old one caught up with it, or after this many seconds"),
+    BINANCE_ATTEMPT_BURST("10", "Binance connection attempts (reconnects and rollovers, all shards) allowed back"
+            + " to back"),
+    BINANCE_ATTEMPT_REFILL_SECONDS("10", "One more Binance connection attempt is allowed per this many seconds;"
+            + " burst + 300 / refill must stay under Binance's 300 attempts per 5 minutes per IP"),
+    BINANCE_STREAMS_PER_CONNECTION("auto", "Streams per Binance connection; more symbols are sharded across"
+            + " connections. auto: 200 on USD-M (fstream.*) and COIN-M (dstream.*) hosts, 1024 elsewhere; or a"
+            + " number from 1 to"
+            + " that"),
+    DIRECT_WRITES("false", "true: the Binance WebSocket thread writes an update to the receiver itself when the"
+            + " writer thread is idle (one thread wake-up less per update), but a receiver that stops reading can"
+            + " then block the Binance reading until the write-stall check; false: always hand it to the writer"
+            + " thread"),
+    RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
+
+    private final String defaultValue;
+    private final String help;
+
+    SenderSetting(String defaultValue, String help) {
+        this.defaultValue = defaultValue;
+        this.help = help;
+    }
+
+    @Override
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    @Override
+    public String help() {
+        return help;
+    }
+
+    /** LOG_FORMAT is read from the environment only: logging starts before the flags are parsed. */
+    @Override
+    public boolean hasFlag() {
+        return this != LOG_FORMAT;
+    }
+
+    /** The table {@code --help} prints ({@link Settings#table}). */
+    public static String table() {
+        return Settings.table(List.of(values()));
+    }
+}
