@@ -64,7 +64,7 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
     private volatile String lastError;
     private volatile long lastSuccessEpochMs;
     private volatile boolean running = true;
-    private long nextHousekeepingNanos;
+    private volatile long nextHousekeepingNanos;
 
     private S3Uploader(S3UploaderConfig config, S3Client client, boolean ownsClient) {
         this.config = config;
@@ -366,8 +366,14 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
         return file.resolveSibling(file.getFileName() + MARKER);
     }
 
+    /** Runs the housekeeping now (tests, after moving the clock). */
+    void housekeepingNow() {
+        nextHousekeepingNanos = System.nanoTime();
+        housekeeping();
+    }
+
     /** Deletes kept files past {@code keepLocal} and markers past 48 h, at most once a minute. */
-    private void housekeeping() {
+    private synchronized void housekeeping() {
         long now = System.nanoTime();
         if (now - nextHousekeepingNanos < 0) {
             return;
