@@ -460,7 +460,7 @@ public final class Recorder implements AutoCloseable {
         boolean reject(RejectReason reason) {
             if (rejected[reason.ordinal()]++ == 0) {
                 LOG.warn("Refused a row of {}: {} ({}). Further rows refused for this reason are only counted"
-                        + " (rows_rejected{{table=\"{}\",reason=\"{}\"}}).", schema.path(), reason, explain(reason),
+                        + " (rows_rejected{table=\"{}\",reason=\"{}\"}).", schema.path(), reason, explain(reason),
                         schema.path(), reason);
             }
             return false;
