@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import org.apache.parquet.column.ParquetProperties.WriterVersion;
 import org.apache.parquet.conf.ParquetConfiguration;
 import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.hadoop.ParquetFileWriter.Mode;
@@ -45,6 +46,7 @@ final class ParquetFileWriter implements AutoCloseable {
                 .withDictionaryPageSize(config.pageBytes())
                 .withDictionaryEncoding(true)
                 .withValidation(false)
+                .withWriterVersion(config.parquetV2() ? WriterVersion.PARQUET_2_0 : WriterVersion.PARQUET_1_0)
                 .build();
     }
 

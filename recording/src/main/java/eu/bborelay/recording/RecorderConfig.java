@@ -21,10 +21,14 @@ import java.util.Objects;
  * @param pageBytes        Parquet page and dictionary-page size (default 64 KiB)
  * @param zstdLevel        ZSTD level (default 3; issue 11's order books ask for 9)
  * @param maxRowBytes      the largest encoded row accepted (default 1 MiB; a 5,000-level book side is 80 KB)
+ * @param parquetV2        Parquet writer version 2 (default true): data pages v2, {@code DELTA_BINARY_PACKED} for
+ *                         int64 (timestamps, ids, {@code seq} cost a fraction of their plain size) and
+ *                         {@code RLE_DICTIONARY}; read by DuckDB, Spark 3, Trino/Athena engine 3, pyarrow. false =
+ *                         version 1 pages for older readers, about 18 % larger bbo files
  * @param clock            wall clock (UTC) deciding when an hour is over; tests inject their own
  */
 public record RecorderConfig(Path dataDir, Duration grace, Duration journalSync, int maxOpenFiles, int rowGroupBytes,
-                             int pageBytes, int zstdLevel, int maxRowBytes, Clock clock) {
+                             int pageBytes, int zstdLevel, int maxRowBytes, boolean parquetV2, Clock clock) {
 
     /** Validates; throws {@link IllegalArgumentException} or {@link NullPointerException}. */
     public RecorderConfig {
@@ -49,36 +53,46 @@ public record RecorderConfig(Path dataDir, Duration grace, Duration journalSync,
     /** The defaults, writing under {@code dataDir}, with the system UTC clock. */
     public static RecorderConfig defaults(Path dataDir) {
         return new RecorderConfig(dataDir, Duration.ofSeconds(10), Duration.ofSeconds(1), 32, 1 << 20, 64 << 10, 3,
-                1 << 20, Clock.systemUTC());
+                1 << 20, true, Clock.systemUTC());
     }
 
     public RecorderConfig withGrace(Duration value) {
         return new RecorderConfig(dataDir, value, journalSync, maxOpenFiles, rowGroupBytes, pageBytes, zstdLevel,
-                maxRowBytes, clock);
+                maxRowBytes, parquetV2, clock);
     }
 
     public RecorderConfig withJournalSync(Duration value) {
         return new RecorderConfig(dataDir, grace, value, maxOpenFiles, rowGroupBytes, pageBytes, zstdLevel,
-                maxRowBytes, clock);
+                maxRowBytes, parquetV2, clock);
     }
 
     public RecorderConfig withMaxOpenFiles(int value) {
         return new RecorderConfig(dataDir, grace, journalSync, value, rowGroupBytes, pageBytes, zstdLevel,
-                maxRowBytes, clock);
+                maxRowBytes, parquetV2, clock);
     }
 
     public RecorderConfig withRowGroupBytes(int value) {
         return new RecorderConfig(dataDir, grace, journalSync, maxOpenFiles, value, pageBytes, zstdLevel,
-                maxRowBytes, clock);
+                maxRowBytes, parquetV2, clock);
+    }
+
+    public RecorderConfig withPageBytes(int value) {
+        return new RecorderConfig(dataDir, grace, journalSync, maxOpenFiles, rowGroupBytes, value, zstdLevel,
+                maxRowBytes, parquetV2, clock);
     }
 
     public RecorderConfig withZstdLevel(int value) {
         return new RecorderConfig(dataDir, grace, journalSync, maxOpenFiles, rowGroupBytes, pageBytes, value,
-                maxRowBytes, clock);
+                maxRowBytes, parquetV2, clock);
+    }
+
+    public RecorderConfig withParquetV2(boolean value) {
+        return new RecorderConfig(dataDir, grace, journalSync, maxOpenFiles, rowGroupBytes, pageBytes, zstdLevel,
+                maxRowBytes, value, clock);
     }
 
     public RecorderConfig withClock(Clock value) {
         return new RecorderConfig(dataDir, grace, journalSync, maxOpenFiles, rowGroupBytes, pageBytes, zstdLevel,
-                maxRowBytes, value);
+                maxRowBytes, parquetV2, value);
     }
 }
