@@ -61,8 +61,8 @@ final class JournalSegment implements AutoCloseable {
         int bodyLength = record.limit() - HEADER_BYTES;
         record.putInt(0, bodyLength);
         crc.reset();
-        ByteBuffer body = record.duplicate().position(HEADER_BYTES);
-        crc.update(body);
+        record.position(HEADER_BYTES);
+        crc.update(record); // advances the position to the limit
         record.putInt(4, (int) crc.getValue());
         record.position(0);
         try {

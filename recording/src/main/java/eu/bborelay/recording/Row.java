@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>Not thread-safe: one row per producing thread.
  *
  * <p>The journal and the Parquet write support share one binary form of a row (little-endian): a null bitmap of
- * {@code ceil(body columns / 8)} bytes, then the value of each non-null body column in file order: int64/float64 as 8
+ * {@code ceil(body columns / 8)} bytes (bit {@code b} set = body column {@code b} is null), then the value of each non-null body column in file order: int64/float64 as 8
  * bytes, boolean as 1 byte, string as int32 length + UTF-8, {@code list<float64>} as int32 count + 8 bytes each,
  * {@code list<struct<price,size>>} as int32 count + 16 bytes (price, size) each. The partition value is not in it: it
  * is the file's folder.
@@ -285,7 +285,7 @@ public final class Row {
         return true;
     }
 
-    /** Null bitmap set = the column is null (so an all-zero bitmap means "everything present"). */
+    /** int32 length + UTF-8; ASCII without allocation, anything else through {@link String#getBytes}. */
     private static boolean putString(ByteBuffer out, String s) {
         int n = s.length();
         if (out.remaining() < 4 + n) {

@@ -265,7 +265,11 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
             throw new IOException("s3://" + config.bucket() + "/" + key + " has " + head.contentLength()
                     + " bytes after upload, expected " + size);
         }
-        Files.createFile(marker(file));
+        try {
+            Files.createFile(marker(file));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // a crash between the marker and the delete, then an explicit enqueue: uploaded twice, same bytes
+        }
         if (config.keepLocal().isZero()) {
             Files.delete(file);
         }
