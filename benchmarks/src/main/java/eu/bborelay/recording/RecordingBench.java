@@ -58,6 +58,7 @@ public final class RecordingBench {
                 case "writer" -> writer(load(Path.of(args[1])), tmp, args.length > 2 ? Long.parseLong(args[2]) : 3_000_000);
                 case "recorder" -> recorder(load(Path.of(args[1])), tmp,
                         args.length > 2 ? Long.parseLong(args[2]) : 3_000_000);
+                case "memory" -> memory(load(Path.of(args[1])), tmp, args.length > 2 ? Integer.parseInt(args[2]) : 30);
                 case "size" -> {
                     for (int i = 1; i < args.length; i++) {
                         size(load(Path.of(args[i])), tmp.resolve("size" + i), Path.of(args[i]).getFileName());
@@ -136,6 +137,46 @@ public final class RecordingBench {
             }
         }
         report("recorder", rows, System.nanoTime() - t0, threadCpu() - cpu0, processCpu() - proc0, bytes[0]);
+    }
+
+    /**
+     * Heap held by open files: {@code files} symbols written round robin (each file gets 2 × the rows of one row group
+     * and more, so that its buffers are at their steady-state high), heap used after a full GC with the files open,
+     * minus the same before opening them.
+     */
+    private static void memory(Quotes q, Path dir, int files) throws IOException {
+        long base = Instant.parse("2024-08-08T23:00:00Z").getEpochSecond() * 1_000_000_000L;
+        RecorderConfig config = tuned(RecorderConfig.defaults(dir)).withMaxOpenFiles(files).withClock(
+                java.time.Clock.fixed(Instant.parse("2024-08-08T23:00:00Z"), java.time.ZoneOffset.UTC));
+        Row row = new Row(BinanceTables.BBO);
+        String[] symbols = new String[files];
+        for (int s = 0; s < files; s++) {
+            symbols[s] = "SYM" + s;
+        }
+        long before = usedAfterGc();
+        long max = 0;
+        try (Recorder r = Recorder.open(config, List.of(BinanceTables.BBO), (f, b) -> { })) {
+            int n = q.size();
+            for (long k = 0; k < 250_000L * files; k++) {
+                int i = (int) (k % n);
+                fill(row, q, i, base + k * 1_000L, k + 1, base + k * 1_000L - 3_500_000);
+                row.setString(Bbo.SYMBOL, symbols[(int) (k % files)]);
+                r.append(row);
+                if (k % (50_000L * files) == 50_000L * files - 1) {
+                    max = Math.max(max, usedAfterGc() - before);
+                }
+            }
+            System.out.printf("memory files=%d open=%d heap_held_max_bytes=%d per_file_bytes=%d%n", files,
+                    r.stats().openFiles(), max, max / files);
+        }
+    }
+
+    private static long usedAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     /**

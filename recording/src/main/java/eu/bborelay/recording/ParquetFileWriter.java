@@ -22,8 +22,9 @@ import org.apache.parquet.io.OutputFile;
  * renames it to its final name atomically, so a reader (and the uploader) only ever sees complete files.
  *
  * <p>Memory: parquet-java buffers the current row group on the heap. With {@link RecorderConfig#rowGroupBytes()} R,
- * page and dictionary-page size P and C body columns, an open writer holds about {@code R + 2·C·P} bytes at most
- * (1 MiB + 2 × 10 × 64 KiB ≈ 2.3 MiB for the bbo table with the defaults). Not thread-safe.
+ * page and dictionary-page size P and C body columns, an open writer holds about {@code R + 2·C·P} bytes plus its
+ * buffers' slack: 1.35 MiB per open bbo file measured with the defaults (512 KiB, 32 KiB; docs/RECORDING.md).
+ * Not thread-safe.
  */
 final class ParquetFileWriter implements AutoCloseable {
     private final Path finalPath;

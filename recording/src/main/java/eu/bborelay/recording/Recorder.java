@@ -282,7 +282,7 @@ public final class Recorder implements AutoCloseable {
             }
         }
         Path folder = Partitions.folder(config.dataDir(), table.schema, key, hourIndex);
-        Files.createDirectories(folder);
+        createDurably(folder);
         int nnn = nextFileNumber(folder);
         String base = String.format("data_%03d", nnn);
         Path finalPath = folder.resolve(base + ".parquet");
@@ -300,6 +300,24 @@ public final class Recorder implements AutoCloseable {
         table.openByKey.computeIfAbsent(key, k -> new ArrayList<>(2)).add(f);
         openFiles.add(f);
         return f;
+    }
+
+    /** Creates the folder and its missing parents, and forces each new entry into its parent folder. */
+    private void createDurably(Path folder) throws IOException {
+        if (Files.isDirectory(folder)) {
+            return;
+        }
+        Path first = folder;
+        while (first.getParent() != null && !Files.isDirectory(first.getParent())) {
+            first = first.getParent();
+        }
+        Files.createDirectories(folder);
+        for (Path d = folder; d != null; d = d.getParent()) {
+            ParquetFileWriter.forceDirectory(d.getParent());
+            if (d.equals(first)) {
+                break;
+            }
+        }
     }
 
     static int nextFileNumber(Path folder) throws IOException {

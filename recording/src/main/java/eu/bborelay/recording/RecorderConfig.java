@@ -17,8 +17,8 @@ import java.util.Objects;
  *                         cut can lose
  * @param maxOpenFiles     the most Parquet files open at once (default 32); opening one more closes the one written
  *                         least recently (its hour continues in the next {@code data_NNN} file)
- * @param rowGroupBytes    Parquet row-group size (default 1 MiB): the heap each open file buffers
- * @param pageBytes        Parquet page and dictionary-page size (default 64 KiB)
+ * @param rowGroupBytes    Parquet row-group size (default 512 KiB): bounds the heap each open file buffers
+ * @param pageBytes        Parquet page and dictionary-page size (default 32 KiB)
  * @param zstdLevel        ZSTD level (default 3; issue 11's order books ask for 9)
  * @param maxRowBytes      the largest encoded row accepted (default 1 MiB; a 5,000-level book side is 80 KB)
  * @param parquetV2        Parquet writer version 2 (default true): data pages v2, {@code DELTA_BINARY_PACKED} for
@@ -52,7 +52,7 @@ public record RecorderConfig(Path dataDir, Duration grace, Duration journalSync,
 
     /** The defaults, writing under {@code dataDir}, with the system UTC clock. */
     public static RecorderConfig defaults(Path dataDir) {
-        return new RecorderConfig(dataDir, Duration.ofSeconds(10), Duration.ofSeconds(1), 32, 1 << 20, 64 << 10, 3,
+        return new RecorderConfig(dataDir, Duration.ofSeconds(10), Duration.ofSeconds(1), 32, 512 << 10, 32 << 10, 3,
                 1 << 20, true, Clock.systemUTC());
     }
 
