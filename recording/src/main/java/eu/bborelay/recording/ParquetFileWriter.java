@@ -37,7 +37,15 @@ final class ParquetFileWriter implements AutoCloseable {
         this.finalPath = finalPath;
         this.tmpPath = tmpOf(finalPath);
         PlainParquetConfiguration conf = new PlainParquetConfiguration();
-        this.writer = new Builder(new LocalOutputFile(tmpPath), new RowWriteSupport(schema))
+        Builder builder = new Builder(new LocalOutputFile(tmpPath), new RowWriteSupport(schema));
+        for (Column c : schema.bodyColumns()) {
+            if (c.type() == ColumnType.INT64) {
+                // timestamps, ids and seq are (nearly) unique: a dictionary only costs CPU before it falls back;
+                // without one, writer version 2 encodes them DELTA_BINARY_PACKED from the start
+                builder.withDictionaryEncoding(c.name(), false);
+            }
+        }
+        this.writer = builder
                 .withConf(conf)
                 .withWriteMode(Mode.OVERWRITE)
                 .withCompressionCodec(CompressionCodecName.ZSTD)

@@ -98,6 +98,13 @@ class RecorderTest {
                     .setLevels(l2.index("bids"), prices, sizes, 3).setLevels(l2.index("asks"), prices, sizes, 0)
                     .setDoubles(l2.index("bid_buckets"), new double[] {1.5, 2.5}, 2)
                     .setString(l2.index("hash"), "ab\u00e9").setBoolean(l2.index("snapshot"), true));
+            // a row over maxRowBytes (1 MiB) is bad input, not a failure
+            double[] huge = new double[200_000];
+            assertFalse(r.append(row.setDoubles(l2.index("bid_buckets"), huge, huge.length)));
+            huge[7] = Double.NaN;
+            assertFalse(r.append(row.setDoubles(l2.index("bid_buckets"), huge, 10)));
+            assertEquals(Map.of(RejectReason.ROW_TOO_LARGE, 1L, RejectReason.NOT_FINITE, 1L),
+                    r.stats().table("polymarket/l2").rowsRejected());
             assertTrue(r.stats().healthy());
         }
         try (Duck duck = new Duck()) {
