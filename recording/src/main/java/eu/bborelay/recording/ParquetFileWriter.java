@@ -23,7 +23,7 @@ import org.apache.parquet.io.OutputFile;
  *
  * <p>Memory: parquet-java buffers the current row group on the heap. With {@link RecorderConfig#rowGroupBytes()} R,
  * page and dictionary-page size P and C body columns, an open writer holds about {@code R + 2·C·P} bytes plus its
- * buffers' slack: 1.35 MiB per open bbo file measured with the defaults (512 KiB, 32 KiB; docs/RECORDING.md).
+ * buffers' slack: 0.84 MiB per open bbo file measured with the defaults (512 KiB, 32 KiB; docs/RECORDING.md).
  * Not thread-safe.
  */
 final class ParquetFileWriter implements AutoCloseable {

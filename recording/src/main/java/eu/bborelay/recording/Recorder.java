@@ -100,6 +100,11 @@ public final class Recorder implements AutoCloseable {
         synchronized (r) {
             r.recoverJournals();
         }
+        try (Stream<Path> s = Files.walk(config.dataDir())) {
+            s.filter(p -> p.getFileName().toString().endsWith(".journal")).forEach(p -> LOG.warn(
+                    "Journal segment {} belongs to no table of this recorder: left as it is; open a recorder with"
+                            + " its table to rebuild it", p));
+        }
         r.maintenance.start();
         return r;
     }
