@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +55,8 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
     private final S3Client client;
     private final boolean ownsClient;
     private final LinkedBlockingDeque<Path> queue = new LinkedBlockingDeque<>();
-    private final Set<Path> pending = ConcurrentHashMap.newKeySet();
+    /** Files waiting, with the wall-clock ms when each was queued. */
+    private final Map<Path, Long> pending = new ConcurrentHashMap<>();
     private final AtomicLong pendingBytes = new AtomicLong();
     private final AtomicLong filesUploaded = new AtomicLong();
     private final AtomicLong bytesUploaded = new AtomicLong();
@@ -113,7 +114,7 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
     /** Queues a closed file (idempotent: a file already queued is not queued twice). */
     public void enqueue(Path file) {
         Path f = file.toAbsolutePath().normalize();
-        if (pending.add(f)) {
+        if (pending.putIfAbsent(f, System.currentTimeMillis()) == null) {
             try {
                 pendingBytes.addAndGet(Files.size(f));
             } catch (IOException e) {
@@ -136,6 +137,18 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
     /** Their total size in bytes. */
     public long pendingBytes() {
         return pendingBytes.get();
+    }
+
+    /**
+     * How long the oldest waiting file has waited since it was queued (closed, or found at start), in ms of wall
+     * clock; 0 when nothing waits. A {@code /health} check can fail when this exceeds, say, an hour.
+     */
+    public long oldestPendingAgeMs() {
+        long oldest = Long.MAX_VALUE;
+        for (long queuedAt : pending.values()) {
+            oldest = Math.min(oldest, queuedAt);
+        }
+        return oldest == Long.MAX_VALUE ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
     }
 
     /** Files confirmed in S3 since start. */
@@ -284,7 +297,7 @@ public final class S3Uploader implements ClosedFileListener, AutoCloseable {
     }
 
     private void done(Path file, long size) {
-        if (pending.remove(file)) {
+        if (pending.remove(file) != null) {
             pendingBytes.addAndGet(-size);
         }
     }

@@ -148,6 +148,7 @@ class S3UploaderTest {
                 Await.until("three upload failures", WAIT, () -> uploader.failures() >= 3);
                 assertEquals(3, uploader.pendingFiles());
                 assertEquals(r.stats().bytesClosed(), uploader.pendingBytes());
+                Await.until("the oldest file has waited", WAIT, () -> uploader.oldestPendingAgeMs() > 0);
                 assertTrue(uploader.lastError() != null);
             } finally {
                 s3.start();
@@ -155,6 +156,7 @@ class S3UploaderTest {
             Await.until("uploaded after the outage", WAIT, () -> uploader.pendingFiles() == 0, uploader::lastError);
             assertEquals(0, uploader.pendingBytes());
             assertEquals(null, uploader.lastError());
+            assertEquals(0, uploader.oldestPendingAgeMs());
         }
         assertEquals(3, keys(bucket).size());
         try (Duck duck = new Duck()) {
