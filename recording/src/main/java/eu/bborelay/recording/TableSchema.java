@@ -61,7 +61,7 @@ public final class TableSchema {
                 body.add(c);
             }
         }
-        if (c("date", index) || c("hour", index)) {
+        if (index.containsKey("date") || index.containsKey("hour")) {
             throw new IllegalArgumentException("date and hour are partition folders, not columns: " + path);
         }
         Integer p = index.get(partitionColumn);
@@ -78,10 +78,6 @@ public final class TableSchema {
         this.indexByName = Map.copyOf(index);
         this.bodyColumns = List.copyOf(body);
         this.parquetSchema = toParquet(path, bodyColumns);
-    }
-
-    private static boolean c(String name, Map<String, Integer> index) {
-        return index.containsKey(name);
     }
 
     /** Starts a table stored under {@code path} (e.g. {@code binance/bbo}), partitioned by {@code partitionColumn}. */
