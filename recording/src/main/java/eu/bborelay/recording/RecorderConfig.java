@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param maxRowBytes      the largest encoded row accepted (default 1 MiB; a 5,000-level book side is 80 KB)
  * @param parquetV2        Parquet writer version 2 (default true): data pages v2, {@code DELTA_BINARY_PACKED} for
  *                         int64 (timestamps, ids, {@code seq} cost a fraction of their plain size) and
- *                         {@code RLE_DICTIONARY}; read by DuckDB, Spark 3, Trino/Athena engine 3, pyarrow. false =
+ *                         {@code RLE_DICTIONARY}; read by DuckDB (tested), Spark from 3.3, Trino, pyarrow. false =
  *                         version 1 pages for older readers, about 18 % larger bbo files
  * @param clock            wall clock (UTC) deciding when an hour is over; tests inject their own
  */
