@@ -3,7 +3,6 @@ package eu.bborelay.polymarket;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.base.ParserBase;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -129,7 +128,6 @@ final class MarketChannelHandler {
             stats.increment(PolymarketStats.PONGS);
             return;
         }
-        stats.increment(PolymarketStats.FRAMES);
         try (JsonParser p = json.createParser(text)) {
             JsonToken t = p.nextToken();
             if (t == JsonToken.START_ARRAY) {
@@ -156,12 +154,14 @@ final class MarketChannelHandler {
                         + " malformed; this is logged once, later frames are processed as usual): {}; frame: {}",
                         e.getMessage(), abbreviate(text));
             }
+        } finally {
+            stats.increment(PolymarketStats.FRAMES); // after processing: a reader that sees it sees the effects
         }
     }
 
     private void decodeAndApply(JsonParser p, String text, long receiveEpochNanos) throws IOException {
         reset();
-        objectStart = p instanceof ParserBase pb ? pb.getTokenCharacterOffset() : -1;
+        objectStart = p.currentTokenLocation().getCharOffset();
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -201,7 +201,8 @@ final class MarketChannelHandler {
         if (t != JsonToken.END_OBJECT) {
             throw new IOException("unexpected " + t + " in an event object");
         }
-        long objectEnd = p instanceof ParserBase pb ? pb.getTokenCharacterOffset() + 1 : -1;
+        long objectEnd = type == PolymarketStats.NEW_MARKET || type == PolymarketStats.MARKET_RESOLVED
+                ? p.currentTokenLocation().getCharOffset() + 1 : -1;
         switch (type) {
             case PolymarketStats.BOOK -> onBookSnapshot(receiveEpochNanos);
             case PolymarketStats.PRICE_CHANGE -> onPriceChange(receiveEpochNanos);

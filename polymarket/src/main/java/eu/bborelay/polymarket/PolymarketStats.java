@@ -65,7 +65,7 @@ public final class PolymarketStats {
     public long unknownTypes() { return get(UNKNOWN_TYPE); }
     /** Text frames that are not valid JSON (the first is logged); later frames are processed as usual. */
     public long malformed() { return get(MALFORMED); }
-    /** Text frames received (excluding {@code PONG}). */
+    /** Text frames processed (excluding {@code PONG}); counted after each frame's events were applied. */
     public long frames() { return get(FRAMES); }
     /** Text frames that were a JSON array of events. */
     public long arrayFrames() { return get(ARRAY_FRAMES); }
