@@ -103,7 +103,8 @@ public final class PolymarketStats {
                 + ", trades=" + trades() + ", tickSizeChanges=" + tickSizeChanges() + ", bestBidAsks=" + bestBidAsks()
                 + ", unknownTypes=" + unknownTypes() + ", malformed=" + malformed() + ", crossedBooks="
                 + crossedBooks() + ", unsubscribedAssets=" + unsubscribedAssets() + ", changesWhileUnsynced="
-                + changesWhileUnsynced() + ", bestMismatches=" + bestMismatches() + ", reconnects=" + reconnects()
-                + ", silenceDrops=" + silenceDrops() + ", pongs=" + pongs() + "}";
+                + changesWhileUnsynced() + ", bestMismatches=" + bestMismatches() + ", staleSnapshots="
+                + staleSnapshots() + ", invalidValues=" + invalidValues() + ", listenerErrors=" + listenerErrors()
+                + ", reconnects=" + reconnects() + ", silenceDrops=" + silenceDrops() + ", pongs=" + pongs() + "}";
     }
 }

@@ -75,6 +75,8 @@ public final class PolymarketReplayServer implements AutoCloseable {
     private final double speed;
     private final boolean autoPlay;
     private final boolean snapshotOnSubscribe;
+    private final double rate;
+    private final boolean loop;
 
     /** Guards the books, the sessions' assets and the order of sends. */
     private final Object lock = new Object();
@@ -104,6 +106,8 @@ public final class PolymarketReplayServer implements AutoCloseable {
         this.speed = b.speed;
         this.autoPlay = b.autoPlay;
         this.snapshotOnSubscribe = b.snapshotOnSubscribe;
+        this.rate = b.rate;
+        this.loop = b.loop;
     }
 
     public static Builder builder() {
@@ -286,37 +290,70 @@ public final class PolymarketReplayServer implements AutoCloseable {
     private void replay() {
         try {
             playSignal.await();
-            long prevTs = 0;
+            long periodNanos = rate > 0 ? (long) (1e9 / rate) : 0;
+            long next = System.nanoTime();
+            int rounds = 0;
+            long firstTs = Long.MAX_VALUE;
+            long lastTs = 0;
             for (Recording.Message m : recording.messages()) {
-                if (closed.get()) {
-                    return;
-                }
-                if (speed > 0 && prevTs > 0 && m.timestampMillis() > prevTs) {
-                    long nanos = (long) ((m.timestampMillis() - prevTs) * 1_000_000L / speed);
-                    TimeUnit.NANOSECONDS.sleep(Math.min(nanos, TimeUnit.SECONDS.toNanos(60)));
-                }
                 if (m.timestampMillis() > 0) {
-                    prevTs = m.timestampMillis();
-                }
-                while (stalled && !closed.get()) {
-                    Thread.sleep(5);
-                }
-                synchronized (lock) {
-                    applyToBooks(m.text());
-                    for (Session s : sessions) {
-                        if (s.subscribed && concerns(s, m)) {
-                            send(s, m.text());
-                        }
-                    }
-                    position++;
+                    firstTs = Math.min(firstTs, m.timestampMillis());
+                    lastTs = Math.max(lastTs, m.timestampMillis());
                 }
             }
-            log.info("Replay finished: {} messages", recording.messages().size());
+            // each repetition moves the timestamps on by the recording's span + 1 s, so they keep increasing
+            long shiftPerRound = lastTs >= firstTs ? lastTs - firstTs + 1000 : 0;
+            do {
+                long shift = rounds * shiftPerRound;
+                long prevTs = 0;
+                for (Recording.Message m : recording.messages()) {
+                    if (closed.get()) {
+                        return;
+                    }
+                    if (periodNanos > 0) {
+                        next += periodNanos;
+                        long wait = next - System.nanoTime();
+                        if (wait > 0) {
+                            TimeUnit.NANOSECONDS.sleep(wait);
+                        }
+                    } else if (speed > 0 && prevTs > 0 && m.timestampMillis() > prevTs) {
+                        long nanos = (long) ((m.timestampMillis() - prevTs) * 1_000_000L / speed);
+                        TimeUnit.NANOSECONDS.sleep(Math.min(nanos, TimeUnit.SECONDS.toNanos(60)));
+                    }
+                    if (m.timestampMillis() > 0) {
+                        prevTs = m.timestampMillis();
+                    }
+                    while (stalled && !closed.get()) {
+                        Thread.sleep(5);
+                    }
+                    String text = shift == 0 ? m.text() : shiftTimestamps(m.text(), shift);
+                    synchronized (lock) {
+                        applyToBooks(text);
+                        for (Session s : sessions) {
+                            if (s.subscribed && concerns(s, m)) {
+                                send(s, text);
+                            }
+                        }
+                        position++;
+                    }
+                }
+                rounds++;
+            } while (loop && !closed.get() && !recording.messages().isEmpty());
+            log.info("Replay finished: {} messages", recording.messages().size() * rounds);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             finished.countDown();
         }
+    }
+
+    private static final java.util.regex.Pattern TIMESTAMP =
+            java.util.regex.Pattern.compile("\"timestamp\":\"(\\d+)\"");
+
+    /** The text with every {@code "timestamp":"<ms>"} moved on by {@code shiftMillis}. */
+    static String shiftTimestamps(String text, long shiftMillis) {
+        return TIMESTAMP.matcher(text).replaceAll(r -> "\"timestamp\":\""
+                + (Long.parseLong(r.group(1)) + shiftMillis) + "\"");
     }
 
     private static boolean concerns(Session s, Recording.Message m) {
@@ -549,6 +586,8 @@ public final class PolymarketReplayServer implements AutoCloseable {
         private double speed;
         private boolean autoPlay = true;
         private boolean snapshotOnSubscribe = true;
+        private double rate;
+        private boolean loop;
 
         private Builder() {
             try {
@@ -582,6 +621,24 @@ public final class PolymarketReplayServer implements AutoCloseable {
                 throw new IllegalArgumentException("speed must be >= 0, got " + speed);
             }
             this.speed = speed;
+            return this;
+        }
+
+        /**
+         * Send the timeline at a fixed rate, messages per second, ignoring the recorded timestamps; 0 (default):
+         * paced by {@link #speed}.
+         */
+        public Builder rate(double messagesPerSecond) {
+            if (messagesPerSecond < 0 || Double.isNaN(messagesPerSecond)) {
+                throw new IllegalArgumentException("rate must be >= 0, got " + messagesPerSecond);
+            }
+            this.rate = messagesPerSecond;
+            return this;
+        }
+
+        /** Repeat the timeline until closed (for load and CPU measurements); default false. */
+        public Builder loop(boolean loop) {
+            this.loop = loop;
             return this;
         }
 
