@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -15,20 +14,17 @@ import org.slf4j.LoggerFactory;
  * books of the subscribed assets, calling the {@link MarketListener}. Network-free: the client feeds it, the JMH
  * benchmark and tests may too.
  *
- * <p>A frame is one event object or a JSON array of them. Each object is decoded into reusable scratch fields
- * (Polymarket's field order varies: {@code event_type} may come last), then applied. Per level nothing is allocated:
- * asset ids are looked up by their characters, decimals parsed from the parser's character buffer, hashes copied
- * into the book's own buffer. Per frame jackson allocates its parser.
+ * <p>A frame is one event object or a JSON array of them. Each object is decoded by the {@link EventDecoder} into
+ * reusable fields, then applied here: book changes, stale/fresh state, listener calls, counters. Per level nothing is
+ * allocated; per frame jackson allocates its parser (about 670 bytes, see docs/POLYMARKET.md).
  *
  * <p>Not thread-safe: one thread (the client's read thread, one connection at a time) calls {@link #onText} and the
  * connection methods.
  */
 final class MarketChannelHandler {
     private static final Logger log = LoggerFactory.getLogger(MarketChannelHandler.class);
-    private static final int T_NONE = -1;
-    private static final int T_UNKNOWN = -2;
-    private static final String BOOK = "book";
-    private static final String PRICE_CHANGE = "price_change";
+    private static final String BOOK = EventDecoder.BOOK;
+    private static final String PRICE_CHANGE = EventDecoder.PRICE_CHANGE;
 
     private final JsonFactory json = new JsonFactory();
     private final MarketListener listener;
@@ -42,47 +38,9 @@ final class MarketChannelHandler {
     private boolean listenerErrorLogged;
     private final Set<String> unknownTypesLogged = new HashSet<>();
 
-    // ---- scratch of the event being decoded
-    private int type;
-    private String unknownTypeName;
-    private boolean assetPresent;
-    private AssetTable.Asset asset;
-    private String market;
-    private long timestamp;
-    private final char[] hash = new char[128];
-    private int hashLength;
-    private boolean invalid;
-    private String invalidField;
-    private long[] bidPrices = new long[64];
-    private long[] bidSizes = new long[64];
-    private int bidCount;
-    private long[] askPrices = new long[64];
-    private long[] askSizes = new long[64];
-    private int askCount;
-    private long tickSize;
-    // price_changes entries
-    private int changeCount;
-    private AssetTable.Asset[] changeAsset = new AssetTable.Asset[8];
-    private long[] changePrice = new long[8];
-    private long[] changeSize = new long[8];
-    private boolean[] changeBid = new boolean[8];
-    private long[] changeBestBid = new long[8];
-    private long[] changeBestAsk = new long[8];
-    private char[][] changeHash = new char[8][64];
-    private int[] changeHashLength = new int[8];
-    private boolean[] changeUnknownAsset = new boolean[8];
-    // single-value fields (last_trade_price, tick_size_change, best_bid_ask)
-    private long price;
-    private long size;
-    private Side side;
-    private long feeRateBps;
-    private String transactionHash;
-    private long oldTickSize;
-    private long newTickSize;
-    private long bestBid;
-    private long bestAsk;
-    private long spread;
-    private long objectStart;
+    /** Index of the event object being decoded in its frame (0 unless the frame is an array). */
+    private int objectIndex;
+    private final EventDecoder d = new EventDecoder();
     private final AssetTable.Asset[] touched = new AssetTable.Asset[16];
     private final Trade trade = new Trade();
 
@@ -132,13 +90,16 @@ final class MarketChannelHandler {
             JsonToken t = p.nextToken();
             if (t == JsonToken.START_ARRAY) {
                 stats.increment(PolymarketStats.ARRAY_FRAMES);
+                int index = 0;
                 while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
+                    objectIndex = index++;
                     decodeAndApply(p, text, receiveEpochNanos);
                 }
                 if (t != JsonToken.END_ARRAY) {
                     throw new IOException("expected an event object in the array, got " + t);
                 }
             } else if (t == JsonToken.START_OBJECT) {
+                objectIndex = -1;
                 decodeAndApply(p, text, receiveEpochNanos);
             } else {
                 throw new IOException("expected a JSON object or array, got " + t);
@@ -160,357 +121,41 @@ final class MarketChannelHandler {
     }
 
     private void decodeAndApply(JsonParser p, String text, long receiveEpochNanos) throws IOException {
-        reset();
-        objectStart = p.currentTokenLocation().getCharOffset();
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            t = p.nextToken();
-            switch (name) {
-                case "event_type" -> type = eventType(p);
-                case "asset_id" -> {
-                    assetPresent = true;
-                    asset = t == JsonToken.VALUE_STRING
-                            ? assets.find(p.getTextCharacters(), p.getTextOffset(), p.getTextLength()) : null;
-                }
-                case "market" -> market = t == JsonToken.VALUE_STRING ? internMarket(p) : null;
-                case "timestamp" -> timestamp = decimalInteger(p, "timestamp");
-                case "hash" -> {
-                    if (t == JsonToken.VALUE_STRING) {
-                        hashLength = Math.min(p.getTextLength(), hash.length);
-                        System.arraycopy(p.getTextCharacters(), p.getTextOffset(), hash, 0, hashLength);
-                    }
-                }
-                case "bids" -> levels(p, true);
-                case "asks" -> levels(p, false);
-                case "price_changes" -> changes(p);
-                case "tick_size" -> tickSize = decimal(p, "tick_size");
-                case "price" -> price = decimal(p, "price");
-                case "size" -> size = decimal(p, "size");
-                case "side" -> side = side(p);
-                case "fee_rate_bps" -> feeRateBps = decimalInteger(p, "fee_rate_bps");
-                case "transaction_hash" -> transactionHash = t == JsonToken.VALUE_STRING ? p.getText() : null;
-                case "old_tick_size" -> oldTickSize = decimal(p, "old_tick_size");
-                case "new_tick_size" -> newTickSize = decimal(p, "new_tick_size");
-                case "best_bid" -> bestBid = decimal(p, "best_bid");
-                case "best_ask" -> bestAsk = decimal(p, "best_ask");
-                case "spread" -> spread = decimal(p, "spread");
-                default -> p.skipChildren(); // last_trade_price, min_order_size, neg_risk, ...: not used
-            }
-        }
-        if (t != JsonToken.END_OBJECT) {
-            throw new IOException("unexpected " + t + " in an event object");
-        }
-        long objectEnd = type == PolymarketStats.NEW_MARKET || type == PolymarketStats.MARKET_RESOLVED
-                ? p.currentTokenLocation().getCharOffset() + 1 : -1;
-        switch (type) {
+        d.decode(p, assets);
+        switch (d.type) {
             case PolymarketStats.BOOK -> onBookSnapshot(receiveEpochNanos);
             case PolymarketStats.PRICE_CHANGE -> onPriceChange(receiveEpochNanos);
             case PolymarketStats.LAST_TRADE_PRICE -> onTrade(receiveEpochNanos);
             case PolymarketStats.TICK_SIZE_CHANGE -> onTickSizeChange();
             case PolymarketStats.BEST_BID_ASK -> onBestBidAsk();
-            case PolymarketStats.NEW_MARKET, PolymarketStats.MARKET_RESOLVED -> onMarketEvent(text, objectEnd);
+            case PolymarketStats.NEW_MARKET, PolymarketStats.MARKET_RESOLVED -> onMarketEvent(text);
             default -> onUnknownType();
         }
-    }
-
-    private void reset() {
-        type = T_NONE;
-        unknownTypeName = null;
-        assetPresent = false;
-        asset = null;
-        market = null;
-        timestamp = 0;
-        hashLength = -1;
-        invalid = false;
-        invalidField = null;
-        bidCount = 0;
-        askCount = 0;
-        tickSize = 0;
-        changeCount = 0;
-        price = Decimals.INVALID;
-        size = Decimals.INVALID;
-        side = null;
-        feeRateBps = -1;
-        transactionHash = null;
-        oldTickSize = 0;
-        newTickSize = 0;
-        bestBid = BookView.NO_PRICE;
-        bestAsk = BookView.NO_PRICE;
-        spread = BookView.NO_PRICE;
-    }
-
-    private int eventType(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            p.skipChildren();
-            return T_UNKNOWN;
-        }
-        char[] c = p.getTextCharacters();
-        int o = p.getTextOffset();
-        int n = p.getTextLength();
-        if (is(BOOK, c, o, n)) {
-            return PolymarketStats.BOOK;
-        } else if (is(PRICE_CHANGE, c, o, n)) {
-            return PolymarketStats.PRICE_CHANGE;
-        } else if (is("last_trade_price", c, o, n)) {
-            return PolymarketStats.LAST_TRADE_PRICE;
-        } else if (is("tick_size_change", c, o, n)) {
-            return PolymarketStats.TICK_SIZE_CHANGE;
-        } else if (is("best_bid_ask", c, o, n)) {
-            return PolymarketStats.BEST_BID_ASK;
-        } else if (is("new_market", c, o, n)) {
-            return PolymarketStats.NEW_MARKET;
-        } else if (is("market_resolved", c, o, n)) {
-            return PolymarketStats.MARKET_RESOLVED;
-        }
-        unknownTypeName = new String(c, o, Math.min(n, 64));
-        return T_UNKNOWN;
-    }
-
-    private static boolean is(String s, char[] c, int o, int n) {
-        if (s.length() != n) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (s.charAt(i) != c[o + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The market id as a String, reusing the previous one when the characters are equal (they usually are). */
-    private String lastMarket;
-
-    private String internMarket(JsonParser p) throws IOException {
-        char[] c = p.getTextCharacters();
-        int o = p.getTextOffset();
-        int n = p.getTextLength();
-        String m = lastMarket;
-        if (m != null && is(m, c, o, n)) {
-            return m;
-        }
-        m = new String(c, o, n);
-        lastMarket = m;
-        return m;
-    }
-
-    private long decimal(JsonParser p, String field) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return Decimals.INVALID;
-        }
-        if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-            p.skipChildren();
-            markInvalid(field);
-            return Decimals.INVALID;
-        }
-        long v = Decimals.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-        if (v == Decimals.INVALID) {
-            markInvalid(field);
-        }
-        return v;
-    }
-
-    /** A non-negative integer such as a ms timestamp, as a plain long. */
-    private long decimalInteger(JsonParser p, String field) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
-            p.skipChildren();
-            if (t != JsonToken.VALUE_NULL) {
-                markInvalid(field);
-            }
-            return 0;
-        }
-        char[] c = p.getTextCharacters();
-        int o = p.getTextOffset();
-        int n = p.getTextLength();
-        long v = 0;
-        for (int i = 0; i < n; i++) {
-            char ch = c[o + i];
-            if (ch < '0' || ch > '9' || v > (Long.MAX_VALUE - 9) / 10) {
-                markInvalid(field);
-                return 0;
-            }
-            v = v * 10 + (ch - '0');
-        }
-        if (n == 0) {
-            markInvalid(field);
-        }
-        return v;
-    }
-
-    private Side side(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.VALUE_STRING) {
-            p.skipChildren();
-            markInvalid("side");
-            return null;
-        }
-        char[] c = p.getTextCharacters();
-        int o = p.getTextOffset();
-        int n = p.getTextLength();
-        if (is("BUY", c, o, n)) {
-            return Side.BUY;
-        } else if (is("SELL", c, o, n)) {
-            return Side.SELL;
-        }
-        markInvalid("side");
-        return null;
-    }
-
-    private void markInvalid(String field) {
-        if (!invalid) {
-            invalid = true;
-            invalidField = field;
-        }
-    }
-
-    private void levels(JsonParser p, boolean bids) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            markInvalid(bids ? "bids" : "asks");
-            return;
-        }
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-            long px = Decimals.INVALID;
-            long sz = Decimals.INVALID;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                p.nextToken();
-                switch (name) {
-                    case "price" -> px = decimal(p, "price");
-                    case "size" -> sz = decimal(p, "size");
-                    default -> p.skipChildren();
-                }
-            }
-            if (px == Decimals.INVALID || sz == Decimals.INVALID) {
-                markInvalid(bids ? "bids" : "asks");
-                continue;
-            }
-            if (bids) {
-                if (bidCount == bidPrices.length) {
-                    bidPrices = Arrays.copyOf(bidPrices, bidCount * 2);
-                    bidSizes = Arrays.copyOf(bidSizes, bidCount * 2);
-                }
-                bidPrices[bidCount] = px;
-                bidSizes[bidCount++] = sz;
-            } else {
-                if (askCount == askPrices.length) {
-                    askPrices = Arrays.copyOf(askPrices, askCount * 2);
-                    askSizes = Arrays.copyOf(askSizes, askCount * 2);
-                }
-                askPrices[askCount] = px;
-                askSizes[askCount++] = sz;
-            }
-        }
-        if (t != JsonToken.END_ARRAY) {
-            throw new IOException("unexpected " + t + " in " + (bids ? "bids" : "asks"));
-        }
-    }
-
-    private void changes(JsonParser p) throws IOException {
-        if (p.currentToken() != JsonToken.START_ARRAY) {
-            p.skipChildren();
-            markInvalid("price_changes");
-            return;
-        }
-        JsonToken t;
-        while ((t = p.nextToken()) == JsonToken.START_OBJECT) {
-            if (changeCount == changePrice.length) {
-                growChanges();
-            }
-            int i = changeCount;
-            changeAsset[i] = null;
-            changeUnknownAsset[i] = true;
-            changePrice[i] = Decimals.INVALID;
-            changeSize[i] = Decimals.INVALID;
-            changeBestBid[i] = BookView.NO_PRICE;
-            changeBestAsk[i] = BookView.NO_PRICE;
-            changeHashLength[i] = -1;
-            Side s = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "asset_id" -> {
-                        if (v == JsonToken.VALUE_STRING) {
-                            changeAsset[i] = assets.find(p.getTextCharacters(), p.getTextOffset(),
-                                    p.getTextLength());
-                            changeUnknownAsset[i] = changeAsset[i] == null;
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                    case "price" -> changePrice[i] = decimal(p, "price");
-                    case "size" -> changeSize[i] = decimal(p, "size");
-                    case "side" -> s = side(p);
-                    case "best_bid" -> changeBestBid[i] = decimal(p, "best_bid");
-                    case "best_ask" -> changeBestAsk[i] = decimal(p, "best_ask");
-                    case "hash" -> {
-                        if (v == JsonToken.VALUE_STRING) {
-                            int n = Math.min(p.getTextLength(), 128);
-                            if (changeHash[i].length < n) {
-                                changeHash[i] = new char[128];
-                            }
-                            System.arraycopy(p.getTextCharacters(), p.getTextOffset(), changeHash[i], 0, n);
-                            changeHashLength[i] = n;
-                        }
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (s == null || changePrice[i] == Decimals.INVALID || changeSize[i] == Decimals.INVALID) {
-                markInvalid("price_changes");
-            }
-            changeBid[i] = s == Side.BUY;
-            changeCount++;
-        }
-        if (t != JsonToken.END_ARRAY) {
-            throw new IOException("unexpected " + t + " in price_changes");
-        }
-    }
-
-    private void growChanges() {
-        int n = changePrice.length * 2;
-        changeAsset = Arrays.copyOf(changeAsset, n);
-        changePrice = Arrays.copyOf(changePrice, n);
-        changeSize = Arrays.copyOf(changeSize, n);
-        changeBid = Arrays.copyOf(changeBid, n);
-        changeBestBid = Arrays.copyOf(changeBestBid, n);
-        changeBestAsk = Arrays.copyOf(changeBestAsk, n);
-        changeHashLength = Arrays.copyOf(changeHashLength, n);
-        changeUnknownAsset = Arrays.copyOf(changeUnknownAsset, n);
-        char[][] h = Arrays.copyOf(changeHash, n);
-        for (int i = changeHash.length; i < n; i++) {
-            h[i] = new char[64];
-        }
-        changeHash = h;
     }
 
     // ------------------------------------------------------------------------------------------- apply
 
     private boolean rejectInvalid(String what) {
-        if (!invalid) {
+        if (!d.invalid) {
             return false;
         }
         stats.increment(PolymarketStats.INVALID_VALUES);
         if (!invalidLogged) {
             invalidLogged = true;
-            log.warn("Polymarket {} message with an invalid '{}' value (not a plain decimal with at most 6 places)"
-                    + " dropped; counted, logged once", what, invalidField);
+            log.warn("Polymarket {} message with an d.invalid '{}' value (not a plain decimal with at most 6 places)"
+                    + " dropped; counted, logged once", what, d.invalidField);
         }
         return true;
     }
 
     private boolean knownAsset() {
-        if (asset != null) {
+        if (d.asset != null) {
             return true;
         }
-        if (assetPresent) {
+        if (d.assetPresent) {
             stats.increment(PolymarketStats.UNSUBSCRIBED_ASSET);
         } else {
-            markInvalid("asset_id");
+            d.markInvalid("asset_id");
             rejectInvalid("event without asset_id:");
         }
         return false;
@@ -521,25 +166,25 @@ final class MarketChannelHandler {
         if (!knownAsset() || rejectInvalid(BOOK)) {
             return;
         }
-        OrderBook b = asset.book;
-        if (b.synced() && timestamp != 0 && timestamp < b.exchangeTimestampMillis()) {
+        OrderBook b = d.asset.book;
+        if (b.synced() && d.timestamp != 0 && d.timestamp < b.exchangeTimestampMillis()) {
             stats.increment(PolymarketStats.STALE_SNAPSHOTS);
             return;
         }
         b.beginChange();
         b.clearLevels();
-        for (int i = 0; i < bidCount; i++) {
-            b.set(true, bidPrices[i], bidSizes[i]);
+        for (int i = 0; i < d.bidCount; i++) {
+            b.set(true, d.bidPrices[i], d.bidSizes[i]);
         }
-        for (int i = 0; i < askCount; i++) {
-            b.set(false, askPrices[i], askSizes[i]);
+        for (int i = 0; i < d.askCount; i++) {
+            b.set(false, d.askPrices[i], d.askSizes[i]);
         }
-        b.tag(BOOK, market, timestamp, receiveEpochNanos);
-        b.hash(hash, 0, hashLength);
-        b.tickSize(tickSize);
+        b.tag(BOOK, d.market, d.timestamp, receiveEpochNanos);
+        b.hash(d.hash, 0, d.hashLength);
+        b.tickSize(d.tickSize);
         b.synced(connected);
         b.endChange();
-        published(asset);
+        published(d.asset);
     }
 
     private void onPriceChange(long receiveEpochNanos) {
@@ -548,8 +193,8 @@ final class MarketChannelHandler {
             return;
         }
         int nTouched = 0;
-        for (int i = 0; i < changeCount; i++) {
-            AssetTable.Asset a = changeAsset[i];
+        for (int i = 0; i < d.changeCount; i++) {
+            AssetTable.Asset a = d.changeAsset[i];
             if (a == null) {
                 stats.increment(PolymarketStats.UNSUBSCRIBED_ASSET);
                 continue;
@@ -572,7 +217,7 @@ final class MarketChannelHandler {
                 touched[nTouched++] = a;
                 b.beginChange();
             }
-            b.set(changeBid[i], changePrice[i], changeSize[i]);
+            b.set(d.changeBid[i], d.changePrice[i], d.changeSize[i]);
         }
         finishChanges(nTouched, receiveEpochNanos);
     }
@@ -583,17 +228,17 @@ final class MarketChannelHandler {
             touched[k] = null;
             OrderBook b = a.book;
             int last = -1;
-            for (int i = changeCount - 1; i >= 0; i--) {
-                if (changeAsset[i] == a) {
+            for (int i = d.changeCount - 1; i >= 0; i--) {
+                if (d.changeAsset[i] == a) {
                     last = i;
                     break;
                 }
             }
-            b.tag(PRICE_CHANGE, market, timestamp, receiveEpochNanos);
-            b.hash(changeHash[last], 0, changeHashLength[last]);
+            b.tag(PRICE_CHANGE, d.market, d.timestamp, receiveEpochNanos);
+            b.hash(d.changeHash[last], 0, d.changeHashLength[last]);
             b.endChange();
-            if ((changeBestBid[last] != BookView.NO_PRICE && changeBestBid[last] != b.bestBid())
-                    || (changeBestAsk[last] != BookView.NO_PRICE && changeBestAsk[last] != b.bestAsk())) {
+            if ((d.changeBestBid[last] != BookView.NO_PRICE && d.changeBestBid[last] != b.bestBid())
+                    || (d.changeBestAsk[last] != BookView.NO_PRICE && d.changeBestAsk[last] != b.bestAsk())) {
                 stats.increment(PolymarketStats.BEST_MISMATCHES);
             }
             published(a);
@@ -639,21 +284,21 @@ final class MarketChannelHandler {
         if (!knownAsset()) {
             return;
         }
-        if (price == Decimals.INVALID || size == Decimals.INVALID) {
-            markInvalid(price == Decimals.INVALID ? "price" : "size");
+        if (d.price == Decimals.INVALID || d.size == Decimals.INVALID) {
+            d.markInvalid(d.price == Decimals.INVALID ? "d.price" : "d.size");
         }
         if (rejectInvalid("last_trade_price")) {
             return;
         }
         Trade t = trade;
-        t.assetId = asset.id;
-        t.market = market;
-        t.price = price;
-        t.size = size;
-        t.side = side;
-        t.feeRateBps = feeRateBps;
-        t.exchangeTimestampMillis = timestamp;
-        t.transactionHash = transactionHash;
+        t.assetId = d.asset.id;
+        t.market = d.market;
+        t.price = d.price;
+        t.size = d.size;
+        t.side = d.side;
+        t.feeRateBps = d.feeRateBps;
+        t.exchangeTimestampMillis = d.timestamp;
+        t.transactionHash = d.transactionHash;
         t.receiveEpochNanos = receiveEpochNanos;
         try {
             listener.onTrade(t);
@@ -667,12 +312,12 @@ final class MarketChannelHandler {
         if (!knownAsset() || rejectInvalid("tick_size_change")) {
             return;
         }
-        OrderBook b = asset.book;
+        OrderBook b = d.asset.book;
         b.beginChange();
-        b.tickSize(newTickSize);
+        b.tickSize(d.newTickSize);
         b.endChange();
         try {
-            listener.onTickSizeChange(asset.id, oldTickSize, newTickSize, timestamp);
+            listener.onTickSizeChange(d.asset.id, d.oldTickSize, d.newTickSize, d.timestamp);
         } catch (RuntimeException e) {
             listenerError(e);
         }
@@ -684,29 +329,44 @@ final class MarketChannelHandler {
             return;
         }
         try {
-            listener.onBestBidAsk(asset.id, bestBid, bestAsk, spread, timestamp);
+            listener.onBestBidAsk(d.asset.id, d.bestBid, d.bestAsk, d.spread, d.timestamp);
         } catch (RuntimeException e) {
             listenerError(e);
         }
     }
 
-    private void onMarketEvent(String text, long objectEnd) {
-        stats.increment(type);
-        String eventType = type == PolymarketStats.NEW_MARKET ? "new_market" : "market_resolved";
-        String body = objectStart >= 0 && objectEnd > objectStart && objectEnd <= text.length()
-                ? text.substring((int) objectStart, (int) objectEnd) : text;
+    private void onMarketEvent(String text) {
+        stats.increment(d.type);
+        String eventType = d.type == PolymarketStats.NEW_MARKET ? "new_market" : "market_resolved";
         try {
-            listener.onMarketEvent(eventType, body);
+            listener.onMarketEvent(eventType, objectIndex < 0 ? text : objectText(text, objectIndex));
         } catch (RuntimeException e) {
             listenerError(e);
         }
+    }
+
+    /** The exact text of the index-th object of an array frame (re-parsed: rare events only). */
+    private String objectText(String text, int index) {
+        try (JsonParser p = json.createParser(text)) {
+            p.nextToken();
+            for (int i = 0; p.nextToken() == JsonToken.START_OBJECT; i++) {
+                long start = p.currentTokenLocation().getCharOffset();
+                p.skipChildren();
+                if (i == index) {
+                    return text.substring((int) start, (int) p.currentTokenLocation().getCharOffset() + 1);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // fall through: the whole frame
+        }
+        return text;
     }
 
     private void onUnknownType() {
         stats.increment(PolymarketStats.UNKNOWN_TYPE);
-        String name = unknownTypeName == null ? "(no event_type)" : unknownTypeName;
+        String name = d.unknownTypeName == null ? "(no event_type)" : d.unknownTypeName;
         if (unknownTypesLogged.size() < 32 && unknownTypesLogged.add(name)) {
-            log.info("Polymarket sent an event of unknown type '{}': counted and ignored (logged once per type)", name);
+            log.info("Polymarket sent an event of unknown d.type '{}': counted and ignored (logged once per d.type)", name);
         }
     }
 
