@@ -62,9 +62,14 @@ final class AssetTable {
         }
     }
 
+    /** The asset with this id, or null. */
     Asset find(String id) {
-        char[] c = id.toCharArray();
-        return find(c, 0, c.length);
+        for (int i = id.hashCode() & mask; ; i = (i + 1) & mask) {
+            Asset a = slots[i];
+            if (a == null || a.id.equals(id)) {
+                return a;
+            }
+        }
     }
 
     private static boolean equal(String s, char[] chars, int offset, int length) {

@@ -49,7 +49,6 @@ final class EventDecoder {
     long[] changeBestAsk = new long[8];
     char[][] changeHash = new char[8][64];
     int[] changeHashLength = new int[8];
-    boolean[] changeUnknownAsset = new boolean[8];
     // single-value fields (last_trade_price, tick_size_change, best_bid_ask)
     long price;
     long size;
@@ -320,7 +319,6 @@ final class EventDecoder {
             }
             int i = changeCount;
             changeAsset[i] = null;
-            changeUnknownAsset[i] = true;
             changePrice[i] = Decimals.INVALID;
             changeSize[i] = Decimals.INVALID;
             changeBestBid[i] = BookView.NO_PRICE;
@@ -335,7 +333,6 @@ final class EventDecoder {
                         if (v == JsonToken.VALUE_STRING) {
                             changeAsset[i] = assets.find(p.getTextCharacters(), p.getTextOffset(),
                                     p.getTextLength());
-                            changeUnknownAsset[i] = changeAsset[i] == null;
                         } else {
                             p.skipChildren();
                         }
@@ -378,7 +375,6 @@ final class EventDecoder {
         changeBestBid = Arrays.copyOf(changeBestBid, n);
         changeBestAsk = Arrays.copyOf(changeBestAsk, n);
         changeHashLength = Arrays.copyOf(changeHashLength, n);
-        changeUnknownAsset = Arrays.copyOf(changeUnknownAsset, n);
         char[][] h = Arrays.copyOf(changeHash, n);
         for (int i = changeHash.length; i < n; i++) {
             h[i] = new char[64];

@@ -41,7 +41,7 @@ final class MarketChannelHandler {
     /** Index of the event object being decoded in its frame (0 unless the frame is an array). */
     private int objectIndex;
     private final EventDecoder d = new EventDecoder();
-    private final AssetTable.Asset[] touched = new AssetTable.Asset[16];
+    private final AssetTable.Asset[] touched = new AssetTable.Asset[64];
     private final Trade trade = new Trade();
 
     MarketChannelHandler(MarketListener listener, PolymarketStats stats) {
@@ -172,18 +172,21 @@ final class MarketChannelHandler {
             return;
         }
         b.beginChange();
-        b.clearLevels();
-        for (int i = 0; i < d.bidCount; i++) {
-            b.set(true, d.bidPrices[i], d.bidSizes[i]);
+        try {
+            b.clearLevels();
+            for (int i = 0; i < d.bidCount; i++) {
+                b.set(true, d.bidPrices[i], d.bidSizes[i]);
+            }
+            for (int i = 0; i < d.askCount; i++) {
+                b.set(false, d.askPrices[i], d.askSizes[i]);
+            }
+            b.tag(BOOK, d.market, d.timestamp, receiveEpochNanos);
+            b.hash(d.hash, 0, d.hashLength);
+            b.tickSize(d.tickSize);
+            b.synced(connected);
+        } finally {
+            b.endChange(); // always: a reader of latest() must never wait for a change that will not end
         }
-        for (int i = 0; i < d.askCount; i++) {
-            b.set(false, d.askPrices[i], d.askSizes[i]);
-        }
-        b.tag(BOOK, d.market, d.timestamp, receiveEpochNanos);
-        b.hash(d.hash, 0, d.hashLength);
-        b.tickSize(d.tickSize);
-        b.synced(connected);
-        b.endChange();
         published(d.asset);
     }
 
@@ -193,33 +196,35 @@ final class MarketChannelHandler {
             return;
         }
         int nTouched = 0;
-        for (int i = 0; i < d.changeCount; i++) {
-            AssetTable.Asset a = d.changeAsset[i];
-            if (a == null) {
-                stats.increment(PolymarketStats.UNSUBSCRIBED_ASSET);
-                continue;
-            }
-            OrderBook b = a.book;
-            if (!b.synced()) {
-                stats.increment(PolymarketStats.CHANGES_WHILE_UNSYNCED);
-                continue;
-            }
-            int k = 0;
-            while (k < nTouched && touched[k] != a) {
-                k++;
-            }
-            if (k == nTouched) {
-                if (nTouched == touched.length) {
-                    finishChanges(nTouched, receiveEpochNanos); // more than 16 assets in one message: flush
-                    nTouched = 0;
-                    k = 0;
+        try {
+            for (int i = 0; i < d.changeCount; i++) {
+                AssetTable.Asset a = d.changeAsset[i];
+                if (a == null) {
+                    stats.increment(PolymarketStats.UNSUBSCRIBED_ASSET);
+                    continue;
                 }
-                touched[nTouched++] = a;
-                b.beginChange();
+                OrderBook b = a.book;
+                if (!b.synced()) {
+                    stats.increment(PolymarketStats.CHANGES_WHILE_UNSYNCED);
+                    continue;
+                }
+                int k = 0;
+                while (k < nTouched && touched[k] != a) {
+                    k++;
+                }
+                if (k == nTouched) {
+                    if (nTouched == touched.length) {
+                        finishChanges(nTouched, receiveEpochNanos); // more than 64 assets in one message: flush
+                        nTouched = 0;
+                    }
+                    touched[nTouched++] = a;
+                    b.beginChange();
+                }
+                b.set(d.changeBid[i], d.changePrice[i], d.changeSize[i]);
             }
-            b.set(d.changeBid[i], d.changePrice[i], d.changeSize[i]);
+        } finally {
+            finishChanges(nTouched, receiveEpochNanos); // ends every change begun, whatever happened
         }
-        finishChanges(nTouched, receiveEpochNanos);
     }
 
     private void finishChanges(int nTouched, long receiveEpochNanos) {
