@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ServerHandshake;
 import org.slf4j.Logger;
@@ -65,6 +66,10 @@ public final class PolymarketClient implements AutoCloseable {
     /** A connection that stayed open this long resets the reconnect backoff. */
     static final Duration STABLE_AFTER = Duration.ofSeconds(10);
     private static final AtomicInteger CONNECTION_IDS = new AtomicInteger();
+    /** TCP connect timeout of an attempt, ms. */
+    static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** Largest WebSocket frame accepted; a full book of a deep market is tens of KB. */
+    static final int MAX_FRAME_BYTES = 16 << 20;
 
     private final URI uri;
     private final boolean customFeatures;
@@ -375,7 +380,7 @@ public final class PolymarketClient implements AutoCloseable {
         volatile Exception error;
 
         Connection(URI uri, int id) {
-            super(uri);
+            super(uri, new Draft_6455(List.of(), MAX_FRAME_BYTES), null, CONNECT_TIMEOUT_MILLIS);
             this.id = id;
             setConnectionLostTimeout(0); // the silence watchdog and PING/PONG are ours
             setTcpNoDelay(true);

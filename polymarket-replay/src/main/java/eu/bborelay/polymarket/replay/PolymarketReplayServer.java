@@ -1,7 +1,5 @@
 package eu.bborelay.polymarket.replay;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -430,37 +428,15 @@ public final class PolymarketReplayServer implements AutoCloseable {
             }
             return;
         }
-        List<String> ids = new ArrayList<>();
-        String type = null;
-        String operation = null;
-        try (JsonParser p = Recording.parser(text)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IOException("not an object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (name) {
-                    case "assets_ids" -> {
-                        if (v != JsonToken.START_ARRAY) {
-                            throw new IOException("assets_ids is not an array");
-                        }
-                        while (p.nextToken() == JsonToken.VALUE_STRING) {
-                            ids.add(p.getText());
-                        }
-                        if (p.currentToken() != JsonToken.END_ARRAY) {
-                            throw new IOException("assets_ids holds a non-string");
-                        }
-                    }
-                    case "type" -> type = p.getValueAsString();
-                    case "operation" -> operation = p.getValueAsString();
-                    default -> p.skipChildren();
-                }
-            }
+        ClientRequest request;
+        try {
+            request = ClientRequest.parse(text);
         } catch (IOException e) {
             refuse(s, "unparseable message: " + e.getMessage());
             return;
         }
+        List<String> ids = request.assetIds();
+        String operation = request.operation();
         synchronized (lock) {
             if (operation != null && s.subscribed) {
                 operations.incrementAndGet();
@@ -479,7 +455,7 @@ public final class PolymarketReplayServer implements AutoCloseable {
                 log.info("Client {} {}d {}", s, operation.toLowerCase(java.util.Locale.ROOT), ids);
                 return;
             }
-            if (type == null || !type.equalsIgnoreCase("market") || s.subscribed) {
+            if (!request.isMarketSubscription() || s.subscribed) {
                 refuse(s, "not a market subscription: " + text);
                 return;
             }
