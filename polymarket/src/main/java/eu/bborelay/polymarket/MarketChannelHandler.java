@@ -142,7 +142,7 @@ final class MarketChannelHandler {
         stats.increment(PolymarketStats.INVALID_VALUES);
         if (!invalidLogged) {
             invalidLogged = true;
-            log.warn("Polymarket {} message with an d.invalid '{}' value (not a plain decimal with at most 6 places)"
+            log.warn("Polymarket {} message with an invalid '{}' value (not a plain decimal with at most 6 places)"
                     + " dropped; counted, logged once", what, d.invalidField);
         }
         return true;
@@ -290,7 +290,7 @@ final class MarketChannelHandler {
             return;
         }
         if (d.price == Decimals.INVALID || d.size == Decimals.INVALID) {
-            d.markInvalid(d.price == Decimals.INVALID ? "d.price" : "d.size");
+            d.markInvalid(d.price == Decimals.INVALID ? "price" : "size");
         }
         if (rejectInvalid("last_trade_price")) {
             return;
@@ -371,7 +371,7 @@ final class MarketChannelHandler {
         stats.increment(PolymarketStats.UNKNOWN_TYPE);
         String name = d.unknownTypeName == null ? "(no event_type)" : d.unknownTypeName;
         if (unknownTypesLogged.size() < 32 && unknownTypesLogged.add(name)) {
-            log.info("Polymarket sent an event of unknown d.type '{}': counted and ignored (logged once per d.type)", name);
+            log.info("Polymarket sent an event of unknown type '{}': counted and ignored (logged once per type)", name);
         }
     }
 

@@ -134,6 +134,8 @@ class FaultsTest {
             f.sendAndAwait(burst.get(0));
             Await.until("PONGs flowing", WAIT, () -> f.client.stats().pongs() >= 3);
             assertEquals(0, f.client.stats().silenceDrops(), "PONGs keep a quiet market's connection alive");
+            assertTrue(f.client.stats().pingsSent() >= 3);
+            assertEquals(0, f.server.invalidSubscriptionCloses(), "the client never PINGs before subscribing");
             f.server.stall(true);
             Await.until("watchdog dropped the silent connection, book unsynced", WAIT,
                     () -> f.client.stats().silenceDrops() >= 1 && !f.client.latest(YES).synced());
