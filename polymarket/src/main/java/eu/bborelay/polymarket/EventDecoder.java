@@ -111,7 +111,7 @@ final class EventDecoder {
         }
     }
 
-    void reset() {
+    private void reset() {
         type = T_NONE;
         unknownTypeName = null;
         assetPresent = false;
@@ -137,7 +137,7 @@ final class EventDecoder {
         spread = BookView.NO_PRICE;
     }
 
-    int eventType(JsonParser p) throws IOException {
+    private int eventType(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_STRING) {
             p.skipChildren();
             return T_UNKNOWN;
@@ -177,9 +177,9 @@ final class EventDecoder {
     }
 
     /** The market id as a String, reusing the previous one when the characters are equal (they usually are). */
-    String lastMarket;
+    private String lastMarket;
 
-    String internMarket(JsonParser p) throws IOException {
+    private String internMarket(JsonParser p) throws IOException {
         char[] c = p.getTextCharacters();
         int o = p.getTextOffset();
         int n = p.getTextLength();
@@ -192,7 +192,7 @@ final class EventDecoder {
         return m;
     }
 
-    long decimal(JsonParser p, String field) throws IOException {
+    private long decimal(JsonParser p, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return Decimals.INVALID;
@@ -210,7 +210,7 @@ final class EventDecoder {
     }
 
     /** A non-negative integer such as a ms timestamp, as a plain long. */
-    long decimalInteger(JsonParser p, String field) throws IOException {
+    private long decimalInteger(JsonParser p, String field) throws IOException {
         JsonToken t = p.currentToken();
         if (t != JsonToken.VALUE_STRING && t != JsonToken.VALUE_NUMBER_INT) {
             p.skipChildren();
@@ -237,7 +237,7 @@ final class EventDecoder {
         return v;
     }
 
-    Side side(JsonParser p) throws IOException {
+    private Side side(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_STRING) {
             p.skipChildren();
             markInvalid("side");
@@ -262,7 +262,7 @@ final class EventDecoder {
         }
     }
 
-    void levels(JsonParser p, boolean bids) throws IOException {
+    private void levels(JsonParser p, boolean bids) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             p.skipChildren();
             markInvalid(bids ? "bids" : "asks");
@@ -306,7 +306,7 @@ final class EventDecoder {
         }
     }
 
-    void changes(JsonParser p) throws IOException {
+    private void changes(JsonParser p) throws IOException {
         if (p.currentToken() != JsonToken.START_ARRAY) {
             p.skipChildren();
             markInvalid("price_changes");
@@ -366,7 +366,7 @@ final class EventDecoder {
         }
     }
 
-    void growChanges() {
+    private void growChanges() {
         int n = changePrice.length * 2;
         changeAsset = Arrays.copyOf(changeAsset, n);
         changePrice = Arrays.copyOf(changePrice, n);
