@@ -40,6 +40,20 @@ class CrossingBurstTest {
                     .assets(List.of(PolymarketData.YES, PolymarketData.NO))
                     .listener(listener)
                     .build()) {
+                // another thread reads latest() throughout: every copy must be a state the listener saw
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                List<BookSnapshot> read = new java.util.concurrent.CopyOnWriteArrayList<>();
+                Thread reader = new Thread(() -> {
+                    while (!stop.get()) {
+                        BookSnapshot s = client.latest(PolymarketData.YES);
+                        if (s.changes() > 0 && (read.isEmpty() || read.get(read.size() - 1).changes() != s.changes())) {
+                            read.add(s);
+                        }
+                        Thread.onSpinWait();
+                    }
+                }, "latest-reader");
+                reader.setDaemon(true); // never outlives a failed test
+                reader.start();
                 client.start();
                 assertTrue(server.awaitFinished(WAIT), "replay did not finish");
                 PolymarketStats stats = client.stats();
@@ -91,6 +105,20 @@ class CrossingBurstTest {
                 assertEquals(0, stats.malformed());
                 assertEquals(0, stats.unknownTypes());
                 assertEquals(0, stats.changesWhileUnsynced());
+
+                stop.set(true);
+                reader.join();
+                java.util.Map<Long, BookSnapshot> seen = new java.util.HashMap<>();
+                listener.books.stream().filter(b -> b.assetId().equals(PolymarketData.YES))
+                        .forEach(b -> seen.put(b.book().changes(), b.book()));
+                assertFalse(read.isEmpty());
+                for (BookSnapshot s : read) {
+                    BookSnapshot expected = seen.get(s.changes());
+                    assertNotNull(expected, "latest() returned a state never delivered: " + s);
+                    assertTrue(s.sameLevels(expected), () -> "torn copy " + s + " vs " + expected);
+                    assertEquals(expected.crossed(), s.crossed());
+                    assertEquals(expected.hash(), s.hash());
+                }
             }
         }
     }
