@@ -81,6 +81,10 @@ public interface BookView {
     /** Tick size in millionths from the last {@code book} or {@code tick_size_change} that carried one; 0 if unknown. */
     long tickSize();
 
-    /** Book changes applied to this asset since it was subscribed (snapshots and changed assets per message). */
+    /**
+     * Changes applied to this book since the asset was subscribed: one per {@code book} snapshot and one per
+     * {@code price_change} message that changed it, i.e. one per {@link MarketListener#onBook} call; a version number
+     * that tells two copies apart.
+     */
     long changes();
 }
