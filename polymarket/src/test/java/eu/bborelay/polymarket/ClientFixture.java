@@ -29,14 +29,21 @@ final class ClientFixture implements AutoCloseable {
         this(PolymarketReplayServer.builder(), assets, b -> b);
     }
 
-    /** Broadcasts scripted frames, then a marker frame, and waits until the client processed the marker. */
+    /** Broadcasts scripted frames and waits until the client has processed them all. */
     void sendAndAwait(String... frames) {
-        long before = client.stats().frames() + client.stats().pongs();
-        for (String f : frames) {
-            server.broadcast(f);
-        }
-        Await.until(frames.length + " frame(s) processed", WAIT,
-                () -> client.stats().frames() >= before + frames.length, client.stats()::toString);
+        sendAndAwait(frames.length, () -> {
+            for (String f : frames) {
+                server.broadcast(f);
+            }
+        });
+    }
+
+    /** Runs {@code sends} (server commands that send {@code count} frames in all) and waits until all are processed. */
+    void sendAndAwait(int count, Runnable sends) {
+        long before = client.stats().frames();
+        sends.run();
+        Await.until(count + " frame(s) processed", WAIT,
+                () -> client.stats().frames() >= before + count, client.stats()::toString);
     }
 
     @Override

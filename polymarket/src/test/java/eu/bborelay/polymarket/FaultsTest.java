@@ -88,9 +88,13 @@ class FaultsTest {
     void malformedJsonIsCountedAndSkippedAndLaterMessagesAreProcessed() throws Exception {
         try (ClientFixture f = new ClientFixture(List.of(YES, NO))) {
             f.sendAndAwait(burst.get(0));
-            f.server.sendMalformed();
-            f.sendAndAwait("not json at all", "{\"event_type\":\"book\"", "[{\"event_type\":\"price_change\",\"price_changes\":[",
-                    burst.get(1));
+            f.sendAndAwait(5, () -> {
+                f.server.sendMalformed();
+                for (String text : List.of("not json at all", "{\"event_type\":\"book\"",
+                        "[{\"event_type\":\"price_change\",\"price_changes\":[", burst.get(1))) {
+                    f.server.broadcast(text);
+                }
+            });
             PolymarketStats s = f.client.stats();
             assertEquals(4, s.malformed(), s::toString);
             assertEquals(1, s.priceChanges(), "the change after the malformed frames was applied");
@@ -118,8 +122,10 @@ class FaultsTest {
     void aPriceChangeForAnUnsubscribedAssetIsCountedAndIgnored() throws Exception {
         try (ClientFixture f = new ClientFixture(List.of(YES))) {
             f.sendAndAwait(burst.get(0));
-            f.server.sendUnsubscribedPriceChange();
-            f.sendAndAwait(burst.get(1)); // also carries an entry for NO, which is not subscribed
+            f.sendAndAwait(2, () -> {
+                f.server.sendUnsubscribedPriceChange();
+                f.server.broadcast(burst.get(1)); // also carries an entry for NO, which is not subscribed
+            });
             PolymarketStats s = f.client.stats();
             assertEquals(2, s.unsubscribedAssets(), s::toString);
             assertEquals(2, f.listener.books.size(), "the YES book and the YES part of frame 2");
