@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Timeline.</b> One replay thread sends the recording's messages in order, each to every connection subscribed
  * to one of its assets at that moment, paced by the recorded {@code timestamp}s divided by the
- * {@link Builder#speed speed} (0: as fast as possible). It starts at the first subscription, or at {@link #play()}
- * when {@link Builder#autoPlay(boolean) autoPlay} is off.
+ * {@link Builder#speed speed} (0: as fast as possible) or at a fixed {@link Builder#rate rate};
+ * {@link Builder#loop(boolean) loop} repeats it with the timestamps moved on each round. It starts at the first
+ * subscription, or at {@link #play()} when {@link Builder#autoPlay(boolean) autoPlay} is off. While the server is
+ * {@link #stall(boolean) stalled}, every send waits (the calling thread blocks), as a link that stopped moving.
  *
  * <p><b>Faults</b>: {@link #dropConnections()}, {@link #stall(boolean)}, {@link #sendMalformed()},
  * {@link #sendUnsubscribedPriceChange()}, and {@link #broadcast(String)} of any scripted text.
