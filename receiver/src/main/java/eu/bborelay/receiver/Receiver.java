@@ -240,6 +240,11 @@ public final class Receiver implements AutoCloseable {
         LOG.info("Receiver on port {} closed", server.getLocalPort());
     }
 
+    /** This receiver's shared state; for tests in this package. */
+    ReceiverContext context() {
+        return ctx;
+    }
+
     private static void join(Thread t) {
         if (t == Thread.currentThread()) {
             return;

@@ -41,6 +41,8 @@ class ReceiverConfigTest {
         assertEquals(TimeUnit.SECONDS.toNanos(5), c.silenceTimeoutNanos());
         assertEquals(TimeUnit.SECONDS.toNanos(5), c.staleAfterNanos());
         assertEquals(8, c.maxConnections());
+        assertEquals(64, c.maxPendingHandshakes());
+        assertEquals(8, c.maxPendingHandshakesPerAddress());
     }
 
     @Test
@@ -63,6 +65,12 @@ class ReceiverConfigTest {
         assertInvalid("staleAfter", b -> b.staleAfter(-5, TimeUnit.SECONDS));
         assertInvalid("maxConnections", b -> b.maxConnections(0));
         assertInvalid("maxConnections", b -> b.maxConnections(1025));
+        assertInvalid("maxPendingHandshakes must be 1..1024, was 0", b -> b.maxPendingHandshakes(0));
+        assertInvalid("maxPendingHandshakes must be 1..1024, was 1025", b -> b.maxPendingHandshakes(1025));
+        assertInvalid("maxPendingHandshakesPerAddress must be 1..maxPendingHandshakes (64), was 0",
+                b -> b.maxPendingHandshakesPerAddress(0));
+        assertInvalid("maxPendingHandshakesPerAddress must be 1..maxPendingHandshakes (4), was 5",
+                b -> b.maxPendingHandshakes(4).maxPendingHandshakesPerAddress(5));
     }
 
     @Test
