@@ -25,11 +25,12 @@ import java.util.concurrent.TimeUnit;
  *   address (IPv4) or one /64 prefix (IPv6, where one host usually holds a whole /64); more are closed at once.</li>
  *   <li><b>In all.</b> At most {@link ReceiverConfig#maxPendingHandshakes()}. A new connection that finds them all
  *   taken <em>evicts</em> the oldest pending handshake of the address holding the most (ties: the oldest of those)
- *   if that address holds more than the newcomer's own; otherwise the newcomer is closed at once. So the places
- *   are shared out evenly between addresses: an attacker on a few addresses cannot keep a sender on its own address
- *   out (the sender's first attempt evicts one of the attacker's), and cannot churn its own connections through
- *   the handshake threads either (its retries are refused at accept, which costs no thread). Only an attacker with
- *   more addresses than there are pending places can push a sender's handshake out.</li>
+ *   when its own address has none pending, or at least two fewer than that one; otherwise the newcomer is closed
+ *   at once. So the places are shared out evenly between addresses and the sharing settles: an attacker on a few
+ *   addresses cannot keep out a sender dialling from its own address (the sender's first attempt evicts one of the
+ *   attacker's), and cannot churn its connections through the handshake threads either (once the shares are even,
+ *   its retries are refused at accept, which costs no thread). Only an attacker with at least as many addresses as
+ *   there are pending places can push a sender's handshake out.</li>
  * </ul>
  *
  * <p>Refusals and evictions are capacity, not certificate trouble: counted as such in {@link Counters} and logged
@@ -96,23 +97,24 @@ final class PendingHandshakes implements AutoCloseable {
      * @param connection not started yet
      * @param address the client's address
      * @return its ticket, or null when its address already has {@code maxPendingHandshakesPerAddress} pending, or
-     *     every place is taken and no address holds more than this one (then the caller closes it; this method has
-     *     counted and logged the refusal)
+     *     every place is taken and no address holds two more than this one (then the caller closes it; this method
+     *     has counted and logged the refusal)
      */
     Ticket admit(Connection connection, InetAddress address) {
         Object key = sourceKey(address);
         Ticket evicted = null;
         int holderCount = 0;
+        int ownCount;
         boolean full = false;
         Ticket ticket = null;
         synchronized (this) {
             ArrayDeque<Ticket> own = bySource.get(key);
-            int ownCount = own == null ? 0 : own.size();
+            ownCount = own == null ? 0 : own.size();
             if (ownCount < maxPerAddress) {
                 if (size >= max) {
                     ArrayDeque<Ticket> holder = largestHolder();
                     holderCount = holder.size();
-                    if (holderCount > ownCount) {
+                    if (ownCount == 0 || holderCount >= ownCount + 2) {
                         evicted = remove(holder.peekFirst(), State.EVICTED);
                     } else {
                         full = true;
@@ -132,8 +134,8 @@ final class PendingHandshakes implements AutoCloseable {
                 ctx.counters.refusedPendingFull.increment();
                 if (ctx.refusedLines.tryAcquire()) {
                     LOG.warn("Refused connection from {}: all {} TLS handshake places taken (maxPendingHandshakes),"
-                            + " none by an address holding more than {} does ({}); capacity, not a certificate"
-                            + " problem", address.getHostAddress(), max, describe(key), holderCount);
+                            + " {} holds {}, no address holds 2 more; capacity, not a certificate problem",
+                            address.getHostAddress(), max, describe(key), ownCount);
                 }
             } else {
                 ctx.counters.refusedPerAddress.increment();
