@@ -20,9 +20,9 @@ import javax.net.ssl.SSLSocket;
 /**
  * One sender connection and its reader thread {@code relay-receiver-conn-<n>}, which owns everything here: it
  * completes the TLS handshake (pending in {@link PendingHandshakes} until then, under its total deadline; then it
- * takes one of the {@link ReceiverConfig#maxConnections()} places or is closed), then reads frames, decodes them into one reused {@link BookTicker}, tracks sequence
- * numbers, records latency, publishes the latest quote and calls the listener. The per-quote path takes no lock,
- * logs nothing and allocates nothing in steady state.
+ * takes one of the {@link ReceiverConfig#maxConnections()} places or is closed), then reads frames, decodes them
+ * into one reused {@link BookTicker}, tracks sequence numbers, records latency, publishes the latest quote and
+ * calls the listener. The per-quote path takes no lock, logs nothing and allocates nothing in steady state.
  *
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
@@ -153,9 +153,9 @@ final class Connection implements Runnable {
      * socket; the per-read timeout set here is only a backstop), then takes a place among the
      * {@link ReceiverConfig#maxConnections()} open connections.
      *
-     * @return true when the sender is in and counted in {@code connectionsOpen}; false when the handshake failed (counted and
-     *     logged as a handshake failure), or the connection was refused for capacity (counted and logged as such),
-     *     or the receiver is closing
+     * @return true when the sender is in and counted in {@code connectionsOpen}; false when the handshake failed
+     *     (counted and logged as a handshake failure), or the connection was refused for capacity (counted and
+     *     logged as such), or the receiver is closing
      */
     private boolean handshake() {
         long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(ctx.config.handshakeTimeoutNanos());
