@@ -198,7 +198,8 @@ class HandshakeAttackTest {
         return "accepted=" + c.connectionsAccepted.sum() + " handshake_failures=" + c.handshakeFailures.sum()
                 + " handshake_timeouts=" + c.handshakeTimeouts.sum() + " refused_per_address="
                 + c.refusedPerAddress.sum() + " refused_pending_full=" + c.refusedPendingFull.sum() + " evicted="
-                + c.handshakesEvicted.sum() + " refused_at_limit=" + c.refusedAtConnectionLimit.sum() + " pending=" + receiver.context().handshakes.size();
+                + c.handshakesEvicted.sum() + " refused_at_limit=" + c.refusedAtConnectionLimit.sum() + " pending="
+                + receiver.context().handshakes.size();
     }
 
     /** Live {@code relay-receiver-conn-*} threads (readers and pingers). */
