@@ -96,15 +96,15 @@ class HandshakeAttackTest {
         assertTrue(c.refusedPerAddress.sum() > 0, this::counters);
         assertTrue(c.handshakesEvicted.sum() > 0, this::counters);
         assertEquals(0, c.refusedAtConnectionLimit.sum());
-        assertEquals(5, c.connectionsAccepted.sum());
+        assertEquals(1 + 5, c.connectionsAccepted.sum());
         System.out.printf("slow-loris: legitimate sender waits (ms, connect to quote delivered) %s; %s; %s%n",
                 legitWaitsMillis, loris, counters());
     }
 
     @Test
     void fiveHundredIdleConnectionsHoldNoMoreThanThePendingLimit() throws Exception {
-        Footprint before = Footprint.now();
         start(b -> b); // defaults: 5 s total deadline, 64 pending, 8 per address
+        Footprint before = Footprint.now();
         // 10 addresses x 50 = 500 idle connections, never replaced; 50 at a time, so that the listen backlog (64)
         // takes each batch and the receiver sees every one within the handshake deadline
         Counters c = receiver.context().counters;
@@ -158,7 +158,7 @@ class HandshakeAttackTest {
         flood.close();
         assertEquals(0, legitFailures, () -> "the sender was refused; waits " + legitWaitsMillis);
         assertTrue(floodStillRunning, () -> "the flood ended before the sender's last connection: " + flood);
-        assertEquals(5, c.connectionsAccepted.sum());
+        assertEquals(1 + 5, c.connectionsAccepted.sum());
         System.out.printf("flood: legitimate sender waits (ms, connect to quote delivered) %s; %s; %s%n",
                 legitWaitsMillis, flood, counters());
     }
@@ -252,5 +252,13 @@ class HandshakeAttackTest {
                 lastDelivered.set(quote.seq());
             }
         });
+        // The sender was connected before the attack, as in production: the first TLS handshake of a JVM (both
+        // ends here) loads and compiles the TLS stack and can take seconds on a loaded machine.
+        try {
+            legitimateSenderGetsIn();
+        } catch (IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        legitWaitsMillis.clear();
     }
 }
