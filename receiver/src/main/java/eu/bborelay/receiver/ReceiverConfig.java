@@ -258,7 +258,9 @@ public final class ReceiverConfig {
         private long staleAfterNanos = DEFAULT_STALE_AFTER_NANOS;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
-        private int maxPendingHandshakesPerAddress = DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS;
+        /** 0: not set, then {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS} or less. */
+        private int maxPendingHandshakesPerAddress;
+        private boolean maxPendingHandshakesPerAddressSet;
 
         private Builder() {
         }
@@ -318,11 +320,13 @@ public final class ReceiverConfig {
         /**
          * @param maxPendingHandshakesPerAddress most connections in their TLS handshake at once from one address
          *                                       (IPv6: one /64), 1..{@code maxPendingHandshakes}, default
-         *                                       {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS};
-         *                                       a further one is closed at once
+         *                                       {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS}
+         *                                       (or {@code maxPendingHandshakes} if that is smaller); a further one
+         *                                       is closed at once
          */
         public Builder maxPendingHandshakesPerAddress(int maxPendingHandshakesPerAddress) {
             this.maxPendingHandshakesPerAddress = maxPendingHandshakesPerAddress;
+            this.maxPendingHandshakesPerAddressSet = true;
             return this;
         }
 
@@ -493,6 +497,10 @@ public final class ReceiverConfig {
             if (maxPendingHandshakes < 1 || maxPendingHandshakes > MAX_MAX_PENDING_HANDSHAKES) {
                 throw new IllegalArgumentException("maxPendingHandshakes must be 1.." + MAX_MAX_PENDING_HANDSHAKES
                         + ", was " + maxPendingHandshakes);
+            }
+            if (!maxPendingHandshakesPerAddressSet) {
+                maxPendingHandshakesPerAddress = Math.min(DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS,
+                        maxPendingHandshakes);
             }
             if (maxPendingHandshakesPerAddress < 1 || maxPendingHandshakesPerAddress > maxPendingHandshakes) {
                 throw new IllegalArgumentException("maxPendingHandshakesPerAddress must be 1..maxPendingHandshakes ("

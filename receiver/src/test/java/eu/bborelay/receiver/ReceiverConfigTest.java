@@ -43,6 +43,8 @@ class ReceiverConfigTest {
         assertEquals(8, c.maxConnections());
         assertEquals(64, c.maxPendingHandshakes());
         assertEquals(8, c.maxPendingHandshakesPerAddress());
+        ReceiverConfig small = ReceiverConfig.builder().tls(CERT, KEY, CA).maxPendingHandshakes(4).build();
+        assertEquals(4, small.maxPendingHandshakesPerAddress(), "the per-address default never exceeds the total");
     }
 
     @Test
