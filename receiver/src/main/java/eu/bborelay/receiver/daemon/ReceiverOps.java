@@ -70,7 +70,12 @@ final class ReceiverOps {
 
     /** Every metric of the receiver daemon; one line each. */
     static StatsMetrics<ReceiverStats> metrics(Receiver receiver) {
-        return new StatsMetrics<>(PREFIX, receiver::stats)
+        return metrics(receiver::stats);
+    }
+
+    /** The metrics of the snapshots {@code stats} supplies (one per scrape). */
+    static StatsMetrics<ReceiverStats> metrics(java.util.function.Supplier<ReceiverStats> stats) {
+        return new StatsMetrics<>(PREFIX, stats)
                 .counter("quotes", "Quotes delivered (updates received and passed on), all symbols",
                         ReceiverStats::quotesDelivered)
                 .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
