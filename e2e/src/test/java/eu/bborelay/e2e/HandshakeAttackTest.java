@@ -10,6 +10,7 @@ import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
 import eu.bborelay.receiver.Receiver;
 import eu.bborelay.receiver.ReceiverConfig;
+import eu.bborelay.receiver.ReceiverStats;
 import eu.bborelay.replay.BinanceReplayServer;
 import eu.bborelay.sender.Sender;
 import java.time.Duration;
@@ -82,15 +83,18 @@ class HandshakeAttackTest {
         }
         boolean attackStillOn = !loris.ended() && !flood.ended() && flood.opened() < 200_000;
         Receiver last = receiver;
-        Await.until("slow-loris connections closed at their deadline", WAIT,
-                () -> last.stats().handshakeFailures() > 0, last::stats);
+        Await.until("slow-loris connections closed at their deadline, the flood refused for capacity", WAIT,
+                () -> last.stats().handshakeTimeouts() > 0 && last.stats().refusedForCapacity() > 0, last::stats);
         System.out.printf("handshake attack e2e: the sender's waits (ms, from the receiver's start to its first"
                 + " quote delivered) %s; %s; %s; %s%n", waitsMillis, loris, flood, receiver.stats());
         assertTrue(attackStillOn, () -> "the attack ended too early: " + loris + " " + flood);
         for (long w : waitsMillis) {
             assertTrue(w <= KEPT_OUT_AT_MOST.toMillis(), () -> "the sender was kept out: waits " + waitsMillis);
         }
-        assertEquals(1, receiver.stats().connectionsAccepted(), "only the sender got through");
+        ReceiverStats r = receiver.stats();
+        assertEquals(1, r.connectionsAccepted(), "only the sender got through");
+        assertEquals(0, r.refusedAtConnectionLimit());
+        assertTrue(r.handshakesPending() <= 16, r::toString);
         assertTrue(sender.stats().receiverReconnects() >= 2, sender.stats()::toString);
     }
 

@@ -161,8 +161,9 @@ class LinkTimersTest {
         } catch (IOException e) {
             // closed while the client was still finishing its handshake: fine too
         }
-        Counters counters = receiver.context().counters;
-        Await.until("refusal counted", WAIT, () -> counters.refusedAtConnectionLimit.sum() == 1, receiver::stats);
+        Await.until("refusal counted", WAIT, () -> receiver.stats().refusedAtConnectionLimit() == 1,
+                receiver::stats);
+        assertEquals(1, receiver.stats().refusedForCapacity());
         assertEquals(0, receiver.stats().handshakeFailures(), "capacity is not a handshake failure");
         assertEquals(2, receiver.stats().connectionsOpen());
         assertEquals(2, receiver.stats().connectionsAccepted());
