@@ -188,8 +188,9 @@ public final class ReceiverConfig {
 
     /**
      * Most connections in their TLS handshake at once, from all addresses. A new connection that finds them all
-     * taken evicts the oldest pending handshake of the address holding the most, so clients without a certificate
-     * only ever crowd out each other.
+     * taken evicts the oldest pending handshake of the address holding the most when its own address holds none or
+     * at least two fewer, and is closed otherwise: the places are shared evenly between addresses, so a sender
+     * dialling from its own address is never kept out by clients on fewer addresses than there are places.
      */
     public int maxPendingHandshakes() {
         return maxPendingHandshakes;
@@ -311,6 +312,7 @@ public final class ReceiverConfig {
          * @param maxPendingHandshakes most connections in their TLS handshake at once, 1..1024, default
          *                             {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES}; when all are taken a
          *                             new connection evicts the oldest handshake of the address holding the most
+         *                             (if its own holds none or two fewer), else is closed
          */
         public Builder maxPendingHandshakes(int maxPendingHandshakes) {
             this.maxPendingHandshakes = maxPendingHandshakes;
