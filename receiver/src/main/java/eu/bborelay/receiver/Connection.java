@@ -19,9 +19,10 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One sender connection and its reader thread {@code relay-receiver-conn-<n>}, which owns everything here: it
- * completes the TLS handshake, then reads frames, decodes them into one reused {@link BookTicker}, tracks sequence
- * numbers, records latency, publishes the latest quote and calls the listener. The per-quote path takes no lock,
- * logs nothing and allocates nothing in steady state.
+ * completes the TLS handshake (pending in {@link PendingHandshakes} until then, under its total deadline; then it
+ * takes one of the {@link ReceiverConfig#maxConnections()} places or is closed), then reads frames, decodes them
+ * into one reused {@link BookTicker}, tracks sequence numbers, records latency, publishes the latest quote and
+ * calls the listener. The per-quote path takes no lock, logs nothing and allocates nothing in steady state.
  *
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
@@ -38,6 +39,8 @@ final class Connection implements Runnable {
     private final Socket raw;
     private final SSLSocket ssl;
     private final Thread thread;
+    private final PendingHandshakes handshakes;
+    private PendingHandshakes.Ticket ticket;
     final String peer;
 
     /** Pings sent without any pong before the sender is taken for one that never answers (the original one). */
@@ -80,8 +83,9 @@ final class Connection implements Runnable {
         UNCORRECTED
     }
 
-    Connection(ReceiverContext ctx, Socket raw, SSLSocket ssl, long number) {
+    Connection(ReceiverContext ctx, Socket raw, SSLSocket ssl, long number, PendingHandshakes handshakes) {
         this.ctx = ctx;
+        this.handshakes = handshakes;
         this.counters = ctx.counters;
         this.listener = ctx.listener;
         this.raw = raw;
@@ -92,7 +96,9 @@ final class Connection implements Runnable {
         this.latencyMode = ctx.config.pingIntervalNanos() > 0 ? LatencyMode.PROBING : LatencyMode.UNCORRECTED;
     }
 
-    void start() {
+    /** Starts the thread; {@code ticket} is this connection's place among the pending handshakes. Acceptor. */
+    void start(PendingHandshakes.Ticket ticket) {
+        this.ticket = ticket;
         thread.start();
     }
 
@@ -125,7 +131,6 @@ final class Connection implements Runnable {
             }
             connected = true;
             counters.connectionsAccepted.increment();
-            counters.connectionsOpen.incrementAndGet();
             LOG.info("Connection from {} ({}, {})", peer, ssl.getSession().getProtocol(), clientIdentity());
             try {
                 listener.onConnected(peer);
@@ -143,22 +148,70 @@ final class Connection implements Runnable {
         }
     }
 
+    /**
+     * Completes the TLS handshake within the total deadline (enforced by the deadline thread, which closes the
+     * socket; the per-read timeout set here is only a backstop), then takes a place among the
+     * {@link ReceiverConfig#maxConnections()} open connections.
+     *
+     * @return true when the sender is in and counted in {@code connectionsOpen}; false when the handshake failed
+     *     (counted and logged as a handshake failure), or the connection was refused for capacity (counted and
+     *     logged as such), or the receiver is closing
+     */
     private boolean handshake() {
         long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(ctx.config.handshakeTimeoutNanos());
+        PendingHandshakes.State state;
         try {
             raw.setTcpNoDelay(true);
             raw.setSoTimeout((int) timeoutMillis);
             ssl.startHandshake();
-            raw.setSoTimeout(0); // the silence timeout starts with the hello: see onHello
-            return true;
+            state = handshakes.finish(ticket);
+            if (state == PendingHandshakes.State.PENDING) {
+                raw.setSoTimeout(0); // the silence timeout starts with the hello: see onHello
+                return takeConnectionPlace();
+            }
         } catch (IOException | RuntimeException e) {
-            if (closeReason == null) {
+            state = handshakes.finish(ticket);
+            if (state == PendingHandshakes.State.PENDING && closeReason == null) {
                 counters.handshakeFailures.increment();
+                if (e instanceof java.net.SocketTimeoutException) {
+                    counters.handshakeTimeouts.increment();
+                }
                 if (ctx.handshakeLines.tryAcquire()) {
                     LOG.warn(HandshakeFailures.describe(peer, e, timeoutMillis));
                 }
+                return false;
             }
-            return false;
+        }
+        if (state == PendingHandshakes.State.EXPIRED) {
+            counters.handshakeFailures.increment();
+            counters.handshakeTimeouts.increment();
+            if (ctx.handshakeLines.tryAcquire()) {
+                LOG.warn(HandshakeFailures.describeDeadline(peer, timeoutMillis));
+            }
+        } // EVICTED: counted and logged by the acceptor; else the receiver is closing
+        return false;
+    }
+
+    /**
+     * Counts this authenticated sender in {@code connectionsOpen} unless {@link ReceiverConfig#maxConnections()} are
+     * open already: then it is closed (its sender retries with its backoff), counted and logged as capacity.
+     */
+    private boolean takeConnectionPlace() {
+        int max = ctx.config.maxConnections();
+        for (;;) {
+            int open = counters.connectionsOpen.get();
+            if (open >= max) {
+                counters.refusedAtConnectionLimit.increment();
+                if (ctx.refusedLines.tryAcquire()) {
+                    LOG.warn("Refused sender {} ({}) after its TLS handshake: already {} sender connections open"
+                            + " (maxConnections); capacity, not a certificate problem. It retries with its backoff",
+                            peer, clientIdentity(), max);
+                }
+                return false;
+            }
+            if (counters.connectionsOpen.compareAndSet(open, open + 1)) {
+                return true;
+            }
         }
     }
 

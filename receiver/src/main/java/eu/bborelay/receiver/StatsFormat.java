@@ -53,6 +53,14 @@ final class StatsFormat {
     }
 
     /**
+     * Appended to the summary line after {@code unknown_frames}: connections refused or closed for capacity since
+     * start (per address, all handshake places taken, evicted, over maxConnections), and TLS handshakes pending now.
+     */
+    static String capacitySuffix(long refusedForCapacity, int handshakesPending) {
+        return " refused_capacity=" + refusedForCapacity + " handshakes_pending=" + handshakesPending;
+    }
+
+    /**
      * Appended to the summary line: quotes whose latency could not be corrected, the current clock offset
      * (sender - receiver) and the median ping round trip; {@code offset=uncorrected rtt=-} until a sender answers
      * a ping.

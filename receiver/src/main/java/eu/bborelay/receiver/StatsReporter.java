@@ -57,7 +57,8 @@ final class StatsReporter {
             LOG.info(StatsFormat.summaryLine(c.connectionsOpen.get(), ctx.sessions.size(), c.quotesDelivered.sum(),
                     gaps, c.duplicates.sum(), c.outOfOrder.sum(), c.malformedTotal(), c.listenerErrors.sum(),
                     c.latencyClamped.sum(), c.replaysIgnored.sum(), c.handshakeFailures.sum(),
-                    c.unknownFrames.sum()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
+                    c.unknownFrames.sum()) + StatsFormat.capacitySuffix(c.refusedForCapacity(),
+                    ctx.handshakes.size()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
                     ? ctx.rtt.interval() : ctx.rtt.total()));
         }
         for (SymbolState s : symbols.values()) {
@@ -149,6 +150,12 @@ final class StatsReporter {
                 .silenceTimeouts(c.silenceTimeouts.sum())
                 .sendersNotAnswering(c.sendersNotAnswering.sum())
                 .staleEvents(c.staleEvents.sum())
+                .handshakeTimeouts(c.handshakeTimeouts.sum())
+                .handshakesPending(ctx.handshakes.size())
+                .refusedPerAddress(c.refusedPerAddress.sum())
+                .refusedPendingFull(c.refusedPendingFull.sum())
+                .handshakesEvicted(c.handshakesEvicted.sum())
+                .refusedAtConnectionLimit(c.refusedAtConnectionLimit.sum())
                 .build();
     }
 
@@ -185,7 +192,11 @@ final class StatsReporter {
         }
         long refused = ctx.refusedLines.roll();
         if (refused > 0) {
-            LOG.warn("Refused {} more connection(s) over the limit of {}", refused, ctx.config.maxConnections());
+            Counters c = ctx.counters;
+            LOG.warn("{} more connection(s) refused or closed for capacity in this interval not logged (capacity, not"
+                    + " certificates); since start: refused_per_address={} refused_pending_full={} evicted={}"
+                    + " refused_at_connection_limit={}", refused, c.refusedPerAddress.sum(),
+                    c.refusedPendingFull.sum(), c.handshakesEvicted.sum(), c.refusedAtConnectionLimit.sum());
         }
         long malformed = ctx.malformedLines.roll();
         if (malformed > 0) {

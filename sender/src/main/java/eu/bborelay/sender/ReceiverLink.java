@@ -393,12 +393,7 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     private String describeFailure(IOException e) {
-        String why = describe(e);
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "TLS handshake refused: " + why + " (the receiver's certificate must be issued by CA_CERT and"
-                    + " name AMS_HOST=" + host + ")";
-        }
-        return why;
+        return ReceiverRefusal.attemptFailed(e, describe(e), host);
     }
 
     /** Answers a ping: {@code t3} is stamped as late as possible, just before the write. */
@@ -510,11 +505,7 @@ final class ReceiverLink implements AutoCloseable {
         }
         long delay = closing ? 0 : backoff.nextDelayMillis();
         nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos(delay);
-        String why = describe(cause);
-        if (cause instanceof javax.net.ssl.SSLException) {
-            // TLS 1.3: a receiver that refuses our certificate says so with an alert after our handshake
-            why += " (if the receiver refused this sender's certificate: it must trust the CA that issued CERT)";
-        }
+        String why = describe(cause) + ReceiverRefusal.endedEarly(cause, wasUp ? upForNanos : 0);
         if (wasUp) {
             log.info("Receiver {}:{} disconnected after {} ms: {}; reconnecting in {} ms", host, port,
                     TimeUnit.NANOSECONDS.toMillis(upForNanos), why, delay);

@@ -46,7 +46,8 @@ final class ReceiverOps {
     static Health health(ReceiverStats s, long maxAgeNanos, LongSupplier nowEpochNanos) {
         if (s.connectionsOpen() == 0) {
             return Health.unhealthy("no sender connected (" + s.connectionsAccepted() + " connections since start,"
-                    + " " + s.handshakeFailures() + " TLS handshake failures)");
+                    + " " + s.handshakeFailures() + " TLS handshake failures, " + s.refusedForCapacity()
+                    + " refused for capacity)");
         }
         ReceiverStats.SymbolStats freshest = null;
         for (ReceiverStats.SymbolStats sym : s.symbols()) {
@@ -69,7 +70,12 @@ final class ReceiverOps {
 
     /** Every metric of the receiver daemon; one line each. */
     static StatsMetrics<ReceiverStats> metrics(Receiver receiver) {
-        return new StatsMetrics<>(PREFIX, receiver::stats)
+        return metrics(receiver::stats);
+    }
+
+    /** The metrics of the snapshots {@code stats} supplies (one per scrape). */
+    static StatsMetrics<ReceiverStats> metrics(java.util.function.Supplier<ReceiverStats> stats) {
+        return new StatsMetrics<>(PREFIX, stats)
                 .counter("quotes", "Quotes delivered (updates received and passed on), all symbols",
                         ReceiverStats::quotesDelivered)
                 .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
@@ -89,8 +95,17 @@ final class ReceiverOps {
                         ReceiverStats::latencyClamped)
                 .counter("connections_accepted", "Sender connections whose TLS handshake completed",
                         ReceiverStats::connectionsAccepted)
-                .counter("handshake_failures", "Connection attempts refused in the TLS handshake (no or a foreign"
-                        + " client certificate, plaintext, timeout)", ReceiverStats::handshakeFailures)
+                .counter("handshake_failures", "TLS handshakes that failed (no or a foreign client certificate,"
+                        + " plaintext, lost, total deadline); never a refusal for capacity",
+                        ReceiverStats::handshakeFailures)
+                .counter("handshake_timeouts", "Of handshake_failures: handshakes closed at their total deadline"
+                        + " (HANDSHAKE_TIMEOUT_MS), however slowly the client sent", ReceiverStats::handshakeTimeouts)
+                .gauge("handshakes_pending", "Connections in their TLS handshake now (at most"
+                        + " MAX_PENDING_HANDSHAKES)", ReceiverStats::handshakesPending)
+                .counter("refused_capacity", "Connections refused or closed for capacity, by reason: per_address"
+                        + " (MAX_PENDING_HANDSHAKES_PER_ADDRESS), pending_full (MAX_PENDING_HANDSHAKES), evicted (a"
+                        + " pending handshake closed for a newcomer), connection_limit (MAX_CONNECTIONS senders open)",
+                        "reason", ReceiverOps::refusedByReason)
                 .gauge("connections_open", "Sender connections open now", ReceiverStats::connectionsOpen)
                 .gauge("sessions", "Sender sessions known (one per sender process)", ReceiverStats::sessions)
                 .gauge("last_update_age_seconds", "Seconds since the latest quote of each symbol was received",
@@ -113,6 +128,15 @@ final class ReceiverOps {
                         ReceiverStats::staleEvents)
                 .gauge("symbol_one_way_latency_seconds", "One-way latency since start per symbol, by quantile",
                         "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles);
+    }
+
+    private static Map<String, Long> refusedByReason(ReceiverStats s) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("per_address", s.refusedPerAddress());
+        m.put("pending_full", s.refusedPendingFull());
+        m.put("evicted", s.handshakesEvicted());
+        m.put("connection_limit", s.refusedAtConnectionLimit());
+        return m;
     }
 
     private static Map<String, Long> quotesBySymbol(ReceiverStats s) {
