@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * advances} it to the timeline's position (never past it, never back). Reading and book work happen on the REST
  * dispatcher thread, never on the replay thread; nothing is read before the first depth or aggTrades request.
  *
- * <p><b>Threads.</b> Owner: the REST dispatcher thread; not thread-safe.
+ * <p><b>Threads.</b> Owner: the REST dispatcher thread; not thread-safe. {@link #close()} is called after that thread
+ * has stopped.
  */
 final class RecordedTruth {
     private static final Logger log = LoggerFactory.getLogger(RecordedTruth.class);
@@ -79,6 +80,11 @@ final class RecordedTruth {
     RecordedTruth(List<Path> recordings, RecordingIndex index) {
         this.index = index;
         this.reader = new RecordingReader(recordings, true);
+    }
+
+    /** Closes the recording file (after the owner thread has stopped). */
+    void close() {
+        reader.close();
     }
 
     /** The line position read up to. */

@@ -65,7 +65,7 @@ final class RestEndpoints {
     private final HttpServer server;
     // dispatcher thread only:
     private RecordingIndex index;
-    private RecordedTruth truth;
+    private volatile RecordedTruth truth; // volatile: closed by stop() on the caller's thread
     private final Map<String, String> recordedSnapshots = new HashMap<>(); // symbol + "/" + limit -> body
     private long weightMinute = -1;
     private long weightUsed;
@@ -103,8 +103,13 @@ final class RestEndpoints {
         return requests.get();
     }
 
+    /** Stops the HTTP server (its dispatcher thread ends), then closes the recording the truth was reading. */
     void stop() {
         server.stop(0);
+        RecordedTruth t = truth;
+        if (t != null) {
+            t.close();
+        }
     }
 
     /** An answer: HTTP status and JSON body. */
