@@ -33,9 +33,10 @@ import picocli.CommandLine.Spec;
  * but keeps serving (connections stay open and pinged) until stopped, so that a client is never left reconnecting
  * to a server that went away. {@code --shift-times} moves every exchange timestamp so that the first one is the
  * current time (see {@link BinanceReplayServer.Builder#shiftTimes(boolean)}). {@code --withhold depth:BTCUSDT:1500}
- * keeps one recorded message from every connection while REST still answers it ({@link Withhold}). SIGTERM / Ctrl-C close the server
- * cleanly. Exit codes: 0 done, 2 bad arguments (including a missing recording),
- * 1 other failures (e.g. the port is taken).
+ * keeps one recorded message from every connection while REST still answers it ({@link Withhold}). The REST side
+ * ({@code --rest-port}) is named in the first log line. SIGTERM / Ctrl-C close the server cleanly. Exit codes: 0
+ * done, 2 bad arguments (including a missing recording or a bad {@code --withhold}), 1 other failures (e.g. the port
+ * is taken).
  */
 @Command(name = "binance-replay", mixinStandardHelpOptions = true, version = "binance-replay 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,

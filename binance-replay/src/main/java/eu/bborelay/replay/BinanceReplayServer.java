@@ -172,7 +172,8 @@ public final class BinanceReplayServer implements AutoCloseable {
             timeline.startNow();
         }
         log.info("Binance replay listening on {}, REST on {} ({} recording file(s), speed {}, ping every {} ms, pong"
-                        + " timeout {} ms, timeline starts {})", baseUri(), restBaseUri(), recordings.size(), Timeline.speedText(speed),
+                        + " timeout {} ms, timeline starts {})", baseUri(), restBaseUri(), recordings.size(),
+                Timeline.speedText(speed),
                 pingInterval.toMillis(), pongTimeout.toMillis(), !startOnFirstConnection ? "now" : awaited == 1
                         ? "at the first connection" : "when " + awaited + " connections are open");
     }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * ({@code /dapi/v1}):
  * <ul>
  *   <li>{@code GET .../exchangeInfo}: every symbol of the recordings, {@code TRADING} unless
- *       {@link #symbolStatus(String, String) set otherwise}; only the fields a symbol check reads are filled in.</li>
+ *       {@link #symbolStatus(String, String) set otherwise}, and the {@code REQUEST_WEIGHT} limit per minute (spot
+ *       6000, futures 2400); only the fields a symbol check reads are filled in.</li>
  *   <li>{@code GET .../depth?symbol=X[&limit=N]}: the order book as the recording stands at the timeline's position
  *       ({@link RecordedTruth}): before the timeline has passed the symbol's REST snapshot line, that recorded
  *       snapshot; afterwards the book built from it and every recorded diff passed so far (withheld ones included),
@@ -213,7 +214,8 @@ final class RestEndpoints {
                 .append(System.currentTimeMillis())
                 .append(usdm ? ",\"futuresType\":\"U_MARGINED\"" : "")
                 .append(",\"rateLimits\":[{\"rateLimitType\":\"REQUEST_WEIGHT\",\"interval\":\"MINUTE\","
-                        + "\"intervalNum\":1,\"limit\":6000}],\"exchangeFilters\":[],")
+                        + "\"intervalNum\":1,\"limit\":").append(market == DepthBook.Market.SPOT ? 6000 : 2400)
+                .append("}],\"exchangeFilters\":[],")
                 .append(usdm ? "\"assets\":[]," : "").append("\"symbols\":[");
         boolean first = true;
         for (Map.Entry<String, String> e : symbols.entrySet()) {

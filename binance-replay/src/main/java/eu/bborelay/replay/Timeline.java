@@ -152,7 +152,8 @@ final class Timeline implements Runnable {
         try (r) {
             RecordedMessage m;
             while (running && (m = r.next()) != null) {
-                if (!asFastAsPossible) {
+                // paced from the first WebSocket message; a snapshot line before it passes at once
+                if (!asFastAsPossible && (m.stream != null || firstReceiveNanos != Long.MIN_VALUE)) {
                     if (firstReceiveNanos == Long.MIN_VALUE) {
                         firstReceiveNanos = m.receiveNanos;
                     }
@@ -175,8 +176,8 @@ final class Timeline implements Runnable {
         }
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
         log.info("Replay finished in {} ms: {} messages from {} lines ({} REST snapshot lines not sent, {} malformed"
-                        + " skipped, {} withheld), {} frames sent{}", elapsedMs, r.messages(), r.lines(), r.skippedNonStream(),
-                r.malformed(), withholder.withheld(), messagesSent.get(), timeShift == null ? ""
+                        + " skipped, {} withheld), {} frames sent{}", elapsedMs, r.messages(), r.lines(),
+                r.skippedNonStream(), r.malformed(), withholder.withheld(), messagesSent.get(), timeShift == null ? ""
                         : ", exchange timestamps shifted by " + timeShift.shiftMillis() + " ms");
         withholder.logUnmatched();
         finished = true;

@@ -115,7 +115,8 @@ class AggTradesAndWithholdTest {
         assertTrue(backfill.headers().firstValue("X-MBX-USED-WEIGHT-1M").isPresent());
 
         // fromId without limit: everything from there (default limit 500)
-        HttpResponse<String> rest10 = Rest.get(rest, "/fapi/v1/aggTrades?symbol=CTKUSDT&fromId=" + id(recorded.get(28)));
+        HttpResponse<String> rest10 = Rest.get(rest, "/fapi/v1/aggTrades?symbol=CTKUSDT&fromId="
+                + id(recorded.get(28)));
         assertEquals("[" + String.join(",", recorded.subList(28, 38)) + "]", rest10.body());
         // no fromId: the most recent
         assertEquals("[" + String.join(",", recorded.subList(35, 38)) + "]",

@@ -149,8 +149,8 @@ class WithheldDepthResyncTest {
         synchronized (breaks) {
             assertEquals(List.of(expectedBreak), breaks, "one break, for the withheld diff");
         }
-        assertEquals(WITHHELD, breakAtDepthMessage,
-                "detected at the very next event: the " + WITHHELD + "th received is the recording's #" + (WITHHELD + 1));
+        assertEquals(WITHHELD, breakAtDepthMessage, "detected at the very next event: the " + WITHHELD
+                + "th received is the recording's #" + (WITHHELD + 1));
         assertEquals(2, syncs, "synced at the start and again after the break, both from the replay's REST");
         assertEquals(2, snapshotRequests);
         assertTrue(comparedBeforeBreak > 0, "bookTickers compared before the break");
