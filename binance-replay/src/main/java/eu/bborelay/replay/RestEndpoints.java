@@ -12,10 +12,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +70,7 @@ final class RestEndpoints {
     private RecordingIndex index;
     private volatile RecordedTruth truth; // volatile: closed by stop() on the caller's thread
     private final Map<String, String> recordedSnapshots = new HashMap<>(); // symbol + "/" + limit -> body
+    private final Set<String> wrongMarketLogged = new HashSet<>();
     private long weightMinute = -1;
     private long weightUsed;
 
@@ -259,8 +262,11 @@ final class RestEndpoints {
             throw new ErrorAnswer(Answer.error(400, -1121, "Invalid symbol."));
         }
         if (info.market != null && info.market != market) {
-            log.info("REST {} for {}: the recording has it on {}, not on this path's market {}: -1121", path,
-                    info.symbol, info.market, market);
+            if (wrongMarketLogged.add(info.symbol + "/" + market)) {
+                log.info("REST {} for {}: the recording has it on {}, not on this path's market {}: answered -1121"
+                        + " Invalid symbol (logged once per symbol and market)", path, info.symbol, info.market,
+                        market);
+            }
             throw new ErrorAnswer(Answer.error(400, -1121, "Invalid symbol."));
         }
         return info;
