@@ -149,7 +149,7 @@ public final class Sender implements AutoCloseable {
         }
         boolean up = link.connected();
         long unaccounted = link.unaccountedDisplaced();
-        long dropped = link.dropped() + (up ? 0 : unaccounted);
+        long dropped = link.dropped() + link.unaccountedTradeDrops() + (up ? 0 : unaccounted);
         long conflated = link.conflated() + (up ? unaccounted : 0);
         long taken = slots.lastPublishedSeq();
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,

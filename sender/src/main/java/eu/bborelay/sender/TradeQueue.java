@@ -27,6 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       discarded and the consumer tries again. A seqlock, with {@code head} as its version.</li>
  * </ul>
  * Every trade offered ends exactly once: taken by {@link #poll} or counted in {@link #dropped()}.
+ *
+ * <p><b>Positions.</b> The k-th trade offered has position k - 1 ({@link #offered()} before it,
+ * {@link #lastPolledPosition()} after the poll that took it). The writer uses them to tell, exactly, how many trades
+ * a gap in seq holds: those were dropped here (see {@link LinkAccounting}).
  */
 final class TradeQueue {
     private final Trade[] ring;
@@ -34,6 +38,8 @@ final class TradeQueue {
     private final AtomicLong head = new AtomicLong();
     private final AtomicLong tail = new AtomicLong();
     private volatile long dropped;
+    /** Consumer only: the position of the trade the last successful {@link #poll} took. */
+    private long lastPolledPosition = -1;
 
     /**
      * @param capacity most trades waiting at once, at least 1; rounded up to a power of two
@@ -103,9 +109,26 @@ final class TradeQueue {
                 continue; // dropped while we copied: look again
             }
             if (head.compareAndSet(h, h + 1)) {
+                lastPolledPosition = h;
                 return true;
             }
         }
+    }
+
+    /**
+     * Consumer: the position of the trade the last successful {@link #poll} took. Positions count the trades
+     * offered: the k-th trade ever offered has position k - 1, so the trades offered before it number its position.
+     */
+    long lastPolledPosition() {
+        return lastPolledPosition;
+    }
+
+    /**
+     * Producer (or a thread serialised with it): the trades offered so far, which is also the position the next one
+     * gets.
+     */
+    long offered() {
+        return tail.getPlain();
     }
 
     /** Trades dropped to make room since start; any thread. */
