@@ -152,8 +152,12 @@ public final class Sender implements AutoCloseable {
         long dropped = link.dropped() + link.unaccountedTradeDrops() + (up ? 0 : unaccounted);
         long conflated = link.conflated() + (up ? unaccounted : 0);
         long taken = slots.lastPublishedSeq();
+        TradeQueue queue = slots.trades();
+        SenderStats.Trades trades = queue == null ? SenderStats.Trades.NONE
+                : new SenderStats.Trades(true, ingest.tradesTaken(), ingest.aggTradesTaken(), link.tradesSent(),
+                        queue.dropped(), queue.size(), ingest.tradeDuplicates());
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
-                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId);
+                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades);
     }
 
     /**
