@@ -49,6 +49,8 @@ public final class ReceiverStats {
     private final long silenceTimeouts;
     private final long sendersNotAnswering;
     private final long staleEvents;
+    private final long tradesDelivered;
+    private final long aggTradesDelivered;
 
     private ReceiverStats(Builder b) {
         this.connectionsOpen = b.connectionsOpen;
@@ -84,6 +86,8 @@ public final class ReceiverStats {
         this.silenceTimeouts = b.silenceTimeouts;
         this.sendersNotAnswering = b.sendersNotAnswering;
         this.staleEvents = b.staleEvents;
+        this.tradesDelivered = b.tradesDelivered;
+        this.aggTradesDelivered = b.aggTradesDelivered;
     }
 
     /** A builder with every counter 0, no symbol and no malformed frame. */
@@ -263,6 +267,16 @@ public final class ReceiverStats {
         return staleEvents;
     }
 
+    /** Trades ({@code type} "trade", Binance {@code @trade}) passed to {@link TickerListener#onTrade}. */
+    public long tradesDelivered() {
+        return tradesDelivered;
+    }
+
+    /** Aggregate trades ({@code type} "agg_trade", Binance {@code @aggTrade}) passed to {@link TickerListener#onTrade}. */
+    public long aggTradesDelivered() {
+        return aggTradesDelivered;
+    }
+
     /** Sum of {@link #malformedFrames()} over all reasons. */
     public long malformedFramesTotal() {
         long sum = 0;
@@ -318,7 +332,9 @@ public final class ReceiverStats {
                 && p50RttNanos == other.p50RttNanos
                 && silenceTimeouts == other.silenceTimeouts
                 && sendersNotAnswering == other.sendersNotAnswering
-                && staleEvents == other.staleEvents;
+                && staleEvents == other.staleEvents
+                && tradesDelivered == other.tradesDelivered
+                && aggTradesDelivered == other.aggTradesDelivered;
     }
 
     @Override
@@ -328,7 +344,7 @@ public final class ReceiverStats {
                 latencyClamped, p50OneWayNanos, p95OneWayNanos, p99OneWayNanos, maxOneWayNanos, symbols,
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
-                staleEvents);
+                staleEvents, tradesDelivered, aggTradesDelivered);
     }
 
     @Override
@@ -350,7 +366,8 @@ public final class ReceiverStats {
                 + ", clockOffsetKnown=" + clockOffsetKnown + ", clockOffsetNanos=" + clockOffsetNanos
                 + ", rttSamples=" + rttSamples + ", p50RttNanos=" + p50RttNanos
                 + ", silenceTimeouts=" + silenceTimeouts + ", sendersNotAnswering=" + sendersNotAnswering
-                + ", staleEvents=" + staleEvents + "]";
+                + ", staleEvents=" + staleEvents + ", tradesDelivered=" + tradesDelivered
+                + ", aggTradesDelivered=" + aggTradesDelivered + "]";
     }
 
     /** Builds a {@link ReceiverStats}; every value defaults to 0 (or empty). Not thread-safe. */
@@ -384,8 +401,20 @@ public final class ReceiverStats {
         private long silenceTimeouts;
         private long sendersNotAnswering;
         private long staleEvents;
+        private long tradesDelivered;
+        private long aggTradesDelivered;
 
         private Builder() {
+        }
+
+        public Builder tradesDelivered(long tradesDelivered) {
+            this.tradesDelivered = tradesDelivered;
+            return this;
+        }
+
+        public Builder aggTradesDelivered(long aggTradesDelivered) {
+            this.aggTradesDelivered = aggTradesDelivered;
+            return this;
         }
 
         public Builder connectionsOpen(int connectionsOpen) {
@@ -543,12 +572,15 @@ public final class ReceiverStats {
      *
      * @param symbol Binance symbol, e.g. {@code BTCUSDT}
      * @param quotes quotes of this symbol delivered to the listener, from all senders
-     * @param lastSeq sequence number of the latest quote (in its sender's session)
-     * @param lastMid mid price of the latest quote
-     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch
+     * @param lastSeq sequence number of the latest quote (in its sender's session); 0 before the first quote
+     * @param lastMid mid price of the latest quote; NaN before the first quote (a symbol seen by its trades only)
+     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch; 0
+     *                              before the first quote
      * @param p50OneWayNanos median one-way latency of this symbol since start, ns
      * @param p95OneWayNanos 95th percentile, ns
      * @param p99OneWayNanos 99th percentile, ns
+     * @param trades trades ({@code @trade}) of this symbol delivered to the listener
+     * @param aggTrades aggregate trades ({@code @aggTrade}) of this symbol delivered to the listener
      */
     public record SymbolStats(
             String symbol,
@@ -558,6 +590,14 @@ public final class ReceiverStats {
             long lastReceiveEpochNanos,
             long p50OneWayNanos,
             long p95OneWayNanos,
-            long p99OneWayNanos) {
+            long p99OneWayNanos,
+            long trades,
+            long aggTrades) {
+        /** Counters of a symbol without trades (the components before trades were added). */
+        public SymbolStats(String symbol, long quotes, long lastSeq, double lastMid, long lastReceiveEpochNanos,
+                           long p50OneWayNanos, long p95OneWayNanos, long p99OneWayNanos) {
+            this(symbol, quotes, lastSeq, lastMid, lastReceiveEpochNanos, p50OneWayNanos, p95OneWayNanos,
+                    p99OneWayNanos, 0, 0);
+        }
     }
 }
