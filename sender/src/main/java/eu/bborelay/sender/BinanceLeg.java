@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import eu.bborelay.sender.binance.BinanceStreamClient;
 import java.net.URI;
 import java.util.ArrayList;
@@ -58,6 +59,8 @@ final class BinanceLeg implements AutoCloseable {
     private final BinanceLegSettings settings;
     private final ConnectionBudget budget;
     private final List<String> streamSymbols;
+    /** Whether this leg's streams include trades or aggregate trades. */
+    private final boolean trades;
     /** The ingest's index of each of {@link #streamSymbols}. */
     private final int[] symbolIndexes;
     /** The connection that is (or is about to become) the owner; gets reconnect handling. */
@@ -83,6 +86,17 @@ final class BinanceLeg implements AutoCloseable {
      */
     BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
                BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols) {
+        this(name, uri, ingest, scheduler, backoff, settings, budget, symbols, false);
+    }
+
+    /**
+     * As above; with {@code trades}, the URI includes trade or aggTrade streams: each connection parses them
+     * ({@link TradeParser}) and a rollover also waits, per symbol, until the old connection has forwarded the trade
+     * just before the first one the new connection received (trade ids are consecutive).
+     */
+    BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
+               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols, boolean trades) {
+        this.trades = trades;
         this.name = name;
         this.uri = uri;
         this.ingest = ingest;
@@ -264,8 +278,27 @@ final class BinanceLeg implements AutoCloseable {
                     return;
                 }
             }
+            // Trades: ids are consecutive, so the two overlap once the old connection has forwarded the trade just
+            // before the new one's first. Never waived for a quiet stream: a trade lost here would be lost uncounted.
+            if (!tradesOverlap(n.firstTradeId, false) || !tradesOverlap(n.firstAggId, true)) {
+                scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), OVERLAP_POLL_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
         }
         completeRollover(n, "after an update of every stream on the new connection, overlapping the old one");
+    }
+
+    /** Whether the old connection forwarded, per symbol, every trade before the new connection's first one. */
+    private boolean tradesOverlap(java.util.Map<Integer, Long> firstIds, boolean agg) {
+        for (var e : firstIds.entrySet()) {
+            int i = e.getKey();
+            long forwarded = agg ? ingest.forwardedAggId(i) : ingest.forwardedTradeId(i);
+            if (forwarded != Long.MIN_VALUE && forwarded < e.getValue() - 1) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
@@ -307,7 +340,7 @@ final class BinanceLeg implements AutoCloseable {
             long now = System.nanoTime();
             boolean shutdown = false;
             for (String text : n.buffer) {
-                shutdown |= ingest.onMessage(text, now, n.parser, false)
+                shutdown |= ingest.onMessage(text, now, n.parser, n.tradeParser, n.tradeScratch, false)
                         == BookTickerParser.Result.SERVER_SHUTDOWN;
             }
             n.buffer = null;
@@ -477,6 +510,17 @@ final class BinanceLeg implements AutoCloseable {
         if (c != pending) {
             return;
         }
+        if (c.tradeParser != null && TradeParser.isTradeStream(text)) {
+            if (c.tradeParser.parse(text, c.tradeScratch) == TradeParser.Result.TRADE) {
+                int i = ingest.symbolIndex(c.tradeScratch.symbol());
+                if (i >= 0) {
+                    boolean agg = c.tradeScratch.type() == Trade.Type.AGG_TRADE;
+                    (agg ? c.firstAggId : c.firstTradeId).putIfAbsent(i,
+                            agg ? c.tradeScratch.aggId() : c.tradeScratch.tradeId());
+                }
+            }
+            return; // trades do not count towards "an update of every stream": a quiet symbol may have none
+        }
         int n = streamSymbols.size();
         if (c.firstUpdateId.size() < n) {
             if (c.parser.parse(text, c.scratch) == BookTickerParser.Result.QUOTE) {
@@ -534,6 +578,14 @@ final class BinanceLeg implements AutoCloseable {
          */
         final java.util.Map<Integer, Long> firstUpdateId = new java.util.HashMap<>();
         final BookTicker scratch = new BookTicker();
+        /** Parses this connection's trades (same threads as {@link #parser}); null when the leg has no trades. */
+        final TradeParser tradeParser;
+        /** The trade parser's reused instance (the ingest copies a trade into the trade queue). */
+        final Trade tradeScratch = new Trade();
+        /** Per symbol index: the first trade id ({@code t}) this connection received while not the owner. */
+        final java.util.Map<Integer, Long> firstTradeId = new java.util.HashMap<>();
+        /** Per symbol index: the first aggregate trade id ({@code a}) received while not the owner. */
+        final java.util.Map<Integer, Long> firstAggId = new java.util.HashMap<>();
         volatile boolean retiring;
         volatile String rolloverReason = "";
 
@@ -541,6 +593,7 @@ final class BinanceLeg implements AutoCloseable {
             super(uri);
             this.leg = leg;
             this.owner = owner;
+            this.tradeParser = leg.trades ? new TradeParser() : null;
             if (owner) {
                 buffer = null;
             }
@@ -561,7 +614,8 @@ final class BinanceLeg implements AutoCloseable {
                     }
                 }
             }
-            if (leg.ingest.onMessage(message, now, parser) == BookTickerParser.Result.SERVER_SHUTDOWN) {
+            if (leg.ingest.onMessage(message, now, parser, tradeParser, tradeScratch, true)
+                    == BookTickerParser.Result.SERVER_SHUTDOWN) {
                 leg.requestRollover(this, "serverShutdown announced");
             }
         }

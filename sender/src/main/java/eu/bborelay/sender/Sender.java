@@ -60,7 +60,8 @@ public final class Sender implements AutoCloseable {
         this.sessionId = newSessionId();
         List<List<String>> shards = config.binanceShards();
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
-                config.maxBacklogAge().toNanos(), shards.size());
+                config.maxBacklogAge().toNanos(), shards.size(),
+                config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null);
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
                 System::currentTimeMillis);
@@ -76,7 +77,7 @@ public final class Sender implements AutoCloseable {
             String name = shards.size() == 1 ? "Binance" : "Binance shard " + (k + 1) + "/" + shards.size();
             legs.add(new BinanceLeg(name, config.binanceStreamUri(shards.get(k)), ingest, scheduler,
                     new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()),
-                    binanceSettings, budget, shards.get(k)));
+                    binanceSettings, budget, shards.get(k), config.relaysTrades()));
         }
         this.binance = List.copyOf(legs);
     }

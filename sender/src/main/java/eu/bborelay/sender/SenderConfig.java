@@ -4,6 +4,7 @@ import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
 import eu.bborelay.sender.binance.BinanceMarket;
+import eu.bborelay.sender.binance.StreamKind;
 import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,6 +37,8 @@ public final class SenderConfig {
      * next to everything else.
      */
     public static final int MAX_SYMBOLS = 400;
+    /** Largest {@code TRADE_QUEUE_CAPACITY}: 2^24 trades, about 1.6 GB, far beyond any container of ours. */
+    public static final int MAX_TRADE_QUEUE_CAPACITY = 1 << 24;
     /** Binance spot: at most 1024 streams per connection (WebSocket Streams, "WebSocket Limits"). */
     public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
     /** Binance USD-M and COIN-M futures: 200 streams per connection, the practical limit. */
@@ -68,6 +71,7 @@ public final class SenderConfig {
     private final Duration maxBacklogAge;
     private final EpochNanoClock clock;
     private final boolean directWrites;
+    private final int tradeQueueCapacity;
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
@@ -96,6 +100,7 @@ public final class SenderConfig {
         this.maxBacklogAge = b.maxBacklogAge;
         this.clock = b.clock;
         this.directWrites = b.directWrites;
+        this.tradeQueueCapacity = b.tradeQueueCapacity;
     }
 
     public static Builder builder() {
@@ -151,6 +156,16 @@ public final class SenderConfig {
         b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, settings.integer(SenderSetting.BINANCE_RECONNECT_MAX_MS,
                 (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
         b.directWrites(settings.bool(SenderSetting.DIRECT_WRITES));
+        List<StreamKind> kinds = new ArrayList<>(List.of(StreamKind.BOOK_TICKER));
+        if (settings.bool(SenderSetting.INCLUDE_TRADES)) {
+            kinds.add(StreamKind.TRADE);
+        }
+        if (settings.bool(SenderSetting.INCLUDE_AGG_TRADES)) {
+            kinds.add(StreamKind.AGG_TRADE);
+        }
+        b.streams(StreamSelection.of(kinds.toArray(new StreamKind[0])));
+        b.tradeQueueCapacity(settings.integer(SenderSetting.TRADE_QUEUE_CAPACITY, 1, MAX_TRADE_QUEUE_CAPACITY,
+                "a number of trades"));
         b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -332,6 +347,19 @@ public final class SenderConfig {
         return directWrites;
     }
 
+    /** Whether trades or aggregate trades are subscribed ({@link #streams()}), so a trade queue is needed. */
+    public boolean relaysTrades() {
+        return streams.kinds().contains(StreamKind.TRADE) || streams.kinds().contains(StreamKind.AGG_TRADE);
+    }
+
+    /**
+     * Most trades waiting for the receiver ({@code TRADE_QUEUE_CAPACITY}, rounded up to a power of two); when full
+     * the oldest is dropped and counted. Unused without {@link #relaysTrades()}.
+     */
+    public int tradeQueueCapacity() {
+        return tradeQueueCapacity;
+    }
+
     @Override
     public String toString() {
         return "SenderConfig{binance=" + binanceStreamUri() + " (" + binanceShards().size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
@@ -375,6 +403,7 @@ public final class SenderConfig {
         private Duration maxBacklogAge = Duration.ofSeconds(1);
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
         private boolean directWrites = Boolean.parseBoolean(SenderSetting.DIRECT_WRITES.defaultValue());
+        private int tradeQueueCapacity = Integer.parseInt(SenderSetting.TRADE_QUEUE_CAPACITY.defaultValue());
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
@@ -390,8 +419,9 @@ public final class SenderConfig {
         }
 
         /**
-         * Which streams to subscribe per symbol; default {@link StreamSelection#BOOK_TICKER}. The relay path
-         * parses and forwards bookTicker only: other kinds are for the features that add their parsers and frames.
+         * Which streams to subscribe per symbol; default {@link StreamSelection#BOOK_TICKER}. The relay forwards
+         * bookTicker, trade and aggTrade ({@code INCLUDE_TRADES}, {@code INCLUDE_AGG_TRADES}); other kinds are
+         * received and counted as not data.
          */
         public Builder streams(StreamSelection streams) {
             this.streams = Objects.requireNonNull(streams, "streams");
@@ -521,6 +551,16 @@ public final class SenderConfig {
             if (quotes < 1) {
                 throw new SettingException("backlog quotes must be at least 1, got " + quotes);
             }
+            return this;
+        }
+
+        /** See {@link SenderConfig#tradeQueueCapacity()}; default 65,536. */
+        public Builder tradeQueueCapacity(int trades) {
+            if (trades < 1 || trades > MAX_TRADE_QUEUE_CAPACITY) {
+                throw new SettingException("trade queue capacity must be 1.." + MAX_TRADE_QUEUE_CAPACITY + ", got "
+                        + trades);
+            }
+            this.tradeQueueCapacity = trades;
             return this;
         }
 
