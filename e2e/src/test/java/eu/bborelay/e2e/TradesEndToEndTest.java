@@ -168,13 +168,39 @@ class TradesEndToEndTest {
         assertEquals(0, r.duplicates());
     }
 
+    /**
+     * A {@code serverShutdown} in the middle of the spot recording: the sender rolls over to a new Binance connection
+     * (make-before-break), both carry the same trades for a while, and still every trade arrives exactly once, with
+     * seq k for the k-th recorded update (a duplicate takes no seq).
+     */
+    @Test
+    @Timeout(150)
+    void aRolloverLosesAndRepeatsNoTrade() throws Exception {
+        RecordedEvents recording = RecordedEvents.read(SharedData.binance(SharedData.SPOT_BTCUSDT_20240808), true,
+                false);
+        relay(SharedData.SPOT_BTCUSDT_20240808, "btcusdt", StreamKind.TRADE, recording, 30, () -> {
+            Await.until("updates flow", WAIT, () -> sender.stats().trades().trades() > 1_000, sender::stats);
+            assertEquals(1, replay.injectServerShutdown(true));
+            Await.until("a second Binance connection", WAIT, () -> replay.connectionsOpened() == 2, sender::stats);
+        });
+        assertEquals(0, sender.stats().binanceReconnects(), "a rollover, not a reconnect");
+        assertEquals(2, replay.connectionsOpened());
+        assertEquals(9_757, receiver.stats().tradesDelivered());
+    }
+
     /** Replays {@code file} through sender and receiver and checks every update against the recording. */
     private void relay(String file, String symbols, StreamKind tradeKind, RecordedEvents recording) throws Exception {
+        relay(file, symbols, tradeKind, recording, 0, () -> { });
+    }
+
+    private void relay(String file, String symbols, StreamKind tradeKind, RecordedEvents recording, double speed,
+                       Runnable meanwhile) throws Exception {
         RecordingTickerListener listener = new RecordingTickerListener();
         receiver = RelayFixture.receiver(0, listener);
-        replay = RelayFixture.replay(file, 0);
+        replay = RelayFixture.replay(file, speed);
         sender = Sender.start(RelayFixture.senderConfig(symbols, replay, receiver.port())
                 .streams(StreamSelection.of(StreamKind.BOOK_TICKER, tradeKind)).build());
+        meanwhile.run();
         int quotes = recording.quotes().size();
         int trades = recording.trades().size();
         Await.until(quotes + " quotes and " + trades + " trades at the listener", WAIT,

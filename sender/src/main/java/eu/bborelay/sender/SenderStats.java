@@ -89,7 +89,8 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
         if (trades.enabled()) {
             sb.append(" trades{taken=").append(trades.trades()).append(" agg_taken=").append(trades.aggTrades())
                     .append(" sent=").append(trades.sent()).append(" queue_dropped=").append(trades.queueDropped())
-                    .append(" waiting=").append(trades.waiting()).append('}');
+                    .append(" waiting=").append(trades.waiting()).append(" duplicates=").append(trades.duplicates())
+                    .append('}');
         }
         return sb.append(" reconnects{binance=").append(binanceReconnects)
                 .append(" receiver=").append(receiverReconnects).append("} seq=").append(lastSeq)
