@@ -83,16 +83,8 @@ final class BinanceLeg implements AutoCloseable {
      * @param budget connection attempts, shared by every leg of the sender
      * @param symbols upper-case symbols of the streams, each known to the ingest (for stale-stream checks and to
      *                know when a new connection has delivered every stream)
-     */
-    BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
-               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols) {
-        this(name, uri, ingest, scheduler, backoff, settings, budget, symbols, false);
-    }
-
-    /**
-     * As above; with {@code trades}, the URI includes trade or aggTrade streams: each connection parses them
-     * ({@link TradeParser}) and a rollover also waits, per symbol, until the old connection has forwarded the trade
-     * just before the first one the new connection received (trade ids are consecutive).
+     * @param trades whether the URI includes trade or aggTrade streams: each connection then parses them, and a
+     *               rollover also waits for their overlap ({@link TradeOverlap})
      */
     BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
                BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols, boolean trades) {
@@ -278,27 +270,13 @@ final class BinanceLeg implements AutoCloseable {
                     return;
                 }
             }
-            // Trades: ids are consecutive, so the two overlap once the old connection has forwarded the trade just
-            // before the new one's first. Never waived for a quiet stream: a trade lost here would be lost uncounted.
-            if (!tradesOverlap(n.firstTradeId, false) || !tradesOverlap(n.firstAggId, true)) {
+            if (n.tradeOverlap != null && !n.tradeOverlap.overlaps(ingest)) { // never waived: see TradeOverlap
                 scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), OVERLAP_POLL_MILLIS,
                         TimeUnit.MILLISECONDS);
                 return;
             }
         }
         completeRollover(n, "after an update of every stream on the new connection, overlapping the old one");
-    }
-
-    /** Whether the old connection forwarded, per symbol, every trade before the new connection's first one. */
-    private boolean tradesOverlap(java.util.Map<Integer, Long> firstIds, boolean agg) {
-        for (var e : firstIds.entrySet()) {
-            int i = e.getKey();
-            long forwarded = agg ? ingest.forwardedAggId(i) : ingest.forwardedTradeId(i);
-            if (forwarded != Long.MIN_VALUE && forwarded < e.getValue() - 1) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
@@ -510,16 +488,8 @@ final class BinanceLeg implements AutoCloseable {
         if (c != pending) {
             return;
         }
-        if (c.tradeParser != null && TradeParser.isTradeStream(text)) {
-            if (c.tradeParser.parse(text, c.tradeScratch) == TradeParser.Result.TRADE) {
-                int i = ingest.symbolIndex(c.tradeScratch.symbol());
-                if (i >= 0) {
-                    boolean agg = c.tradeScratch.type() == Trade.Type.AGG_TRADE;
-                    (agg ? c.firstAggId : c.firstTradeId).putIfAbsent(i,
-                            agg ? c.tradeScratch.aggId() : c.tradeScratch.tradeId());
-                }
-            }
-            return; // trades do not count towards "an update of every stream": a quiet symbol may have none
+        if (c.tradeOverlap != null && c.tradeOverlap.note(text, ingest)) {
+            return;
         }
         int n = streamSymbols.size();
         if (c.firstUpdateId.size() < n) {
@@ -582,10 +552,8 @@ final class BinanceLeg implements AutoCloseable {
         final TradeParser tradeParser;
         /** The trade parser's reused instance (the ingest copies a trade into the trade queue). */
         final Trade tradeScratch = new Trade();
-        /** Per symbol index: the first trade id ({@code t}) this connection received while not the owner. */
-        final java.util.Map<Integer, Long> firstTradeId = new java.util.HashMap<>();
-        /** Per symbol index: the first aggregate trade id ({@code a}) received while not the owner. */
-        final java.util.Map<Integer, Long> firstAggId = new java.util.HashMap<>();
+        /** The first trades received while not the owner; guarded by this; null when the leg has no trades. */
+        final TradeOverlap tradeOverlap;
         volatile boolean retiring;
         volatile String rolloverReason = "";
 
@@ -594,6 +562,7 @@ final class BinanceLeg implements AutoCloseable {
             this.leg = leg;
             this.owner = owner;
             this.tradeParser = leg.trades ? new TradeParser() : null;
+            this.tradeOverlap = leg.trades && !owner ? new TradeOverlap() : null;
             if (owner) {
                 buffer = null;
             }
