@@ -50,6 +50,9 @@ final class ReceiverOps {
         }
         ReceiverStats.SymbolStats freshest = null;
         for (ReceiverStats.SymbolStats sym : s.symbols()) {
+            if (sym.lastReceiveEpochNanos() == 0) {
+                continue; // seen by its trades only: no quote to be fresh
+            }
             if (freshest == null || sym.lastReceiveEpochNanos() > freshest.lastReceiveEpochNanos()) {
                 freshest = sym;
             }
