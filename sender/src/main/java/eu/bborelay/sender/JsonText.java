@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import java.io.IOException;
 
 /**
- * What the allocation-free Binance parsers ({@link TradeParser}; the same technique as {@link BookTickerParser})
+ * What the allocation-free Binance parsers ({@link BookTickerParser}, {@link TradeParser})
  * share: comparisons of Jackson's current string token without making a {@code String} of it, numbers straight from
  * Jackson's character buffer, and a table of the symbols seen so far so that a symbol is the same {@code String}
  * instance every time.
