@@ -3,6 +3,8 @@ package eu.bborelay.sender;
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.Trade;
 import eu.bborelay.sender.binance.BinanceStreamClient;
+import eu.bborelay.sender.binance.StreamKind;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +63,8 @@ final class BinanceLeg implements AutoCloseable {
     private final List<String> streamSymbols;
     /** Whether this leg's streams include trades or aggregate trades. */
     private final boolean trades;
+    /** Whether this leg's streams include bookTicker (all but USD-M's aggTrade-only connection). */
+    private final boolean bookTickers;
     /** The ingest's index of each of {@link #streamSymbols}. */
     private final int[] symbolIndexes;
     /** The connection that is (or is about to become) the owner; gets reconnect handling. */
@@ -83,12 +87,15 @@ final class BinanceLeg implements AutoCloseable {
      * @param budget connection attempts, shared by every leg of the sender
      * @param symbols upper-case symbols of the streams, each known to the ingest (for stale-stream checks and to
      *                know when a new connection has delivered every stream)
-     * @param trades whether the URI includes trade or aggTrade streams: each connection then parses them, and a
-     *               rollover also waits for their overlap ({@link TradeOverlap})
+     * @param streams the kinds the URI subscribes: with trade or aggTrade streams each connection parses them and a
+     *                rollover also waits for their overlap ({@link TradeOverlap}); without bookTicker (USD-M's
+     *                aggTrade connection) a rollover does not wait for an update of every stream, and symbols are
+     *                not checked for staleness (their quotes come on another connection)
      */
     BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
-               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols, boolean trades) {
-        this.trades = trades;
+               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols, StreamSelection streams) {
+        this.trades = streams.kinds().contains(StreamKind.TRADE) || streams.kinds().contains(StreamKind.AGG_TRADE);
+        this.bookTickers = streams.kinds().contains(StreamKind.BOOK_TICKER);
         this.name = name;
         this.uri = uri;
         this.ingest = ingest;
@@ -350,7 +357,7 @@ final class BinanceLeg implements AutoCloseable {
                 return;
             }
             long stale = settings.staleAfter().toNanos();
-            for (int i = 0; i < streamSymbols.size(); i++) {
+            for (int i = 0; bookTickers && i < streamSymbols.size(); i++) {
                 long last = ingest.lastQuoteNanos(symbolIndexes[i]); // 0: none yet; nanoTime may be negative
                 long since = now - (last != 0 && last - c.openedAtNanos() > 0 ? last : c.openedAtNanos());
                 if (since > stale) {
@@ -370,6 +377,10 @@ final class BinanceLeg implements AutoCloseable {
         }
         if (c == current && !c.retiring) {
             scheduleAgeRollover(c);
+        } else if (c == pending && !bookTickers) { // no bookTicker to wait for: only the trades' overlap
+            long openedAt = System.nanoTime();
+            scheduler.schedule(() -> completeWhenOverlapping(c, openedAt), IN_FLIGHT_GRACE_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 

@@ -186,6 +186,8 @@ public final class SenderConfig {
      * the wrong path delivers nothing, silently), so a USD-M base URL without a path gets the selection's route.
      *
      * @param shardSymbols upper-case symbols, e.g. one element of {@link #binanceShards()}
+     * @throws IllegalStateException when the streams need connections of their own (USD-M with aggTrade): the
+     *         sender uses {@link #binanceConnections()}
      */
     public URI binanceStreamUri(List<String> shardSymbols) {
         return streams.streamUri(binanceBaseUri, shardSymbols);
@@ -212,8 +214,53 @@ public final class SenderConfig {
      * the usual case.
      */
     public List<List<String>> binanceShards() {
+        return shards(streams.streamsPerSymbol());
+    }
+
+    /**
+     * One Binance connection of the sender: the kinds of stream it carries, its symbols and its URI.
+     *
+     * @param streams the kinds subscribed for each of {@code symbols}
+     * @param symbols upper-case symbols, a shard of {@link #symbols()}
+     * @param uri the combined-stream URI
+     */
+    public record BinanceConnection(StreamSelection streams, List<String> symbols, URI uri) {
+    }
+
+    /**
+     * Every Binance connection the sender opens. Usually the {@link #binanceShards()} with all of {@link #streams()};
+     * on USD-M ({@code fstream.*} without a path), which serves aggTrade under {@code /market} and bookTicker and
+     * trade under {@code /public} (a stream on the wrong path delivers nothing), the kinds are split by route first,
+     * each group sharded on its own: {@code INCLUDE_AGG_TRADES} there adds connections rather than streams.
+     */
+    public List<BinanceConnection> binanceConnections() {
+        List<BinanceConnection> out = new ArrayList<>();
+        for (StreamSelection group : routeGroups()) {
+            for (List<String> shard : shards(group.streamsPerSymbol())) {
+                out.add(new BinanceConnection(group, shard, group.streamUri(binanceBaseUri, shard)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@link #streams()} split by USD-M route when the base URL leaves the route to us; else just it. */
+    private List<StreamSelection> routeGroups() {
+        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
+        if (!path.isEmpty() || !BinanceMarket.ofStreamUri(binanceBaseUri).routedByPath()) {
+            return List.of(streams);
+        }
+        java.util.Map<String, List<StreamKind>> byRoute = new java.util.LinkedHashMap<>();
+        for (StreamKind k : streams.kinds()) {
+            byRoute.computeIfAbsent(k.usdmRoute(), r -> new ArrayList<>()).add(k);
+        }
+        List<StreamSelection> groups = new ArrayList<>();
+        byRoute.values().forEach(kinds -> groups.add(StreamSelection.of(kinds.toArray(new StreamKind[0]))));
+        return groups;
+    }
+
+    private List<List<String>> shards(int streamsPerSymbol) {
         int n = symbols.size();
-        int perConnection = Math.max(1, binanceStreamsPerConnection / streams.streamsPerSymbol());
+        int perConnection = Math.max(1, binanceStreamsPerConnection / streamsPerSymbol);
         int shards = (n + perConnection - 1) / perConnection;
         List<List<String>> out = new ArrayList<>(shards);
         int from = 0;
@@ -362,7 +409,8 @@ public final class SenderConfig {
 
     @Override
     public String toString() {
-        return "SenderConfig{binance=" + binanceStreamUri() + " (" + binanceShards().size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
+        List<BinanceConnection> connections = binanceConnections();
+        return "SenderConfig{binance=" + connections.get(0).uri() + " (" + connections.size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
                 + ", caCert=" + caCert + ", cert=" + cert + ", key=" + key + ", statsInterval=" + statsInterval
                 + ", receiverReconnect=" + receiverReconnectMin.toMillis() + ".." + receiverReconnectMax.toMillis()
                 + " ms, binanceReconnect=" + binanceReconnectMin.toMillis() + ".." + binanceReconnectMax.toMillis()
@@ -610,12 +658,6 @@ public final class SenderConfig {
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
-            try {
-                streams.streamUri(binanceBaseUri, List.of("btcusdt"));
-            } catch (IllegalStateException e) {
-                throw new SettingException("streams " + streams + " cannot share a connection to "
-                        + binanceBaseUri.getHost() + ": " + e.getMessage());
-            }
             int limit = streamLimit(binanceBaseUri);
             if (streamsPerConnection > limit) {
                 throw new SettingException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"

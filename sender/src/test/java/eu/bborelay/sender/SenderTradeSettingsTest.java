@@ -51,15 +51,28 @@ class SenderTradeSettingsTest {
     }
 
     @Test
-    void usdmRefusesAggTradesOnTheBookTickerConnectionAndTakesTradesUnderPublic() {
+    void usdmTakesTradesUnderPublicAndAggTradesOnConnectionsOfTheirOwnUnderMarket() {
         Map<String, String> env = SenderConfigTest.tlsEnv();
         env.put("BINANCE_WS_URL", "wss://fstream.binance.com");
+        env.put("SKIP_SYMBOL_CHECK", "true");
         env.put("INCLUDE_TRADES", "true");
         assertEquals("wss://fstream.binance.com/public/stream?streams=btcusdt@bookTicker/btcusdt@trade",
                 SenderConfig.fromEnvironment(env).binanceStreamUri().toString());
         env.put("INCLUDE_AGG_TRADES", "true");
-        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.fromEnvironment(env));
-        assertTrue(e.getMessage().contains("AGG_TRADE") && e.getMessage().contains("/market"), e.getMessage());
+        List<String> symbols = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            symbols.add("s" + i + "usdt");
+        }
+        env.put("SYMBOLS", String.join(",", symbols));
+        List<SenderConfig.BinanceConnection> connections = SenderConfig.fromEnvironment(env).binanceConnections();
+        assertEquals(List.of(List.of(StreamKind.BOOK_TICKER, StreamKind.TRADE),
+                List.of(StreamKind.BOOK_TICKER, StreamKind.TRADE), List.of(StreamKind.AGG_TRADE)),
+                connections.stream().map(c -> c.streams().kinds()).toList(),
+                "150 symbols x 2 /public streams: 2 connections of 200; 150 aggTrade streams: 1");
+        assertEquals(List.of(75, 75, 150), connections.stream().map(c -> c.symbols().size()).toList());
+        assertTrue(connections.get(2).uri().toString().startsWith(
+                "wss://fstream.binance.com/market/stream?streams=s0usdt@aggTrade/s1usdt@aggTrade/"));
+        assertTrue(connections.get(0).uri().toString().startsWith("wss://fstream.binance.com/public/stream?"));
     }
 
     @Test
