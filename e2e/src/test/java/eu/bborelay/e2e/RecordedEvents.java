@@ -40,13 +40,18 @@ record RecordedEvents(List<Event> events) {
      * @param aggTrades include {@code @aggTrade} messages
      */
     static RecordedEvents read(Path file, boolean trades, boolean aggTrades) throws IOException {
+        return read(file, true, trades, aggTrades);
+    }
+
+    /** As above, without the bookTicker messages when {@code quotes} is false. */
+    static RecordedEvents read(Path file, boolean quotes, boolean trades, boolean aggTrades) throws IOException {
         JsonFactory json = new JsonFactory();
         List<Event> events = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
                 String text = line.substring(line.indexOf(' ') + 1);
-                if (line.contains("@bookTicker\"")) {
+                if (quotes && line.contains("@bookTicker\"")) {
                     try (JsonParser p = json.createParser(text)) {
                         events.add(new QuoteEvent(Recording.parse(p)));
                     }

@@ -188,6 +188,26 @@ class TradesEndToEndTest {
         assertEquals(9_757, receiver.stats().tradesDelivered());
     }
 
+    /**
+     * A connection that carries trades only (as USD-M's aggTrade connection under /market does, beside the bookTicker
+     * one): no bookTicker to wait for in a rollover, only the trades' overlap. A serverShutdown in the middle, and
+     * still every trade once.
+     */
+    @Test
+    @Timeout(150)
+    void aTradesOnlyConnectionRollsOverWithoutLosingOrRepeatingATrade() throws Exception {
+        RecordedEvents recording = RecordedEvents.read(SharedData.binance(SharedData.SPOT_BTCUSDT_20240808), false,
+                true, false);
+        assertEquals(0, recording.quotes().size());
+        relay(SharedData.SPOT_BTCUSDT_20240808, "btcusdt", StreamSelection.of(StreamKind.TRADE), recording, 30, () -> {
+            Await.until("trades flow", WAIT, () -> sender.stats().trades().trades() > 1_000, sender::stats);
+            assertEquals(1, replay.injectServerShutdown(true));
+            Await.until("a second Binance connection", WAIT, () -> replay.connectionsOpened() == 2, sender::stats);
+        });
+        assertEquals(9_757, receiver.stats().tradesDelivered());
+        assertEquals(0, receiver.stats().quotesDelivered());
+    }
+
     /** Replays {@code file} through sender and receiver and checks every update against the recording. */
     private void relay(String file, String symbols, StreamKind tradeKind, RecordedEvents recording) throws Exception {
         relay(file, symbols, tradeKind, recording, 0, () -> { });
@@ -195,11 +215,15 @@ class TradesEndToEndTest {
 
     private void relay(String file, String symbols, StreamKind tradeKind, RecordedEvents recording, double speed,
                        Runnable meanwhile) throws Exception {
+        relay(file, symbols, StreamSelection.of(StreamKind.BOOK_TICKER, tradeKind), recording, speed, meanwhile);
+    }
+
+    private void relay(String file, String symbols, StreamSelection streams, RecordedEvents recording, double speed,
+                       Runnable meanwhile) throws Exception {
         RecordingTickerListener listener = new RecordingTickerListener();
         receiver = RelayFixture.receiver(0, listener);
         replay = RelayFixture.replay(file, speed);
-        sender = Sender.start(RelayFixture.senderConfig(symbols, replay, receiver.port())
-                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, tradeKind)).build());
+        sender = Sender.start(RelayFixture.senderConfig(symbols, replay, receiver.port()).streams(streams).build());
         meanwhile.run();
         int quotes = recording.quotes().size();
         int trades = recording.trades().size();

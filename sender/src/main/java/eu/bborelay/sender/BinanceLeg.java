@@ -283,7 +283,8 @@ final class BinanceLeg implements AutoCloseable {
                 return;
             }
         }
-        completeRollover(n, "after an update of every stream on the new connection, overlapping the old one");
+        completeRollover(n, bookTickers ? "after an update of every stream on the new connection, overlapping the old"
+                + " one" : "once the old connection forwarded every trade before the new one's first");
     }
 
     /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
