@@ -9,6 +9,7 @@ import eu.bborelay.common.FrameFormatException;
 import eu.bborelay.common.FrameReader;
 import eu.bborelay.common.FrameType;
 import eu.bborelay.common.Hello;
+import eu.bborelay.common.Trade;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.HashMap;
@@ -55,6 +56,9 @@ final class Connection implements Runnable {
     private volatile long pongsReceived;
     private volatile long lastPongId;
     private final BookTicker quote = new BookTicker();
+    private final Trade trade = new Trade();
+    /** Symbols this connection delivered trades of, keyed by the decoder's interned strings. */
+    private final HashMap<String, SymbolState> tradeSymbols = new HashMap<>();
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
@@ -233,13 +237,14 @@ final class Connection implements Runnable {
                 frames++;
                 FrameType type;
                 try {
-                    type = decoder.decode(payload, length, quote);
+                    type = decoder.decode(payload, length, quote, trade);
                 } catch (FrameFormatException e) {
                     onMalformed(e);
                     continue;
                 }
                 switch (type) {
                     case QUOTE -> onQuote(ctx.config.clock().epochNanos());
+                    case TRADE -> onTrade(ctx.config.clock().epochNanos());
                     case HELLO -> onHello(decoder.hello());
                     case HEARTBEAT, PING -> {
                     }
@@ -348,19 +353,7 @@ final class Connection implements Runnable {
             s = joinLegacySession();
         }
         SequenceTracker tracker = s.tracker;
-        SequenceTracker.Verdict verdict = tracker.onQuote(q.seq());
-        switch (verdict) {
-            case GAP -> counters.gaps.add(tracker.gapReceivedSeq() - tracker.gapExpectedSeq());
-            case LATE -> {
-                counters.gaps.decrement();
-                counters.outOfOrder.increment();
-            }
-            case DUPLICATE -> counters.duplicates.increment();
-            case REPLAY -> counters.replaysIgnored.increment();
-            case STALE -> counters.outOfOrder.increment();
-            default -> {
-            }
-        }
+        SequenceTracker.Verdict verdict = track(tracker, q.seq());
         if (!verdict.deliver) {
             return;
         }
@@ -393,18 +386,43 @@ final class Connection implements Runnable {
         sym.state.quotes.increment();
         counters.quotesDelivered.increment();
         if (verdict == SequenceTracker.Verdict.GAP) {
-            try {
-                listener.onGap(tracker.gapExpectedSeq(), tracker.gapReceivedSeq());
-            } catch (Throwable t) {
-                listenerFailed(t);
-            }
+            onGap(tracker);
         }
         try {
             listener.onBookTicker(q);
         } catch (Throwable t) {
             listenerFailed(t);
         }
-        // Logged after delivery, so the quote is not delayed by it.
+        logAfterDelivery(verdict, tracker); // after delivery, so the quote is not delayed by it
+    }
+
+    /** The session's verdict on {@code seq} (a quote's or a trade's: one seq space), counted. */
+    private SequenceTracker.Verdict track(SequenceTracker tracker, long seq) {
+        SequenceTracker.Verdict verdict = tracker.onQuote(seq);
+        switch (verdict) {
+            case GAP -> counters.gaps.add(tracker.gapReceivedSeq() - tracker.gapExpectedSeq());
+            case LATE -> {
+                counters.gaps.decrement();
+                counters.outOfOrder.increment();
+            }
+            case DUPLICATE -> counters.duplicates.increment();
+            case REPLAY -> counters.replaysIgnored.increment();
+            case STALE -> counters.outOfOrder.increment();
+            default -> {
+            }
+        }
+        return verdict;
+    }
+
+    private void onGap(SequenceTracker tracker) {
+        try {
+            listener.onGap(tracker.gapExpectedSeq(), tracker.gapReceivedSeq());
+        } catch (Throwable t) {
+            listenerFailed(t);
+        }
+    }
+
+    private void logAfterDelivery(SequenceTracker.Verdict verdict, SequenceTracker tracker) {
         if (verdict == SequenceTracker.Verdict.GAP && ctx.gapLines.tryAcquire()) {
             long expected = tracker.gapExpectedSeq();
             long received = tracker.gapReceivedSeq();
@@ -413,6 +431,45 @@ final class Connection implements Runnable {
         } else if (verdict == SequenceTracker.Verdict.RESTART) {
             LOG.info("Legacy sender on {} restarted: seq 1 again; counting starts over", peer);
         }
+    }
+
+    /**
+     * A trade frame: the same sequence tracking as a quote (one seq space), its counters, then {@code onGap} and
+     * {@code onTrade}. No latency is recorded (the figures are the quotes'), no latest-quote slot, no staleness.
+     */
+    private void onTrade(long receiveEpochNanos) {
+        Trade t = trade;
+        t.receiveEpochNanos(receiveEpochNanos);
+        Session s = session;
+        if (s == null) {
+            s = joinLegacySession();
+        }
+        SequenceTracker tracker = s.tracker;
+        SequenceTracker.Verdict verdict = track(tracker, t.seq());
+        if (!verdict.deliver) {
+            return;
+        }
+        SymbolState state = tradeSymbols.get(t.symbol());
+        if (state == null) {
+            state = ctx.symbol(t.symbol());
+            tradeSymbols.put(t.symbol(), state);
+        }
+        if (t.type() == Trade.Type.AGG_TRADE) {
+            state.aggTrades.increment();
+            counters.aggTradesDelivered.increment();
+        } else {
+            state.trades.increment();
+            counters.tradesDelivered.increment();
+        }
+        if (verdict == SequenceTracker.Verdict.GAP) {
+            onGap(tracker);
+        }
+        try {
+            listener.onTrade(t);
+        } catch (Throwable e) {
+            listenerFailed(e);
+        }
+        logAfterDelivery(verdict, tracker);
     }
 
     private ConnectionSymbol addSymbol(String symbol) {

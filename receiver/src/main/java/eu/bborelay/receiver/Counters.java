@@ -29,6 +29,10 @@ final class Counters {
     /** Senders closed right after a successful handshake: {@code maxConnections} authenticated ones already. */
     final LongAdder refusedAtConnectionLimit = new LongAdder();
     final LongAdder quotesDelivered = new LongAdder();
+    /** Trades ({@code type} "trade") passed to onTrade. */
+    final LongAdder tradesDelivered = new LongAdder();
+    /** Aggregate trades ({@code type} "agg_trade") passed to onTrade. */
+    final LongAdder aggTradesDelivered = new LongAdder();
     final LongAdder gaps = new LongAdder();
     final LongAdder duplicates = new LongAdder();
     final LongAdder outOfOrder = new LongAdder();

@@ -55,6 +55,8 @@ public final class ReceiverStats {
     private final long refusedPendingFull;
     private final long handshakesEvicted;
     private final long refusedAtConnectionLimit;
+    private final long tradesDelivered;
+    private final long aggTradesDelivered;
 
     private ReceiverStats(Builder b) {
         this.connectionsOpen = b.connectionsOpen;
@@ -96,6 +98,8 @@ public final class ReceiverStats {
         this.refusedPendingFull = b.refusedPendingFull;
         this.handshakesEvicted = b.handshakesEvicted;
         this.refusedAtConnectionLimit = b.refusedAtConnectionLimit;
+        this.tradesDelivered = b.tradesDelivered;
+        this.aggTradesDelivered = b.aggTradesDelivered;
     }
 
     /** A builder with every counter 0, no symbol and no malformed frame. */
@@ -329,6 +333,16 @@ public final class ReceiverStats {
         return staleEvents;
     }
 
+    /** Trades ({@code type} "trade", Binance {@code @trade}) passed to {@link TickerListener#onTrade}. */
+    public long tradesDelivered() {
+        return tradesDelivered;
+    }
+
+    /** Aggregate trades ({@code type} "agg_trade", Binance {@code @aggTrade}) passed to {@link TickerListener#onTrade}. */
+    public long aggTradesDelivered() {
+        return aggTradesDelivered;
+    }
+
     /** Sum of {@link #malformedFrames()} over all reasons. */
     public long malformedFramesTotal() {
         long sum = 0;
@@ -390,7 +404,10 @@ public final class ReceiverStats {
                 && refusedPerAddress == other.refusedPerAddress
                 && refusedPendingFull == other.refusedPendingFull
                 && handshakesEvicted == other.handshakesEvicted
-                && refusedAtConnectionLimit == other.refusedAtConnectionLimit;
+                && refusedAtConnectionLimit == other.refusedAtConnectionLimit
+
+                && tradesDelivered == other.tradesDelivered
+                && aggTradesDelivered == other.aggTradesDelivered;
     }
 
     @Override
@@ -401,7 +418,7 @@ public final class ReceiverStats {
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
                 staleEvents, handshakeTimeouts, handshakesPending, refusedPerAddress, refusedPendingFull,
-                handshakesEvicted, refusedAtConnectionLimit);
+                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered);
     }
 
     @Override
@@ -426,7 +443,8 @@ public final class ReceiverStats {
                 + ", staleEvents=" + staleEvents + ", handshakeTimeouts=" + handshakeTimeouts
                 + ", handshakesPending=" + handshakesPending + ", refusedPerAddress=" + refusedPerAddress
                 + ", refusedPendingFull=" + refusedPendingFull + ", handshakesEvicted=" + handshakesEvicted
-                + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + "]";
+                + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + ", tradesDelivered=" + tradesDelivered
+                + ", aggTradesDelivered=" + aggTradesDelivered + "]";
     }
 
     /** Builds a {@link ReceiverStats}; every value defaults to 0 (or empty). Not thread-safe. */
@@ -466,8 +484,20 @@ public final class ReceiverStats {
         private long refusedPendingFull;
         private long handshakesEvicted;
         private long refusedAtConnectionLimit;
+        private long tradesDelivered;
+        private long aggTradesDelivered;
 
         private Builder() {
+        }
+
+        public Builder tradesDelivered(long tradesDelivered) {
+            this.tradesDelivered = tradesDelivered;
+            return this;
+        }
+
+        public Builder aggTradesDelivered(long aggTradesDelivered) {
+            this.aggTradesDelivered = aggTradesDelivered;
+            return this;
         }
 
         public Builder connectionsOpen(int connectionsOpen) {
@@ -655,12 +685,15 @@ public final class ReceiverStats {
      *
      * @param symbol Binance symbol, e.g. {@code BTCUSDT}
      * @param quotes quotes of this symbol delivered to the listener, from all senders
-     * @param lastSeq sequence number of the latest quote (in its sender's session)
-     * @param lastMid mid price of the latest quote
-     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch
+     * @param lastSeq sequence number of the latest quote (in its sender's session); 0 before the first quote
+     * @param lastMid mid price of the latest quote; NaN before the first quote (a symbol seen by its trades only)
+     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch; 0
+     *                              before the first quote
      * @param p50OneWayNanos median one-way latency of this symbol since start, ns
      * @param p95OneWayNanos 95th percentile, ns
      * @param p99OneWayNanos 99th percentile, ns
+     * @param trades trades ({@code @trade}) of this symbol delivered to the listener
+     * @param aggTrades aggregate trades ({@code @aggTrade}) of this symbol delivered to the listener
      */
     public record SymbolStats(
             String symbol,
@@ -670,6 +703,14 @@ public final class ReceiverStats {
             long lastReceiveEpochNanos,
             long p50OneWayNanos,
             long p95OneWayNanos,
-            long p99OneWayNanos) {
+            long p99OneWayNanos,
+            long trades,
+            long aggTrades) {
+        /** Counters of a symbol without trades (the components before trades were added). */
+        public SymbolStats(String symbol, long quotes, long lastSeq, double lastMid, long lastReceiveEpochNanos,
+                           long p50OneWayNanos, long p95OneWayNanos, long p99OneWayNanos) {
+            this(symbol, quotes, lastSeq, lastMid, lastReceiveEpochNanos, p50OneWayNanos, p95OneWayNanos,
+                    p99OneWayNanos, 0, 0);
+        }
     }
 }

@@ -78,6 +78,14 @@ final class StatsFormat {
                 + millis(p95Nanos) + " p99=" + millis(p99Nanos));
     }
 
+    /**
+     * Appended to the symbol, summary and totals lines when trades were delivered: {@code " trades=N agg_trades=M"};
+     * empty otherwise, so a relay without trades logs exactly as before.
+     */
+    static String tradesSuffix(long trades, long aggTrades) {
+        return trades == 0 && aggTrades == 0 ? "" : " trades=" + trades + " agg_trades=" + aggTrades;
+    }
+
     /** Signed milliseconds: {@code +0.123ms}, {@code -200.0ms}. */
     static String signedMillis(long nanos) {
         return (nanos < 0 ? "-" : "+") + millis(nanos == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(nanos));

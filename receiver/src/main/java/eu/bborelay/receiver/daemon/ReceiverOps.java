@@ -51,6 +51,9 @@ final class ReceiverOps {
         }
         ReceiverStats.SymbolStats freshest = null;
         for (ReceiverStats.SymbolStats sym : s.symbols()) {
+            if (sym.lastReceiveEpochNanos() == 0) {
+                continue; // seen by its trades only: no quote to be fresh
+            }
             if (freshest == null || sym.lastReceiveEpochNanos() > freshest.lastReceiveEpochNanos()) {
                 freshest = sym;
             }
@@ -79,6 +82,12 @@ final class ReceiverOps {
                 .counter("quotes", "Quotes delivered (updates received and passed on), all symbols",
                         ReceiverStats::quotesDelivered)
                 .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
+                .counter("trades", "Trades delivered, by type (trade, agg_trade)", "type",
+                        s -> Map.of("trade", s.tradesDelivered(), "agg_trade", s.aggTradesDelivered()))
+                .counter("symbol_trades", "Trades (type trade) delivered, per symbol", "symbol",
+                        s -> bySymbol(s, ReceiverStats.SymbolStats::trades))
+                .counter("symbol_agg_trades", "Aggregate trades (type agg_trade) delivered, per symbol", "symbol",
+                        s -> bySymbol(s, ReceiverStats.SymbolStats::aggTrades))
                 .counter("gaps", "Updates lost between sender and receiver (missing seq; the sender counts them as"
                         + " dropped or conflated)", ReceiverStats::gaps)
                 .counter("duplicates", "Quotes dropped because their seq was delivered already",
@@ -145,6 +154,13 @@ final class ReceiverOps {
         return m;
     }
 
+    private static Map<String, Long> bySymbol(ReceiverStats s,
+                                              java.util.function.ToLongFunction<ReceiverStats.SymbolStats> count) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        s.symbols().forEach(sym -> m.put(sym.symbol(), count.applyAsLong(sym)));
+        return m;
+    }
+
     private static Map<String, Long> malformedByReason(ReceiverStats s) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (Map.Entry<FrameFormatException.Reason, Long> e : s.malformedFrames().entrySet()) {
@@ -156,7 +172,8 @@ final class ReceiverOps {
     private static Map<String, Double> ageBySymbol(ReceiverStats s) {
         long now = nowEpochNanos();
         Map<String, Double> m = new LinkedHashMap<>();
-        s.symbols().forEach(sym -> m.put(sym.symbol(), (now - sym.lastReceiveEpochNanos()) / NANOS_PER_SECOND));
+        s.symbols().stream().filter(sym -> sym.lastReceiveEpochNanos() != 0) // a symbol seen by its trades only
+                .forEach(sym -> m.put(sym.symbol(), (now - sym.lastReceiveEpochNanos()) / NANOS_PER_SECOND));
         return m;
     }
 

@@ -70,6 +70,16 @@ class ReceiverOpsTest {
         assertEquals("1 sender connected, no quote received yet", h.reason());
     }
 
+    @Test
+    void aSymbolSeenByItsTradesOnlyIsNoQuote() {
+        ReceiverStats tradesOnly = ReceiverStats.builder().connectionsOpen(1).connectionsAccepted(1).sessions(1)
+                .tradesDelivered(5).symbols(List.of(new ReceiverStats.SymbolStats("SOLUSDT", 0, 0, Double.NaN, 0, 0,
+                        0, 0, 5, 0))).build();
+        Health h = ReceiverOps.health(tradesOnly, 10 * SECOND, () -> NOW);
+        assertFalse(h.healthy());
+        assertEquals("1 sender connected, no quote received yet", h.reason());
+    }
+
     private static ReceiverStats stats(int connections, long btcEpochNanos, long ethEpochNanos) {
         return ReceiverStats.builder().connectionsOpen(connections).connectionsAccepted(connections).sessions(1)
                 .quotesDelivered(2).p50OneWayNanos(1).p95OneWayNanos(2).p99OneWayNanos(3).maxOneWayNanos(4)
