@@ -80,4 +80,11 @@ class StatsFormatTest {
                 StatsFormat.uncorrectedSuffix(3, 50_000_000, 51_000_000, 52_000_000));
         assertEquals(" | uncorrected p50=- p95=- p99=-", StatsFormat.uncorrectedSuffix(0, 0, 0, 0));
     }
+
+    @Test
+    void tradesSuffixOnlyWhenTradesWereDelivered() {
+        assertEquals("", StatsFormat.tradesSuffix(0, 0), "a relay without trades logs exactly as before");
+        assertEquals(" trades=9757 agg_trades=0", StatsFormat.tradesSuffix(9_757, 0));
+        assertEquals(" trades=0 agg_trades=91", StatsFormat.tradesSuffix(0, 91));
+    }
 }

@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
  * the variable.
  *
- * <p>Size: about 650 lines because every one of its two dozen settings has a documented accessor and a documented
- * builder method; the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
+ * <p>Size: about 720 lines because every one of its two dozen settings has a documented accessor and a documented
+ * builder method, and it lays the symbols out on Binance connections ({@link #binanceConnections()}); the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
  * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.sender.binance}.
  */
 public final class SenderConfig {
@@ -235,27 +235,12 @@ public final class SenderConfig {
      */
     public List<BinanceConnection> binanceConnections() {
         List<BinanceConnection> out = new ArrayList<>();
-        for (StreamSelection group : routeGroups()) {
+        for (StreamSelection group : streams.byConnectionRoute(binanceBaseUri)) {
             for (List<String> shard : shards(group.streamsPerSymbol())) {
                 out.add(new BinanceConnection(group, shard, group.streamUri(binanceBaseUri, shard)));
             }
         }
         return List.copyOf(out);
-    }
-
-    /** {@link #streams()} split by USD-M route when the base URL leaves the route to us; else just it. */
-    private List<StreamSelection> routeGroups() {
-        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
-        if (!path.isEmpty() || !BinanceMarket.ofStreamUri(binanceBaseUri).routedByPath()) {
-            return List.of(streams);
-        }
-        java.util.Map<String, List<StreamKind>> byRoute = new java.util.LinkedHashMap<>();
-        for (StreamKind k : streams.kinds()) {
-            byRoute.computeIfAbsent(k.usdmRoute(), r -> new ArrayList<>()).add(k);
-        }
-        List<StreamSelection> groups = new ArrayList<>();
-        byRoute.values().forEach(kinds -> groups.add(StreamSelection.of(kinds.toArray(new StreamKind[0]))));
-        return groups;
     }
 
     private List<List<String>> shards(int streamsPerSymbol) {

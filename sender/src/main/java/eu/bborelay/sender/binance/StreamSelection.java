@@ -89,6 +89,26 @@ public final class StreamSelection {
         return URI.create(sb.toString());
     }
 
+    /**
+     * This selection split into the groups that can share a connection to {@code base}: itself, except on a market
+     * that routes by path ({@link BinanceMarket#routedByPath()}, USD-M) when the base URL has no path and the kinds
+     * need different routes, e.g. {@code [BOOK_TICKER, TRADE]} under {@code /public} and {@code [AGG_TRADE]} under
+     * {@code /market}. Each group's {@link #streamUri} then works.
+     */
+    public List<StreamSelection> byConnectionRoute(URI base) {
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        if (!path.isEmpty() || !BinanceMarket.ofStreamUri(base).routedByPath()) {
+            return List.of(this);
+        }
+        java.util.Map<String, List<StreamKind>> byRoute = new java.util.LinkedHashMap<>();
+        for (StreamKind k : kinds) {
+            byRoute.computeIfAbsent(k.usdmRoute(), r -> new ArrayList<>()).add(k);
+        }
+        List<StreamSelection> groups = new ArrayList<>();
+        byRoute.values().forEach(group -> groups.add(of(group.toArray(new StreamKind[0]))));
+        return List.copyOf(groups);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof StreamSelection other && other.kinds.equals(kinds);
