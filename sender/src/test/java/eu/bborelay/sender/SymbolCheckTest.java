@@ -123,6 +123,7 @@ class SymbolCheckTest {
         env.put("BINANCE_REST_URL", replay.restBaseUri().toString());
         env.put("SYMBOLS", symbols);
         env.put("AMS_PORT", "1"); // no receiver: the sender counts drops, which these tests do not look at
+        env.put("HTTP_PORT", "0"); // any free port: the default 8080 may be taken by another process on the machine
         return env;
     }
 
