@@ -27,6 +27,8 @@ package eu.bborelay.receiver;
  * (a {@link Session} holds it), so a reconnect starts from the previous connection's samples instead of from the
  * first pong of the new one, which is usually taken while the receiver reads the opening batch.
  *
+ * <p>Quotes bound the estimate from below ({@link #atLeast}): a quote cannot arrive before it was written.
+ *
  * <p>Asymmetry of the path itself (a slower direction) cannot be seen from the four stamps: the corrected one-way
  * latency is then half the RTT. On one host, or on a symmetric route, it is the true one.
  *
@@ -51,6 +53,10 @@ final class ClockSync {
     private long rttNanos;
     private long busySamples;
     private boolean chosenBusy;
+    private int chosen = -1;
+    private long chosenOffset;
+    /** Lower bound on the offset proven by quotes since the chosen sample changed; MIN_VALUE: none. */
+    private long floorNanos = Long.MIN_VALUE;
 
     /** Adds a sample taken while the receiver was idle; see {@link #onPong(long, long, long, long, boolean)}. */
     boolean onPong(long t1, long t2, long t3, long t4) {
@@ -91,10 +97,32 @@ final class ClockSync {
         if (best < 0) {
             best = bestBusy;
         }
-        offsetNanos = offsets[best];
+        if (best != chosen || offsets[best] != chosenOffset) {
+            floorNanos = Long.MIN_VALUE; // a new sample: earlier quotes bounded the old one
+        }
+        chosen = best;
+        chosenOffset = offsets[best];
+        offsetNanos = Math.max(offsets[best], floorNanos);
         rttNanos = rtts[best];
         chosenBusy = busy[best];
         return true;
+    }
+
+    /**
+     * A quote proves {@code offset >= ts - receive} (it cannot arrive before it was written): called with that
+     * bound when the estimate would make the quote's corrected latency negative, it raises the estimate to it, so
+     * no corrected latency is ever negative, and the estimate's error stays below the lowest one-way latency seen.
+     * The bound holds until a new sample is chosen.
+     *
+     * @param minOffsetNanos {@code ts - receive} of a quote (sender clock minus receiver clock), ns
+     * @return the offset now
+     */
+    long atLeast(long minOffsetNanos) {
+        if (minOffsetNanos > floorNanos) {
+            floorNanos = minOffsetNanos;
+            offsetNanos = Math.max(offsetNanos, floorNanos);
+        }
+        return offsetNanos;
     }
 
     /** True once a sample was accepted. */

@@ -355,6 +355,12 @@ final class Connection implements Runnable {
             }
             if (mode != LatencyMode.PROBING) {
                 long latencyNanos = mode == LatencyMode.CORRECTED ? rawNanos + offsetNanos : rawNanos;
+                if (latencyNanos < 0 && mode == LatencyMode.CORRECTED) {
+                    // causality: the quote proves the offset is at least -raw (rare: a busy moment's estimate)
+                    offsetNanos = s.clockSync.atLeast(-rawNanos);
+                    latencyNanos = rawNanos + offsetNanos;
+                    ctx.clockEstimate = new ReceiverContext.ClockEstimate(offsetNanos, s.clockSync.rttNanos());
+                }
                 long clamped = LatencyHistograms.clamp(latencyNanos);
                 if (clamped != latencyNanos) {
                     counters.latencyClamped.increment();

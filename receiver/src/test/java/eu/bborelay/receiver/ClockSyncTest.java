@@ -133,4 +133,22 @@ class ClockSyncTest {
         long t4 = t + upNanos + turnNanos + downNanos;
         return sync.onPong(t1, t2, t3, t4, true);
     }
+
+    @Test
+    void aQuoteThatWouldComeOutNegativeRaisesTheEstimateUntilTheNextSample() {
+        ClockSync sync = new ClockSync();
+        long skew = 1_000_000L;
+        // a busy sample: the pong waited 400 µs in the receiver, so the offset reads 200 µs low
+        assertTrue(probeBusy(sync, skew, 0, 50_000, 10_000, 450_000));
+        assertEquals(skew - 200_000, sync.offsetNanos());
+        // a quote written at true time T (ts = T + skew) read 30 µs later: raw = 30 µs - skew; corrected -170 µs
+        long raw = 30_000 - skew;
+        assertTrue(raw + sync.offsetNanos() < 0);
+        assertEquals(skew - 30_000, sync.atLeast(-raw));
+        assertEquals(0, raw + sync.offsetNanos(), "never negative; off by at most the lowest one-way latency");
+        assertEquals(skew - 30_000, sync.atLeast(-(50_000 - skew)), "a lower bound never lowers it");
+        // a better sample replaces the bound
+        assertTrue(probe(sync, skew, 1_000_000_000L, 50_000, 10_000, 50_000));
+        assertEquals(skew, sync.offsetNanos());
+    }
 }
