@@ -42,6 +42,10 @@ final class Connection implements Runnable {
 
     /** Pings sent without any pong before the sender is taken for one that never answers (the original one). */
     static final int UNANSWERED_PINGS_LIMIT = 3;
+    /** A pong read this soon after a quote may have waited behind it: 250 µs. */
+    static final long RECEIVER_BUSY_NANOS = 250_000;
+    /** A ping whose encode, write and flush took longer than this left later than its t1 says: 100 µs. */
+    static final long PING_WRITE_BUSY_NANOS = 100_000;
 
     private final FrameDecoder decoder = new FrameDecoder();
     /** Receive time (wall clock, ns) of the last quote frame; a pong read soon after it may have waited behind it. */
@@ -284,7 +288,8 @@ final class Connection implements Runnable {
             return; // pings start at the hello, which sets the session: not reached
         }
         ClockSync clockSync = s.clockSync;
-        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos, receiverBusy(id, t4EpochNanos))) {
+        boolean busy = receiverBusy(id, t4EpochNanos);
+        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
             counters.badPongs.increment();
             return;
         }
@@ -312,11 +317,6 @@ final class Connection implements Runnable {
         long writeNanos = pingWriteNanos;
         return pingWrittenId == id && writeNanos > PING_WRITE_BUSY_NANOS;
     }
-
-    /** A pong read this soon after a quote may have waited behind it: 250 µs. */
-    static final long RECEIVER_BUSY_NANOS = 250_000;
-    /** A ping whose encode, write and flush took longer than this left later than its t1 says: 100 µs. */
-    static final long PING_WRITE_BUSY_NANOS = 100_000;
 
     private void onQuote(long receiveEpochNanos) {
         BookTicker q = quote;
