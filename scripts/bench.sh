@@ -4,7 +4,9 @@
 #
 # Usage: scripts/bench.sh [options]
 #   --scenario NAME     all (default: rate-100, rate-1000, rate-10000, max) | rate-100 | rate-1000 | rate-10000 |
-#                       max | smoke (2 s at 1,000 msg/s) | custom (with --rate N --messages N; rate 0 = max)
+#                       max | smoke (2 s at 1,000 msg/s) | custom (with --rate N --messages N; rate 0 = max) |
+#                       cold (cold-100, cold-1000: 20 s; cold-5000, cold-10000: 10 s; no warm-up excluded) |
+#                       cold-100 | cold-1000 | cold-5000 | cold-10000 | long-100 (100 msg/s for 10 min, cold)
 #   --repeat N          N runs of each scenario; the JSON holds every run and the medians (default 1)
 #   --default-flags     run sender and receiver with the JVM's default flags instead of $IMAGE_JVM_FLAGS
 #   --recording FILE    recording whose bookTicker price path the generator replays (default below)
@@ -19,6 +21,7 @@
 #   scripts/bench.sh --repeat 5                     # the quiet-machine run: medians of 5
 #   scripts/bench.sh --repeat 5 --default-flags     # the same with the JVM's default flags
 #   scripts/bench.sh --scenario smoke               # 2 s at 1,000 msg/s: checks the harness
+#   scripts/bench.sh --scenario cold --repeat 3     # what a restarted daemon gives (~4 min)
 #   scripts/bench.sh --jmh
 #   DIRECT_WRITES=true scripts/bench.sh --repeat 3  # the sender with DIRECT_WRITES=true (default false)
 set -euo pipefail
@@ -54,7 +57,7 @@ while [ $# -gt 0 ]; do
     --recording) recording="$2"; shift ;;
     --scenario|--repeat|--out|--stop-receiver-ms|--rate|--messages|--warmup-messages) runner_args+=("$1" "$2"); shift ;;
     --jmh) jmh=1; shift; jmh_args=("$@"); break ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (--help)" >&2; exit 2 ;;
   esac
   shift

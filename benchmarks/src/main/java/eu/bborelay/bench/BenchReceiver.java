@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Driven by {@link BenchRunner} over stdin/stdout, one line each: it prints {@code RECV_LISTENING <port>}; on
  * {@code status} it prints {@code RECV_STATUS <quotes> <lastUpdateId> <gaps>}; on {@code dump <file>} it writes
- * the records and prints {@code RECV_DUMPED <quotes>}; on {@code quit} (or end of stdin) it closes and exits.
+ * the records and prints {@code RECV_DUMPED <quotes> <gaps> <overflow> <p50 corrected ns> <p50 uncorrected ns>
+ * <clock offset ns> <clamped> <offset known>} (the last five from the library's {@code ReceiverStats}); on {@code quit} (or end of stdin) it closes and exits.
  *
  * <p>Dump file: big-endian longs: count, then count triples (updateId, listener time, the sender's {@code ts}),
  * times in ns since the epoch.
@@ -257,7 +258,10 @@ public final class BenchReceiver {
                     int n = dump(listener, Path.of(line.substring(5).trim()));
                     ReceiverStats s = receiver.stats();
                     System.err.println("bench-receiver: " + s);
-                    System.out.println("RECV_DUMPED " + n + " " + listener.gaps + " " + listener.overflow);
+                    // then the library's own clock check: corrected and uncorrected p50 (ns), offset (ns), clamped
+                    System.out.println("RECV_DUMPED " + n + " " + listener.gaps + " " + listener.overflow + " "
+                            + s.p50OneWayNanos() + " " + s.p50OneWayUncorrectedNanos() + " " + s.clockOffsetNanos()
+                            + " " + s.latencyClamped() + " " + s.clockOffsetKnown());
                 } else if (line.equals("quit")) {
                     break;
                 }

@@ -40,6 +40,10 @@ public final class BenchRunner {
 
     /** Scenario: {@code rate} messages per second (0 = as fast as possible) for {@code messages} messages. */
     record Scenario(String name, double rate, long messages, long warmupMessages, double warmupRate) {
+        /** Cold: no warm-up and no pause, every message counted from the first, as a restarted daemon gets. */
+        boolean cold() {
+            return warmupMessages == 0;
+        }
     }
 
     private static final long WARMUP_MESSAGES = 50_000;
@@ -50,11 +54,20 @@ public final class BenchRunner {
             new Scenario("rate-10000", 10_000, 10 * 10_000, WARMUP_MESSAGES, WARMUP_RATE),
             new Scenario("max", 0, 200_000, WARMUP_MESSAGES, WARMUP_RATE));
     private static final Scenario SMOKE = new Scenario("smoke", 1_000, 2 * 1_000, 2_000, 2_000);
+    /** What users get (issue 14): fresh JVMs, no warm-up excluded, image flags. */
+    private static final List<Scenario> COLD = List.of(
+            new Scenario("cold-100", 100, 20 * 100, 0, 0),
+            new Scenario("cold-1000", 1_000, 20 * 1_000, 0, 0),
+            new Scenario("cold-5000", 5_000, 10 * 5_000, 0, 0),
+            new Scenario("cold-10000", 10_000, 10 * 10_000, 0, 0));
+    /** 100 msg/s for 10 minutes, cold. */
+    private static final Scenario LONG = new Scenario("long-100", 100, 600 * 100, 0, 0);
 
     private static final String HELP = String.join("\n",
             "Usage: java -cp relay-benchmarks.jar eu.bborelay.bench.BenchRunner --sender-jar JAR --certs DIR"
                     + " --recording FILE [options]",
-            "  --scenario NAME        all (default) | rate-100 | rate-1000 | rate-10000 | max | smoke | custom",
+            "  --scenario NAME        all (default: the warm ones) | rate-100 | rate-1000 | rate-10000 | max | smoke |"
+                    + " custom | cold (cold-100, cold-1000, cold-5000, cold-10000) | cold-N | long-100",
             "  --rate N --messages N  the custom scenario (rate 0 = as fast as possible)",
             "  --warmup-messages N    override the warm-up size (default 50000 at 25000/s; smoke: 2000)",
             "  --repeat N             runs per scenario; the JSON holds every run and their medians (default 1)",
@@ -78,9 +91,12 @@ public final class BenchRunner {
         List<Scenario> scenarios = switch (a.value("--scenario", "all")) {
             case "all" -> ALL;
             case "smoke" -> List.of(SMOKE);
+            case "cold" -> COLD;
+            case "long-100" -> List.of(LONG);
             case "custom" -> List.of(new Scenario("custom-" + a.value("--rate", "0"), a.doubleValue("--rate", 0),
                     a.longValue("--messages", 100_000), WARMUP_MESSAGES, WARMUP_RATE));
-            default -> ALL.stream().filter(s -> s.name().equals(a.value("--scenario", ""))).findFirst()
+            default -> java.util.stream.Stream.concat(ALL.stream(), COLD.stream())
+                    .filter(s -> s.name().equals(a.value("--scenario", ""))).findFirst()
                     .map(List::of).orElseThrow(() -> new IllegalArgumentException("unknown scenario '"
                             + a.value("--scenario", "") + "'\n" + HELP));
         };
@@ -284,7 +300,9 @@ public final class BenchRunner {
             try (Child generator = new Child("generator", java(c.generatorFlags, "-cp", c.benchClasspath,
                     LoadGenerator.class.getName(), "--recording", c.recording.toString(),
                     "--warmup-messages", Long.toString(s.warmupMessages()),
-                    "--warmup-rate", Double.toString(s.warmupRate()), "--warmup-pause-ms", "2000",
+                    "--warmup-rate", Double.toString(s.warmupRate()),
+                    // cold: the first message as soon as the sender subscribed, as Binance does
+                    "--warmup-pause-ms", s.cold() ? "0" : "2000", "--start-delay-ms", s.cold() ? "0" : "1000",
                     "--messages", Long.toString(s.messages()), "--rate", Double.toString(s.rate()),
                     "--out", genTimes.toString()), Map.of(), c.logDir.resolve(tag + "-generator.log"))) {
                 int generatorPort = Integer.parseInt(generator.await("GEN_LISTENING", 60_000)[1]);
@@ -303,7 +321,7 @@ public final class BenchRunner {
                         c.logDir.resolve(tag + "-sender.log"))) {
                     generator.await("GEN_CONNECTED", 30_000);
                     long firstId = Long.parseLong(generator.await("GEN_MEASURE_START",
-                            60_000 + (long) (s.warmupMessages() / s.warmupRate() * 1000))[1]);
+                            60_000 + (s.cold() ? 0 : (long) (s.warmupMessages() / s.warmupRate() * 1000)))[1]);
                     Map<String, Child> procs = new LinkedHashMap<>();
                     procs.put("generator", generator);
                     procs.put("sender", sender);
@@ -338,6 +356,18 @@ public final class BenchRunner {
                     String[] dumped = receiver.await("RECV_DUMPED", 60_000);
                     Map<String, Object> run = analyse(genTimes, recvTimes, firstId);
                     run.put("receiver_gaps_total", Long.parseLong(dumped[2]));
+                    if (dumped.length >= 9) { // the library's clock check; one host: the true offset is 0
+                        Map<String, Object> clock = new LinkedHashMap<>();
+                        long corrected = Long.parseLong(dumped[4]);
+                        long uncorrected = Long.parseLong(dumped[5]);
+                        clock.put("offset_known", Boolean.parseBoolean(dumped[8]));
+                        clock.put("offset_us", us(Long.parseLong(dumped[6])));
+                        clock.put("p50_corrected_us", us(corrected));
+                        clock.put("p50_uncorrected_us", us(uncorrected));
+                        clock.put("p50_corrected_minus_uncorrected_us", us(corrected - uncorrected));
+                        clock.put("clamped", Long.parseLong(dumped[7]));
+                        run.put("receiver_clock", clock);
+                    }
                     // frames waiting in the generator's own WebSocket queue at worst: large = the generator (or the
                     // TCP back-pressure from the sender) was behind, and that wait is inside the latency
                     run.put("generator_max_queued_frames", Long.parseLong(done[3]));
@@ -448,9 +478,14 @@ public final class BenchRunner {
         Histogram latencyNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram toSenderWriteNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram fromSenderWriteNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        // the start (cold scenarios): messages written in the first second, and the rest after the first 5 s
+        Histogram firstSecondNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram after5sNanos = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        long startWrite = writeNanos.length > 0 ? writeNanos[0] : 0;
         long delivered = 0;
         long duplicates = 0;
         long negative = 0;
+        long stallsFirstSecond = 0;
         long outsideMeasured = 0;
         long lastReceive = Long.MIN_VALUE;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(recvFile),
@@ -477,6 +512,15 @@ public final class BenchRunner {
                     lat = 0;
                 }
                 record(latencyNanos, lat);
+                long sinceStart = writeNanos[(int) idx] - startWrite;
+                if (sinceStart < TimeUnit.SECONDS.toNanos(1)) {
+                    record(firstSecondNanos, lat);
+                    if (lat > TimeUnit.MILLISECONDS.toNanos(5)) {
+                        stallsFirstSecond++;
+                    }
+                } else if (sinceStart >= TimeUnit.SECONDS.toNanos(5)) {
+                    record(after5sNanos, lat);
+                }
                 record(toSenderWriteNanos, senderTs - writeNanos[(int) idx]);
                 record(fromSenderWriteNanos, recv - senderTs);
                 lastReceive = Math.max(lastReceive, recv);
@@ -497,6 +541,9 @@ public final class BenchRunner {
         run.put("latency_us", percentiles(latencyNanos));
         run.put("split_generator_to_sender_ts_us", percentiles(toSenderWriteNanos));
         run.put("split_sender_ts_to_listener_us", percentiles(fromSenderWriteNanos));
+        run.put("first_second_latency_us", percentiles(firstSecondNanos));
+        run.put("first_second_over_5ms", stallsFirstSecond);
+        run.put("after_5s_latency_us", percentiles(after5sNanos));
         return run;
     }
 
@@ -562,6 +609,14 @@ public final class BenchRunner {
                         + " max=%s", run.get("produced"), run.get("delivered"), run.get("lost"),
                 run.get("achieved_rate_per_s"), lat.get("p50"), lat.get("p90"), lat.get("p99"), lat.get("p99_9"),
                 lat.get("max")));
+        Object first = run.get("first_second_latency_us");
+        if (first instanceof Map<?, ?> f) {
+            sb.append(String.format(" | 1st s max=%s over5ms=%s", f.get("max"), run.get("first_second_over_5ms")));
+        }
+        if (run.get("receiver_clock") instanceof Map<?, ?> clk) {
+            sb.append(String.format(" | clock offset=%sus corr-uncorr p50=%sus clamped=%s", clk.get("offset_us"),
+                    clk.get("p50_corrected_minus_uncorrected_us"), clk.get("clamped")));
+        }
         procs.forEach((k, v) -> {
             Map<String, Object> p = (Map<String, Object>) v;
             sb.append(String.format(" | %s cpu=%ss (%s%%) rss=%sMiB", k, p.get("cpu_s"),

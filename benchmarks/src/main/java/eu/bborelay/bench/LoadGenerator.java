@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.java_websocket.WebSocket;
 import org.java_websocket.WebSocketImpl;
@@ -84,6 +85,10 @@ public final class LoadGenerator {
         server.setConnectionLostTimeout(0);
         server.start();
         server.started.await();
+        long selfWarmup = a.longValue("--self-warmup", 20_000);
+        if (selfWarmup > 0) {
+            selfWarmup(server, head, tails, selfWarmup);
+        }
         System.out.println("GEN_LISTENING " + server.getPort());
         System.out.flush();
 
@@ -327,12 +332,59 @@ public final class LoadGenerator {
         }
     }
 
-    /** Accepts one client on the combined bookTicker stream; answers nothing else. */
+    /**
+     * The generator is not under test, but a fresh JVM's WebSocket write path is cold: before it listens for the
+     * sender, it writes {@code messages} updates (ids from 1, never the measured ones) to a client of its own on
+     * {@code /self-warmup}, so that the cold scenarios measure the relay's start and not the generator's.
+     */
+    private static void selfWarmup(Server server, String head, String[] tails, long messages) throws Exception {
+        java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+        CountDownLatch all = new CountDownLatch(1);
+        org.java_websocket.client.WebSocketClient client = new org.java_websocket.client.WebSocketClient(
+                java.net.URI.create("ws://127.0.0.1:" + server.getPort() + Server.SELF_WARMUP)) {
+            @Override
+            public void onOpen(org.java_websocket.handshake.ServerHandshake handshake) {
+            }
+
+            @Override
+            public void onMessage(String message) {
+                if (received.incrementAndGet() == messages) {
+                    all.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(int code, String reason, boolean remote) {
+                all.countDown();
+            }
+
+            @Override
+            public void onError(Exception ex) {
+                System.err.println("generator: self warm-up: " + ex);
+            }
+        };
+        client.setTcpNoDelay(true);
+        if (!client.connectBlocking(10, TimeUnit.SECONDS) || !server.selfWarmupOpened.await(10, TimeUnit.SECONDS)) {
+            System.err.println("generator: self warm-up could not connect; going on without it");
+            return;
+        }
+        long start = System.nanoTime();
+        send(server.selfWarmupConn, head, tails, 1, messages, 0, null);
+        all.await(30, TimeUnit.SECONDS);
+        client.closeBlocking();
+        System.err.printf("generator: self warm-up: %d messages in %d ms%n", received.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** Accepts one client on the combined bookTicker stream (and the generator's own warm-up client). */
     private static final class Server extends WebSocketServer {
         final CountDownLatch started = new CountDownLatch(1);
         final CountDownLatch connected = new CountDownLatch(1);
         private final String streamLowerCase;
         volatile WebSocket client;
+        static final String SELF_WARMUP = "/self-warmup";
+        final CountDownLatch selfWarmupOpened = new CountDownLatch(1);
+        volatile WebSocket selfWarmupConn;
 
         Server(InetSocketAddress address, String streamLowerCase) {
             super(address, 1);
@@ -347,6 +399,11 @@ public final class LoadGenerator {
         @Override
         public void onOpen(WebSocket conn, ClientHandshake handshake) {
             String resource = handshake.getResourceDescriptor();
+            if (resource.equals(SELF_WARMUP) && selfWarmupConn == null) {
+                selfWarmupConn = conn;
+                selfWarmupOpened.countDown();
+                return;
+            }
             if (client != null || !resource.toLowerCase().contains(streamLowerCase)) {
                 System.err.println("generator: refusing " + resource + (client != null ? " (already connected)" : ""));
                 conn.close(1008, "benchmark serves one client on " + streamLowerCase);

@@ -46,9 +46,17 @@ final class Connection implements Runnable {
 
     /** Pings sent without any pong before the sender is taken for one that never answers (the original one). */
     static final int UNANSWERED_PINGS_LIMIT = 3;
+    /** A pong read this soon after a quote may have waited behind it: 250 µs. */
+    static final long RECEIVER_BUSY_NANOS = 250_000;
+    /** A ping whose encode, write and flush took longer than this left later than its t1 says: 100 µs. */
+    static final long PING_WRITE_BUSY_NANOS = 100_000;
 
     private final FrameDecoder decoder = new FrameDecoder();
-    private final ClockSync clockSync = new ClockSync();
+    /** Receive time (wall clock, ns) of the last quote frame; a pong read soon after it may have waited behind it. */
+    private long lastQuoteEpochNanos;
+    /** The pinger's last ping: its id, then how long its encode, write and flush took (ns); see onPong. */
+    private volatile long pingWrittenId;
+    private volatile long pingWriteNanos;
     /** Latency state of this connection, reader thread only: PROBING until the sender answers or is given up on. */
     private LatencyMode latencyMode;
     private long offsetNanos;
@@ -243,8 +251,8 @@ final class Connection implements Runnable {
                     continue;
                 }
                 switch (type) {
-                    case QUOTE -> onQuote(ctx.config.clock().epochNanos());
-                    case TRADE -> onTrade(ctx.config.clock().epochNanos());
+                    case QUOTE -> onQuote(lastQuoteEpochNanos = ctx.config.clock().epochNanos());
+                    case TRADE -> onTrade(lastQuoteEpochNanos = ctx.config.clock().epochNanos());
                     case HELLO -> onHello(decoder.hello());
                     case HEARTBEAT, PING -> {
                     }
@@ -297,9 +305,12 @@ final class Connection implements Runnable {
                     return;
                 }
                 id++;
-                int len = encoder.encodePing(id, ctx.config.clock().epochNanos());
+                long t1 = ctx.config.clock().epochNanos();
+                int len = encoder.encodePing(id, t1);
                 out.write(encoder.buffer(), 0, len);
                 out.flush();
+                pingWriteNanos = ctx.config.clock().epochNanos() - t1;
+                pingWrittenId = id;
                 long until = System.nanoTime() + intervalNanos;
                 for (long left = intervalNanos; left > 0 && !ended; left = until - System.nanoTime()) {
                     LockSupport.parkNanos(this, left);
@@ -330,19 +341,39 @@ final class Connection implements Runnable {
         }
         lastPongId = id;
         pongsReceived++;
-        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos)) {
+        Session s = session;
+        if (s == null) {
+            return; // pings start at the hello, which sets the session: not reached
+        }
+        ClockSync clockSync = s.clockSync;
+        boolean busy = receiverBusy(id, t4EpochNanos);
+        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
             counters.badPongs.increment();
             return;
         }
         ctx.rtt.record(LatencyHistograms.clamp(clockSync.rttNanos()));
         offsetNanos = clockSync.offsetNanos();
         ctx.clockEstimate = new ReceiverContext.ClockEstimate(offsetNanos, clockSync.rttNanos());
-        if (latencyMode != LatencyMode.CORRECTED) {
+        // The first pong is often read while the opening batch is (busy): correct only with a trusted estimate.
+        if (latencyMode != LatencyMode.CORRECTED && clockSync.trusted()) {
             latencyMode = LatencyMode.CORRECTED;
             LOG.info("Sender on {} answers pings: clock offset {} (sender - receiver), rtt {}; one-way latency"
                     + " is corrected from now on", peer, StatsFormat.signedMillis(offsetNanos),
                     StatsFormat.millis(clockSync.rttNanos()));
         }
+    }
+
+    /**
+     * Whether this receiver was busy around the pong of ping {@code id}: the pong was read within
+     * {@link #RECEIVER_BUSY_NANOS} of a quote (it may have waited behind it), or writing the ping took longer than
+     * {@link #PING_WRITE_BUSY_NANOS} (its {@code t1} is early by that much). See {@link ClockSync}.
+     */
+    private boolean receiverBusy(long id, long t4EpochNanos) {
+        if (t4EpochNanos - lastQuoteEpochNanos < RECEIVER_BUSY_NANOS) {
+            return true;
+        }
+        long writeNanos = pingWriteNanos;
+        return pingWrittenId == id && writeNanos > PING_WRITE_BUSY_NANOS;
     }
 
     private void onQuote(long receiveEpochNanos) {
@@ -370,6 +401,12 @@ final class Connection implements Runnable {
             }
             if (mode != LatencyMode.PROBING) {
                 long latencyNanos = mode == LatencyMode.CORRECTED ? rawNanos + offsetNanos : rawNanos;
+                if (latencyNanos < 0 && mode == LatencyMode.CORRECTED) {
+                    // causality: the quote proves the offset is at least -raw (rare: a busy moment's estimate)
+                    offsetNanos = s.clockSync.atLeast(-rawNanos);
+                    latencyNanos = rawNanos + offsetNanos;
+                    ctx.clockEstimate = new ReceiverContext.ClockEstimate(offsetNanos, s.clockSync.rttNanos());
+                }
                 long clamped = LatencyHistograms.clamp(latencyNanos);
                 if (clamped != latencyNanos) {
                     counters.latencyClamped.increment();
@@ -500,6 +537,11 @@ final class Connection implements Runnable {
         Session s = ctx.sessions.forHello(hello.sessionId(), hello.lastSeq());
         takeOver(s);
         boolean first = s.tracker.onHello(hello.lastSeq());
+        if (latencyMode == LatencyMode.PROBING && s.clockSync.trusted()) {
+            // A reconnect of a sender that answered pings: its clock did not change; new pongs refine the estimate.
+            latencyMode = LatencyMode.CORRECTED;
+            offsetNanos = s.clockSync.offsetNanos();
+        }
         LOG.info("Session {} on {}: {} (sender '{}', protocol {}, symbols {}, last_seq {}, tracked up to {})",
                 hello.sessionId(), peer, first ? "new to this receiver" : "resumed", hello.sender(),
                 hello.protocolVersion(), hello.symbols(), hello.lastSeq(), s.tracker.lastSeq());

@@ -92,6 +92,7 @@ public final class Receiver implements AutoCloseable {
         SSLContext ssl = config.sslContext() != null ? config.sslContext()
                 : PemTls.serverContext(config.certChain(), config.key(), config.clientCa());
         SSLParameters parameters = PemTls.serverParameters(ssl, config.requireClientCertificate());
+        Warmup.onceAtStart(ssl, config.clock()); // before the port opens: the first sender finds compiled code
         ServerSocket server;
         try {
             server = new ServerSocket();

@@ -17,6 +17,11 @@ final class Session {
     final String id;
     final SequenceTracker tracker;
     final AtomicReference<Connection> owner = new AtomicReference<>();
+    /**
+     * The sender's clock offset estimate, kept across its reconnects; touched by the owner's reader thread only
+     * (the take-over gives the happens-before edge, as for the tracker).
+     */
+    final ClockSync clockSync = new ClockSync();
     /** Creation order, for evicting the oldest idle sessions. */
     final long order;
 

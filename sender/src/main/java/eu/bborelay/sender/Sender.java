@@ -102,6 +102,7 @@ public final class Sender implements AutoCloseable {
                     + " REQUIRE_CLIENT_CERT=false (such as the original Python one) accepts it, and that receiver lets"
                     + " anyone who reaches its port inject prices");
         }
+        Warmup.onceAtStart(ssl, config.clock()); // before any connection: the first updates find compiled code
         Sender sender = new Sender(config, ssl, binanceSettings);
         int shards = sender.binance.size();
         log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,

@@ -19,8 +19,10 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A TCP proxy on loopback that injects network faults between a client and a server, for tests: an added one-way
  * delay per direction, a stall of both directions without closing (a black hole: nothing moves, nothing closes,
- * as on a half-open connection), a reset (RST to both sides) and a bandwidth throttle per direction. Faults can be
- * changed at any time and apply to every current and future connection.
+ * as on a half-open connection), a reset (RST to both sides), a bandwidth throttle per direction, and an extra delay
+ * for the first moments of each new connection in one direction (a slow start: the first frames of a connection
+ * wait, as behind a busy reader). Faults can be changed at any time and apply to every current and future
+ * connection.
  *
  * <p>Each direction of each connection has a reader thread and a writer thread with a bounded queue of chunks
  * between them (at most {@value #QUEUE_CHUNKS} chunks of up to {@value #CHUNK_BYTES} bytes), so a slow or stalled
@@ -45,6 +47,9 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Link> links = ConcurrentHashMap.newKeySet();
     private final long[] delayNanos = new long[2];
     private final long[] bytesPerSecond = new long[2];
+    /** Per direction: extra delay (ns) for chunks read within startWindowNanos of their connection's accept. */
+    private final long[] startExtraNanos = new long[2];
+    private final long[] startWindowNanos = new long[2];
     private final AtomicLong[] bytes = {new AtomicLong(), new AtomicLong()};
     private final AtomicLong accepted = new AtomicLong();
     private volatile boolean stalled;
@@ -133,6 +138,30 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds {@code extraMillis} of delay in {@code direction} to what each connection carries during its first
+     * {@code forMillis} (from the proxy's accept); 0 = none. Applies to connections accepted from now on and to the
+     * rest of the window of current ones. Chunks stay in order, so later chunks queue behind the delayed ones.
+     */
+    public FaultProxy delayConnectionStart(Direction direction, long extraMillis, long forMillis) {
+        synchronized (delayNanos) {
+            startExtraNanos[direction.ordinal()] = TimeUnit.MILLISECONDS.toNanos(extraMillis);
+            startWindowNanos[direction.ordinal()] = TimeUnit.MILLISECONDS.toNanos(forMillis);
+        }
+        return this;
+    }
+
+    /** The delay of a chunk read now on a connection accepted at {@code acceptedNanos}. */
+    private long delayNanos(Direction d, long acceptedNanos) {
+        synchronized (delayNanos) {
+            long delay = delayNanos[d.ordinal()];
+            if (System.nanoTime() - acceptedNanos < startWindowNanos[d.ordinal()]) {
+                delay += startExtraNanos[d.ordinal()];
+            }
+            return delay;
+        }
+    }
+
     private long delayNanos(Direction d) {
         synchronized (delayNanos) {
             return delayNanos[d.ordinal()];
@@ -176,6 +205,7 @@ public final class FaultProxy implements AutoCloseable {
         final Socket upstream;
         final Pump up;
         final Pump down;
+        final long acceptedNanos = System.nanoTime();
 
         Link(Socket client, Socket upstream, long number) {
             this.client = client;
@@ -257,7 +287,8 @@ public final class FaultProxy implements AutoCloseable {
                     if (n < 0) {
                         break;
                     }
-                    queue.put(new Chunk(Arrays.copyOf(buf, n), System.nanoTime() + delayNanos(direction)));
+                    long due = System.nanoTime() + delayNanos(direction, link.acceptedNanos);
+                    queue.put(new Chunk(Arrays.copyOf(buf, n), due));
                 }
                 queue.put(new Chunk(END, System.nanoTime() + delayNanos(direction)));
             } catch (IOException e) {
