@@ -19,7 +19,21 @@ public enum StreamKind {
     /** Trades aggregated per taker order and price ({@code <symbol>@aggTrade}: {@code e,E,s,a,p,q,f,l,T,m}). */
     AGG_TRADE("aggTrade", "/market"),
     /** Order-book diffs every 100 ms ({@code <symbol>@depth@100ms}: {@code e,E,s,U,u,b,a}; USD-M adds {@code T,pu}). */
-    DEPTH_100MS("depth@100ms", "/public");
+    DEPTH_100MS("depth@100ms", "/public"),
+    /** Order-book diffs at the default pace ({@code <symbol>@depth}: spot 1000 ms, futures 250 ms). */
+    DEPTH("depth", "/public"),
+    /** Order-book diffs every 500 ms ({@code <symbol>@depth@500ms}, futures). */
+    DEPTH_500MS("depth@500ms", "/public"),
+    /** Order-book diffs in real time ({@code <symbol>@depth@0ms}, futures). */
+    DEPTH_0MS("depth@0ms", "/public"),
+    /** Partial depth: the top 5 levels every 100 ms ({@code <symbol>@depth5@100ms}). */
+    PARTIAL_DEPTH5_100MS("depth5@100ms", "/public"),
+    /** Partial depth: the top 10 levels every 100 ms ({@code <symbol>@depth10@100ms}). */
+    PARTIAL_DEPTH10_100MS("depth10@100ms", "/public"),
+    /** Partial depth: the top 20 levels every 100 ms ({@code <symbol>@depth20@100ms}). */
+    PARTIAL_DEPTH20_100MS("depth20@100ms", "/public"),
+    /** Partial depth: the top 20 levels at the default pace ({@code <symbol>@depth20}: spot 1000 ms, futures 250 ms). */
+    PARTIAL_DEPTH20("depth20", "/public");
 
     private final String suffix;
     private final String usdmRoute;
@@ -37,6 +51,34 @@ public enum StreamKind {
     /** The URL path USD-M serves this stream under, e.g. {@code /public}. */
     public String usdmRoute() {
         return usdmRoute;
+    }
+
+    /**
+     * The kind whose stream-name suffix is {@code suffix} (exactly, e.g. {@code depth@100ms}).
+     *
+     * @throws IllegalArgumentException naming the known suffixes when none matches
+     */
+    public static StreamKind ofSuffix(String suffix) {
+        for (StreamKind k : values()) {
+            if (k.suffix.equals(suffix)) {
+                return k;
+            }
+        }
+        StringBuilder known = new StringBuilder();
+        for (StreamKind k : values()) {
+            known.append(known.length() == 0 ? "" : ", ").append(k.suffix);
+        }
+        throw new IllegalArgumentException("unknown Binance stream '" + suffix + "'; known: " + known);
+    }
+
+    /** Whether this is a partial book depth stream (the top N levels, a snapshot, not a diff). */
+    public boolean partialDepth() {
+        return suffix.matches("depth(5|10|20)(@.*)?");
+    }
+
+    /** Whether this is a diff depth stream ({@code depth}, {@code depth@...}). */
+    public boolean diffDepth() {
+        return suffix.equals("depth") || suffix.startsWith("depth@");
     }
 
     /** The stream name of {@code symbol} (any case), e.g. {@code btcusdt@bookTicker}. */
