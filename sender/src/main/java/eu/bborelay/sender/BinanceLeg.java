@@ -1,10 +1,12 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.binance.Backoff;
+import eu.bborelay.binance.ConnectionBudget;
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.Trade;
-import eu.bborelay.sender.binance.BinanceStreamClient;
-import eu.bborelay.sender.binance.StreamKind;
-import eu.bborelay.sender.binance.StreamSelection;
+import eu.bborelay.binance.BinanceStreamClient;
+import eu.bborelay.binance.StreamKind;
+import eu.bborelay.binance.StreamSelection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

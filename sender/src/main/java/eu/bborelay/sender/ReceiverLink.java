@@ -1,5 +1,6 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.binance.Backoff;
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.FrameDescriptor;

@@ -1,5 +1,7 @@
 package eu.bborelay.sender;
 
+import eu.bborelay.binance.Backoff;
+import eu.bborelay.binance.ConnectionBudget;
 import eu.bborelay.common.PemTls;
 import java.io.IOException;
 import java.io.InputStream;

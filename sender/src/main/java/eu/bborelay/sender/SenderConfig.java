@@ -3,9 +3,9 @@ package eu.bborelay.sender;
 import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
-import eu.bborelay.sender.binance.BinanceMarket;
-import eu.bborelay.sender.binance.StreamKind;
-import eu.bborelay.sender.binance.StreamSelection;
+import eu.bborelay.binance.BinanceMarket;
+import eu.bborelay.binance.StreamKind;
+import eu.bborelay.binance.StreamSelection;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Size: about 720 lines because every one of its two dozen settings has a documented accessor and a documented
  * builder method, and it lays the symbols out on Binance connections ({@link #binanceConnections()}); the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
- * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.sender.binance}.
+ * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.binance}.
  */
 public final class SenderConfig {
     /**

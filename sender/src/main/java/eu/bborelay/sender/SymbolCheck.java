@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
-import eu.bborelay.sender.binance.BinanceMarket;
+import eu.bborelay.binance.BinanceMarket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import eu.bborelay.binance.ConnectionBudget;
 import eu.bborelay.ops.settings.SettingException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.ops.settings.SettingException;
-import eu.bborelay.sender.binance.StreamKind;
-import eu.bborelay.sender.binance.StreamSelection;
+import eu.bborelay.binance.StreamKind;
+import eu.bborelay.binance.StreamSelection;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.ops.settings.SettingException;
-import eu.bborelay.sender.binance.StreamKind;
+import eu.bborelay.binance.StreamKind;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package eu.bborelay.sender;
+package eu.bborelay.binance;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,12 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code [0, min(max, min * 2^n)]} (n from 0), so many senders restarting together spread out.
  *
  * <p>{@link #reset()} after a connection proved stable (it stayed up for {@link #STABLE_AFTER}); a link that opens
- * and drops at once keeps backing off instead of hammering the peer. Not thread-safe: each leg calls it from the
- * one thread that schedules its reconnects.
+ * and drops at once keeps backing off instead of hammering the peer. Not thread-safe: each connection owner (a sender
+ * leg, the receiver link, a recorder connection) calls it from the one thread that schedules its reconnects.
  */
-final class Backoff {
+public final class Backoff {
     /** A connection that stayed up this long resets the backoff. */
-    static final Duration STABLE_AFTER = Duration.ofSeconds(10);
+    public static final Duration STABLE_AFTER = Duration.ofSeconds(10);
 
     private final long minMillis;
     private final long maxMillis;
@@ -23,7 +23,7 @@ final class Backoff {
      * @param minMillis ceiling of the first retry's random delay, in milliseconds, at least 1
      * @param maxMillis largest ceiling, in milliseconds, at least {@code minMillis}
      */
-    Backoff(long minMillis, long maxMillis) {
+    public Backoff(long minMillis, long maxMillis) {
         if (minMillis < 1 || maxMillis < minMillis) {
             throw new IllegalArgumentException("backoff needs 1 <= min <= max, got min=" + minMillis + " ms, max="
                     + maxMillis + " ms");
@@ -33,7 +33,7 @@ final class Backoff {
     }
 
     /** Delay before the next retry, in milliseconds; advances the exponent. */
-    long nextDelayMillis() {
+    public long nextDelayMillis() {
         long ceiling = ceilingMillis(attempt);
         if (attempt < 62) {
             attempt++;
@@ -42,7 +42,7 @@ final class Backoff {
     }
 
     /** The ceiling of the n-th retry's delay, in milliseconds. */
-    long ceilingMillis(int n) {
+    public long ceilingMillis(int n) {
         long c = minMillis;
         for (int i = 0; i < n && c < maxMillis; i++) {
             c *= 2;
@@ -51,11 +51,12 @@ final class Backoff {
     }
 
     /** Consecutive retries since the last reset. */
-    int attempt() {
+    public int attempt() {
         return attempt;
     }
 
-    void reset() {
+    /** Starts over at the first ceiling. */
+    public void reset() {
         attempt = 0;
     }
 }

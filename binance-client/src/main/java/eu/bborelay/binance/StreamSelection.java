@@ -1,4 +1,4 @@
-package eu.bborelay.sender.binance;
+package eu.bborelay.binance;
 
 import java.net.URI;
 import java.util.ArrayList;

@@ -1,20 +1,26 @@
-package eu.bborelay.sender;
+package eu.bborelay.binance;
 
 /**
  * A token bucket for Binance connection attempts: at most {@code burst} at once, then one per refill interval.
  * Binance allows 300 attempts per 5 minutes per IP; the defaults keep a reconnect storm (or a bug that loops) far
  * below that whatever the backoff does.
  *
- * <p>Not thread-safe: used by the sender's scheduler thread only. Time comes from the caller (nanoTime values).
+ * <p>Not thread-safe: used by one scheduler thread (the sender's, a recorder's). Time comes from the caller
+ * ({@link System#nanoTime()} values).
  */
-final class ConnectionBudget {
+public final class ConnectionBudget {
     private final int burst;
     private final long refillNanos;
     private double tokens;
     private long lastNanos;
     private boolean started;
 
-    ConnectionBudget(int burst, long refillNanos) {
+    /**
+     * @param burst       attempts available at once, at least 1
+     * @param refillNanos one attempt comes back per this many nanoseconds, positive
+     * @throws IllegalArgumentException when either is out of range
+     */
+    public ConnectionBudget(int burst, long refillNanos) {
         if (burst < 1 || refillNanos < 1) {
             throw new IllegalArgumentException("budget needs burst >= 1 and a positive refill interval");
         }
@@ -24,7 +30,7 @@ final class ConnectionBudget {
     }
 
     /** Takes one attempt if available at {@code nowNanos}. */
-    boolean tryAcquire(long nowNanos) {
+    public boolean tryAcquire(long nowNanos) {
         refill(nowNanos);
         if (tokens >= 1) {
             tokens -= 1;
@@ -34,7 +40,7 @@ final class ConnectionBudget {
     }
 
     /** Nanoseconds from {@code nowNanos} until an attempt is available; 0 when one is. */
-    long nanosUntilAvailable(long nowNanos) {
+    public long nanosUntilAvailable(long nowNanos) {
         refill(nowNanos);
         return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) * refillNanos);
     }

@@ -1,4 +1,4 @@
-package eu.bborelay.sender.binance;
+package eu.bborelay.binance;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package eu.bborelay.sender;
+package eu.bborelay.binance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
