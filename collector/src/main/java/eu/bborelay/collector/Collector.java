@@ -5,6 +5,7 @@ import eu.bborelay.receiver.ReceiverConfig;
 import eu.bborelay.recording.BinanceTables;
 import eu.bborelay.recording.Recorder;
 import eu.bborelay.recording.RecorderConfig;
+import eu.bborelay.recording.RecorderStats;
 import eu.bborelay.recording.S3Uploader;
 import eu.bborelay.recording.S3UploaderConfig;
 import java.io.IOException;
@@ -153,5 +154,18 @@ public final class Collector implements AutoCloseable {
         uploader.close();
         markSync.shutdownNow();
         mark.close();
+        LOG.info("Recorded since start: {}; gaps {} (receiver {}, restart {}); already recorded {}; uploaded {}"
+                + " file(s), {} bytes; waiting for upload {} file(s)", rowsSummary(), gaps(),
+                receiver.stats().gaps(), restartGaps(), alreadyRecorded(), uploader.filesUploaded(),
+                uploader.bytesUploaded(), uploader.pendingFiles());
+    }
+
+    private String rowsSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (RecorderStats.TableStats t : recorder.stats().tables()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(t.path()).append(' ').append(t.rowsWritten())
+                    .append(" rows (").append(t.rowsRejectedTotal()).append(" refused)");
+        }
+        return sb.toString();
     }
 }
