@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 /**
  * Command line of the replay server, the main class of {@code binance-replay/target/binance-replay.jar}:
  * <pre>
- * java -jar binance-replay.jar --recording FILE [--recording FILE ...] [--host 127.0.0.1] [--port 0] [--speed 1.0]
+ * java -jar binance-replay.jar --recording FILE [--recording FILE ...] [--host 127.0.0.1] [--port 0] [--rest-port 0]
+ *     [--speed 1.0]
  *     [--ping-interval-ms 20000] [--pong-timeout-ms 60000] [--start-immediately] [--shift-times]
- *     [--close-when-done] [--exit-when-done | --print-when-done]
+ *     [--close-when-done] [--exit-when-done | --print-when-done] [--withhold KIND:SYMBOL:N ...]
  * </pre>
  * Once listening it prints exactly one line {@code REPLAY_LISTENING ws://<host>:<port>} to stdout (scripts parse it);
  * logs go to stderr. With {@code --exit-when-done}, after the whole recording has been sent it waits for the outbound
@@ -31,9 +32,11 @@ import picocli.CommandLine.Spec;
  * 0. With {@code --print-when-done} it prints the same {@code REPLAY_DONE} line once the recording is sent and flushed
  * but keeps serving (connections stay open and pinged) until stopped, so that a client is never left reconnecting
  * to a server that went away. {@code --shift-times} moves every exchange timestamp so that the first one is the
- * current time (see {@link BinanceReplayServer.Builder#shiftTimes(boolean)}). SIGTERM / Ctrl-C close the server
- * cleanly. Exit codes: 0 done, 2 bad arguments (including a missing recording),
- * 1 other failures (e.g. the port is taken).
+ * current time (see {@link BinanceReplayServer.Builder#shiftTimes(boolean)}). {@code --withhold depth:BTCUSDT:1500}
+ * keeps one recorded message from every connection while REST still answers it ({@link Withhold}). The REST side
+ * ({@code --rest-port}) is named in the first log line. SIGTERM / Ctrl-C close the server cleanly. Exit codes: 0
+ * done, 2 bad arguments (including a missing recording or a bad {@code --withhold}), 1 other failures (e.g. the port
+ * is taken).
  */
 @Command(name = "binance-replay", mixinStandardHelpOptions = true, version = "binance-replay 0.1.0",
         sortOptions = false, usageHelpAutoWidth = true,
@@ -55,6 +58,11 @@ public final class BinanceReplayMain implements Callable<Integer> {
     @Option(names = "--port", paramLabel = "PORT", defaultValue = "0",
             description = "TCP port, 0 = ephemeral (default: ${DEFAULT-VALUE}).")
     private int port;
+
+    @Option(names = "--rest-port", paramLabel = "PORT", defaultValue = "0",
+            description = "TCP port of the REST side (exchangeInfo, depth, aggTrades; its URL is logged), 0 ="
+                    + " ephemeral (default: ${DEFAULT-VALUE}).")
+    private int restPort;
 
     @Option(names = "--speed", paramLabel = "FACTOR", defaultValue = "1.0",
             description = "1.0 = recorded pace, 10 = ten times faster, 0 = as fast as possible (default:"
@@ -89,6 +97,12 @@ public final class BinanceReplayMain implements Callable<Integer> {
     @Option(names = "--print-when-done",
             description = "After the last message, flush, print REPLAY_DONE and keep serving until stopped.")
     private boolean printWhenDone;
+
+    @Option(names = "--withhold", paramLabel = "KIND:SYMBOL:N",
+            description = "Withhold one recorded message from every WebSocket connection while REST still answers"
+                    + " with it: depth:SYMBOL:N (the N-th diff depth message, from 1), trade:SYMBOL:ID (trade id t),"
+                    + " aggTrade:SYMBOL:ID (aggregate trade id a). Repeatable.")
+    private List<String> withhold = new ArrayList<>();
 
     private final PrintStream out;
     private final boolean installShutdownHook;
@@ -128,10 +142,19 @@ public final class BinanceReplayMain implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        BinanceReplayServer server = BinanceReplayServer.builder()
+        BinanceReplayServer.Builder builder = BinanceReplayServer.builder();
+        for (String w : withhold) {
+            try {
+                builder.withhold(Withhold.parse(w));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--withhold: " + e.getMessage());
+            }
+        }
+        BinanceReplayServer server = builder
                 .recording(recordings.get(0), recordings.subList(1, recordings.size()).toArray(new Path[0]))
                 .host(host)
                 .port(port)
+                .restPort(restPort)
                 .speed(speed)
                 .pingInterval(Duration.ofMillis(pingIntervalMs))
                 .pongTimeout(Duration.ofMillis(pongTimeoutMs))
@@ -204,6 +227,9 @@ public final class BinanceReplayMain implements Callable<Integer> {
         }
         if (port < 0 || port > 65535) {
             throw new ParameterException(cl, "--port must be 0..65535, got " + port);
+        }
+        if (restPort < 0 || restPort > 65535) {
+            throw new ParameterException(cl, "--rest-port must be 0..65535, got " + restPort);
         }
         if (pingIntervalMs <= 0) {
             throw new ParameterException(cl, "--ping-interval-ms must be positive, got " + pingIntervalMs);

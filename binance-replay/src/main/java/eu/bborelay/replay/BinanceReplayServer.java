@@ -73,6 +73,7 @@ public final class BinanceReplayServer implements AutoCloseable {
     private final List<Path> recordings;
     private final String host;
     private final int requestedPort;
+    private final int requestedRestPort;
     private final double speed;
     private final Duration pingInterval;
     private final Duration pongTimeout;
@@ -85,6 +86,7 @@ public final class BinanceReplayServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Timeline timeline;
     private final FaultInjector faults;
+    private final Withholder withholder;
     private volatile int boundPort = -1;
     private volatile StreamEndpoint endpoint;
     private volatile Thread replayThread;
@@ -95,18 +97,20 @@ public final class BinanceReplayServer implements AutoCloseable {
         this.recordings = List.copyOf(b.recordings);
         this.host = b.host;
         this.requestedPort = b.port;
+        this.requestedRestPort = b.restPort;
         this.speed = b.speed;
         this.pingInterval = b.pingInterval;
         this.pongTimeout = b.pongTimeout;
         this.startOnFirstConnection = b.startOnFirstConnection;
         this.closeWhenDone = b.closeWhenDone;
         this.faults = new FaultInjector(sessions);
+        this.withholder = new Withholder(b.withheld);
         this.timeline = new Timeline(recordings, speed, sessions, b.startAfterConnections,
                 b.shiftTimes ? new TimeShift(System::currentTimeMillis) : null, () -> {
                     if (closeWhenDone) {
                         closeAllConnections(CloseFrame.NORMAL, "replay finished");
                     }
-                });
+                }, withholder);
     }
 
     /** A builder with the defaults listed on its setters; {@link Builder#recording(Path, Path...)} is required. */
@@ -153,7 +157,12 @@ public final class BinanceReplayServer implements AutoCloseable {
         }
         boundPort = endpoint.getPort();
         heartbeat = new Heartbeat(sessions, faults, pingInterval, pongTimeout);
-        rest = new RestEndpoints(host, recordings);
+        try {
+            rest = new RestEndpoints(host, requestedRestPort, recordings, timeline::position);
+        } catch (IOException e) {
+            close();
+            throw new IOException("cannot listen for REST on " + host + ":" + requestedRestPort + ": " + e, e);
+        }
 
         replayThread = new Thread(timeline, "binance-replay");
         replayThread.setDaemon(true);
@@ -162,8 +171,9 @@ public final class BinanceReplayServer implements AutoCloseable {
         if (!startOnFirstConnection) {
             timeline.startNow();
         }
-        log.info("Binance replay listening on {} ({} recording file(s), speed {}, ping every {} ms, pong timeout {} ms,"
-                        + " timeline starts {})", baseUri(), recordings.size(), Timeline.speedText(speed),
+        log.info("Binance replay listening on {}, REST on {} ({} recording file(s), speed {}, ping every {} ms, pong"
+                        + " timeout {} ms, timeline starts {})", baseUri(), restBaseUri(), recordings.size(),
+                Timeline.speedText(speed),
                 pingInterval.toMillis(), pongTimeout.toMillis(), !startOnFirstConnection ? "now" : awaited == 1
                         ? "at the first connection" : "when " + awaited + " connections are open");
     }
@@ -291,12 +301,21 @@ public final class BinanceReplayServer implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // REST exchangeInfo (RestEndpoints)
+    // REST: exchangeInfo, depth, aggTrades (RestEndpoints)
 
     /**
-     * {@code http://<host>:<port>} of the REST side, which answers {@code GET /api/v3/exchangeInfo},
-     * {@code /fapi/v1/exchangeInfo} and {@code /dapi/v1/exchangeInfo} in Binance's shape with every symbol of the
-     * recordings, {@code TRADING} unless {@link #symbolStatus(String, String) set otherwise}. Only after
+     * {@code http://<host>:<port>} of the REST side, which answers, in Binance's shapes, for spot ({@code /api/v3/}),
+     * USD-M ({@code /fapi/v1/}) and COIN-M ({@code /dapi/v1/}):
+     * <ul>
+     *   <li>{@code GET exchangeInfo}: every symbol of the recordings, {@code TRADING} unless
+     *       {@link #symbolStatus(String, String) set otherwise};</li>
+     *   <li>{@code GET depth?symbol=X&limit=N}: the order book as the recording stands now: the recorded REST snapshot
+     *       until the timeline passes it, then the book built from it and the diffs replayed so far (withheld ones
+     *       included), {@code lastUpdateId} the last diff's {@code u};</li>
+     *   <li>{@code GET aggTrades?symbol=X&fromId=N&limit=M} (or {@code startTime}/{@code endTime}): the recorded
+     *       aggTrades replayed so far, withheld ones included.</li>
+     * </ul>
+     * Binance's errors for a bad symbol or parameter; details in {@code docs/DEVELOPING.md}. Only after
      * {@link #start()}.
      */
     public URI restBaseUri() {
@@ -316,10 +335,18 @@ public final class BinanceReplayServer implements AutoCloseable {
         r.symbolStatus(symbol, status);
     }
 
-    /** exchangeInfo requests answered. */
+    /** REST requests answered (exchangeInfo, depth, aggTrades, errors included). */
     public long restRequests() {
         RestEndpoints r = rest;
         return r == null ? 0 : r.requests();
+    }
+
+    /**
+     * Recorded messages withheld from every connection by {@link Builder#withhold(Withhold)} so far (each counted
+     * once, however many connections were subscribed).
+     */
+    public long messagesWithheld() {
+        return withholder.withheld();
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -459,6 +486,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         private final List<Path> recordings = new ArrayList<>();
         private String host = "127.0.0.1";
         private int port;
+        private int restPort;
         private double speed = 1.0;
         private Duration pingInterval = Duration.ofSeconds(20);
         private Duration pongTimeout = Duration.ofSeconds(60);
@@ -466,6 +494,7 @@ public final class BinanceReplayServer implements AutoCloseable {
         private int startAfterConnections = 1;
         private boolean closeWhenDone;
         private boolean shiftTimes;
+        private final List<Withhold> withheld = new ArrayList<>();
 
         private Builder() {
         }
@@ -481,6 +510,15 @@ public final class BinanceReplayServer implements AutoCloseable {
             for (Path p : more) {
                 recordings.add(Objects.requireNonNull(p, "recording"));
             }
+            return this;
+        }
+
+        /** TCP port of the REST side ({@link BinanceReplayServer#restBaseUri()}); default 0, an ephemeral port. */
+        public Builder restPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("restPort must be 0..65535, got " + port);
+            }
+            this.restPort = port;
             return this;
         }
 
@@ -560,6 +598,18 @@ public final class BinanceReplayServer implements AutoCloseable {
          */
         public Builder shiftTimes(boolean shiftTimes) {
             this.shiftTimes = shiftTimes;
+            return this;
+        }
+
+        /**
+         * Withholds one recorded message from every WebSocket connection (an exchange-side loss: a depth diff, a
+         * trade or an aggTrade that never arrives) while the REST endpoints still answer with the whole recording,
+         * so that a client must detect the break or id gap and repair it from REST. Repeatable; see
+         * {@link Withhold}. Counted by {@link BinanceReplayServer#messagesWithheld()}; one that matches nothing is
+         * logged when the recording ends.
+         */
+        public Builder withhold(Withhold message) {
+            withheld.add(Objects.requireNonNull(message, "message"));
             return this;
         }
 

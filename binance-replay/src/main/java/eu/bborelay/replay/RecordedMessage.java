@@ -8,7 +8,10 @@ package eu.bborelay.replay;
 final class RecordedMessage {
     /** Local receive time from the recording, converted to nanoseconds since the epoch. */
     final long receiveNanos;
-    /** The {@code stream} field, e.g. {@code btcusdt@bookTicker}. */
+    /**
+     * The {@code stream} field, e.g. {@code btcusdt@bookTicker}; {@code null} for a REST snapshot line (returned only
+     * by a reader made with {@code includeSnapshots}), whose {@link #data()} is the whole line's JSON.
+     */
     final String stream;
     /** The whole recorded JSON text {@code {"stream":...,"data":...}}, unchanged. */
     final String json;

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Line format: {@code <local receive time> <raw JSON>}. The time is nanoseconds since the epoch, or microseconds
  * (files named {@code *_localus}); the unit is detected per file from the first line's magnitude (below 1e17 means
  * microseconds). Files are gzip or plain text, told apart by the gzip magic bytes, not by the name. Lines without a
- * {@code "stream"} field (REST depth snapshots) are skipped silently; lines that are not {@code <number> <json object>}
+ * {@code "stream"} field (REST depth snapshots) are skipped silently, or returned as messages whose
+ * {@link RecordedMessage#stream} is {@code null} (the whole JSON as data) when the reader was made with
+ * {@code includeSnapshots}; lines that are not {@code <number> <json object>}
  * are counted as malformed, logged once per file and skipped. A file that becomes unreadable midway is logged and the
  * next file follows.
  *
@@ -39,6 +41,7 @@ final class RecordingReader implements Closeable {
     private static final int BUFFER = 1 << 16;
 
     private final List<Path> files;
+    private final boolean includeSnapshots;
     private final JsonFactory jsonFactory = new JsonFactory();
     private int fileIndex = -1;
     private Path currentFile;
@@ -53,7 +56,17 @@ final class RecordingReader implements Closeable {
     private volatile long malformed;
 
     RecordingReader(List<Path> files) {
+        this(files, false);
+    }
+
+    /**
+     * @param includeSnapshots {@code true}: {@link #next()} also returns the REST snapshot lines (no {@code "stream"}),
+     *                         with a {@code null} stream; they still count in {@link #skippedNonStream()}, not in
+     *                         {@link #messages()}
+     */
+    RecordingReader(List<Path> files, boolean includeSnapshots) {
         this.files = List.copyOf(files);
+        this.includeSnapshots = includeSnapshots;
     }
 
     /**
@@ -121,7 +134,9 @@ final class RecordingReader implements Closeable {
             lines++;
             RecordedMessage m = parse(line);
             if (m != null) {
-                messages++;
+                if (m.stream != null) {
+                    messages++;
+                }
                 return m;
             }
         }
@@ -177,7 +192,7 @@ final class RecordingReader implements Closeable {
         }
         if (stream == null) {
             skippedNonStream++; // REST depth snapshot: not a WebSocket message
-            return null;
+            return includeSnapshots ? new RecordedMessage(time * unitMultiplier, null, json, 0, json.length()) : null;
         }
         if (dataStart < 0 || dataEnd <= dataStart) {
             return malformed(line, "combined-stream message without \"data\"");
@@ -227,7 +242,10 @@ final class RecordingReader implements Closeable {
         reader = null;
     }
 
-    /** Non-blank lines read so far. */
+    /**
+     * Non-blank lines read so far, over every file: the position of the message {@link #next()} returned last. Two
+     * readers of the same files agree on it, which is how the REST side ({@link RecordedTruth}) follows the timeline.
+     */
     long lines() {
         return lines;
     }

@@ -38,6 +38,7 @@ final class Timeline implements Runnable {
     private final CopyOnWriteArrayList<Session> sessions;
     private final TimeShift timeShift; // null: exact bytes
     private final Runnable onFinished;
+    private final Withholder withholder;
     /** Counted down by each opened connection (and by {@link #startNow()}); the timeline starts at zero. */
     private final CountDownLatch start;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -46,21 +47,35 @@ final class Timeline implements Runnable {
     private volatile boolean running = true;
     private volatile boolean finished;
     private volatile RecordingReader reader;
+    /** {@link RecordingReader#lines()} at the message being delivered (or snapshot line passed); 0 before the start. */
+    private volatile long position;
 
     /**
      * @param startAfterConnections connections that must open before the timeline starts (unless {@link #startNow()})
      * @param timeShift             {@code null} to send the recorded bytes unchanged
      * @param onFinished            called on the replay thread after the last message, before {@link #isFinished()}
      *                              waiters are released (e.g. closing every connection)
+     * @param withholder            the messages kept from every connection ({@link Withhold})
      */
     Timeline(List<Path> recordings, double speed, CopyOnWriteArrayList<Session> sessions, int startAfterConnections,
-             TimeShift timeShift, Runnable onFinished) {
+             TimeShift timeShift, Runnable onFinished, Withholder withholder) {
         this.recordings = List.copyOf(recordings);
         this.speed = speed;
         this.sessions = sessions;
         this.start = new CountDownLatch(startAfterConnections);
         this.timeShift = timeShift;
         this.onFinished = onFinished;
+        this.withholder = withholder;
+    }
+
+    /**
+     * How far the timeline has gone, in recording lines ({@link RecordingReader#lines()}): the line of the message
+     * being delivered now (published before it is handed to any connection, so a client that has received a message
+     * always finds the REST side at or past it) or of the REST snapshot line passed last; 0 before the first message.
+     * Withheld messages advance it too: the exchange's truth includes them.
+     */
+    long position() {
+        return position;
     }
 
     /** Connections still awaited before the timeline starts. */
@@ -132,17 +147,22 @@ final class Timeline implements Runnable {
                 timeShift == null ? "" : ", exchange timestamps shifted to the current time");
         long startedNanos = System.nanoTime();
         long firstReceiveNanos = Long.MIN_VALUE;
-        RecordingReader r = new RecordingReader(recordings);
+        RecordingReader r = new RecordingReader(recordings, true);
         reader = r;
         try (r) {
             RecordedMessage m;
             while (running && (m = r.next()) != null) {
-                if (!asFastAsPossible) {
+                // paced from the first WebSocket message; a snapshot line before it passes at once
+                if (!asFastAsPossible && (m.stream != null || firstReceiveNanos != Long.MIN_VALUE)) {
                     if (firstReceiveNanos == Long.MIN_VALUE) {
                         firstReceiveNanos = m.receiveNanos;
                     }
                     long offset = (long) ((m.receiveNanos - firstReceiveNanos) / speed);
                     parkUntil(startedNanos + offset);
+                }
+                position = r.lines();
+                if (m.stream == null || withholder.withhold(m)) {
+                    continue; // a REST snapshot line (the REST side's truth), or a withheld message
                 }
                 deliver(timeShift == null ? m : timeShift.apply(m));
             }
@@ -156,9 +176,10 @@ final class Timeline implements Runnable {
         }
         long elapsedMs = (System.nanoTime() - startedNanos) / 1_000_000;
         log.info("Replay finished in {} ms: {} messages from {} lines ({} REST snapshot lines not sent, {} malformed"
-                        + " skipped), {} frames sent{}", elapsedMs, r.messages(), r.lines(), r.skippedNonStream(),
-                r.malformed(), messagesSent.get(), timeShift == null ? ""
+                        + " skipped, {} withheld), {} frames sent{}", elapsedMs, r.messages(), r.lines(),
+                r.skippedNonStream(), r.malformed(), withholder.withheld(), messagesSent.get(), timeShift == null ? ""
                         : ", exchange timestamps shifted by " + timeShift.shiftMillis() + " ms");
+        withholder.logUnmatched();
         finished = true;
         onFinished.run();
         ended.countDown();

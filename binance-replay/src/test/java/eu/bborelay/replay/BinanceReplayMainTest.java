@@ -67,6 +67,12 @@ class BinanceReplayMainTest {
         assertEquals(2, BinanceReplayMain.run(new String[] {"--recording", recording, "--exit-when-done",
                 "--print-when-done"}, out, err, false));
         assertTrue(err().contains("--exit-when-done and --print-when-done exclude each other"), err());
+        assertEquals(2, BinanceReplayMain.run(new String[] {"--recording", recording, "--withhold", "depth:NKNUSDT"},
+                out, err, false));
+        assertTrue(err().contains("--withhold: expected KIND:SYMBOL:NUMBER"), err());
+        assertEquals(2, BinanceReplayMain.run(new String[] {"--recording", recording, "--rest-port", "70000"}, out,
+                err, false));
+        assertTrue(err().contains("--rest-port must be 0..65535"), err());
         assertEquals("", out(), "nothing on stdout when the arguments are bad");
     }
 
@@ -75,7 +81,7 @@ class BinanceReplayMainTest {
         String recording = SharedData.binance(SharedData.SPOT_4SYMBOLS_20211012).toString();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> BinanceReplayMain.run(
                 new String[] {"--recording", recording, "--speed", "0", "--ping-interval-ms", "500",
-                        "--exit-when-done"}, out, err, false));
+                        "--withhold", "depth:NKNUSDT:3", "--exit-when-done"}, out, err, false));
 
         Pattern listening = Pattern.compile("^REPLAY_LISTENING (ws://127\\.0\\.0\\.1:(\\d+))\\n");
         Await.until("the REPLAY_LISTENING line", Duration.ofSeconds(10), () -> listening.matcher(out()).find(),

@@ -1,9 +1,12 @@
 package eu.bborelay.collector;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import eu.bborelay.receiver.TickerListener;
 import eu.bborelay.recording.BinanceTables;
+import eu.bborelay.recording.BinanceTables.AggTrades;
 import eu.bborelay.recording.BinanceTables.Bbo;
+import eu.bborelay.recording.BinanceTables.Trades;
 import eu.bborelay.recording.Recorder;
 import eu.bborelay.recording.Row;
 import java.util.concurrent.atomic.LongAdder;
@@ -17,7 +20,11 @@ import org.slf4j.LoggerFactory;
  * <p>bookTicker → {@code binance/bbo}: {@code recv_ts} = {@link BookTicker#receiveEpochNanos()} (this host's wall
  * clock when the frame was decoded, ns), {@code exch_ts} = Binance's event time {@code E} in ms (USD-M and COIN-M;
  * null for spot, whose bookTicker has none), {@code update_id} = {@code u}, {@code seq} and {@code send_ts} (the
- * relay frame's {@code seq} and {@code ts}).
+ * relay frame's {@code seq} and {@code ts}). A trade → {@code binance/trades} ({@code trade_id} = {@code t}), an
+ * aggregate trade → {@code binance/agg_trades} ({@code agg_id}, {@code first_id}, {@code last_id} = {@code a},
+ * {@code f}, {@code l}): {@code exch_ts} = trade time {@code T} (ms), {@code side} = the taker's side
+ * ({@code buy}/{@code sell}), {@code event_ts} = {@code E} (ms, null when absent). Trades are never conflated by the
+ * sender, so every trade id is recorded once unless counted as a gap.
  *
  * <p><b>Restart without loss or duplicate.</b> With the {@link SessionMark} it resumes the sender session it was
  * recording before a restart or {@code kill -9}: an update with {@code seq} at or below the recorded mark is skipped
@@ -35,6 +42,8 @@ final class RecordingListener implements TickerListener {
     /** The state of one reader thread, i.e. of one sender connection. */
     private static final class PerConnection {
         final Row bbo = new Row(BinanceTables.BBO);
+        final Row trade = new Row(BinanceTables.TRADES);
+        final Row aggTrade = new Row(BinanceTables.AGG_TRADES);
         String session;
         long skipUpTo;
         long replayHigh;
@@ -97,12 +106,8 @@ final class RecordingListener implements TickerListener {
     public void onBookTicker(BookTicker q) {
         PerConnection c = perConnection.get();
         long seq = q.seq();
-        if (seq <= c.skipUpTo) {
-            alreadyRecorded.increment();
+        if (!admit(c, seq)) {
             return;
-        }
-        if (seq <= c.replayHigh) {
-            restartGaps.decrement(); // sent before the restart and not recorded, replayed now: not lost after all
         }
         Row row = c.bbo.clear()
                 .setLong(Bbo.RECV_TS, q.receiveEpochNanos())
@@ -120,6 +125,62 @@ final class RecordingListener implements TickerListener {
         if (recorder.append(row)) {
             recorded(c, seq);
         }
+    }
+
+    @Override
+    public void onTrade(Trade t) {
+        PerConnection c = perConnection.get();
+        long seq = t.seq();
+        if (!admit(c, seq)) {
+            return;
+        }
+        Row row;
+        if (t.type() == Trade.Type.AGG_TRADE) {
+            row = c.aggTrade.clear()
+                    .setLong(AggTrades.RECV_TS, t.receiveEpochNanos())
+                    .setLong(AggTrades.EXCH_TS, t.tradeTimeMs())
+                    .setString(AggTrades.SYMBOL, t.symbol())
+                    .setDouble(AggTrades.PRICE, t.price())
+                    .setDouble(AggTrades.QTY, t.qty())
+                    .setString(AggTrades.SIDE, t.takerSide().wireName())
+                    .setLong(AggTrades.AGG_ID, t.aggId())
+                    .setLong(AggTrades.FIRST_ID, t.firstTradeId())
+                    .setLong(AggTrades.LAST_ID, t.lastTradeId())
+                    .setLong(AggTrades.SEQ, seq)
+                    .setLong(AggTrades.SEND_TS, t.sendEpochNanos());
+            if (t.eventTimeMs() != 0) {
+                row.setLong(AggTrades.EVENT_TS, t.eventTimeMs());
+            }
+        } else {
+            row = c.trade.clear()
+                    .setLong(Trades.RECV_TS, t.receiveEpochNanos())
+                    .setLong(Trades.EXCH_TS, t.tradeTimeMs())
+                    .setString(Trades.SYMBOL, t.symbol())
+                    .setDouble(Trades.PRICE, t.price())
+                    .setDouble(Trades.QTY, t.qty())
+                    .setString(Trades.SIDE, t.takerSide().wireName())
+                    .setLong(Trades.TRADE_ID, t.tradeId())
+                    .setLong(Trades.SEQ, seq)
+                    .setLong(Trades.SEND_TS, t.sendEpochNanos());
+            if (t.eventTimeMs() != 0) {
+                row.setLong(Trades.EVENT_TS, t.eventTimeMs());
+            }
+        }
+        if (recorder.append(row)) {
+            recorded(c, seq);
+        }
+    }
+
+    /** False for an update a previous run recorded; counts a replayed update the crash had lost as not lost. */
+    private boolean admit(PerConnection c, long seq) {
+        if (seq <= c.skipUpTo) {
+            alreadyRecorded.increment();
+            return false;
+        }
+        if (seq <= c.replayHigh) {
+            restartGaps.decrement(); // sent before the restart and not recorded, replayed now: not lost after all
+        }
+        return true;
     }
 
     private void recorded(PerConnection c, long seq) {

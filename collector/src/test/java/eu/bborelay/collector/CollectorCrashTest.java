@@ -59,7 +59,7 @@ class CollectorCrashTest {
             assertNotNull(port, first.output());
             try (BinanceReplayServer replay = CollectorFixture.replay(CollectorFixture.SPEED);
                  Sender sender = Sender.start(CollectorFixture.sender(replay, Integer.parseInt(port)).build())) {
-                Await.until("25,000 updates sent", WAIT, () -> sender.stats().sent() >= 25_000, sender::stats);
+                Await.until("30,000 updates sent", WAIT, () -> sender.stats().sent() >= 30_000, sender::stats);
                 first.kill();
                 SenderStats atKill = sender.stats();
                 assertEquals(0, atKill.dropped() + atKill.conflated(), "nothing lost before the kill: " + atKill);
@@ -80,7 +80,7 @@ class CollectorCrashTest {
                     return steady;
                 }, c::output);
                 SenderStats taken = sender.stats();
-                assertEquals(CollectorFixture.SPOT_BOOK_TICKERS, taken.taken());
+                assertEquals(CollectorFixture.SPOT_UPDATES, taken.taken());
 
                 assertEquals(0, second.stop(WAIT), second.output());
                 long gaps = Long.parseLong(second.last(FINAL));
@@ -90,12 +90,17 @@ class CollectorCrashTest {
                 assertTrue(keys.stream().anyMatch(k -> k.endsWith("data_000.parquet"))
                         && keys.stream().anyMatch(k -> k.endsWith("data_001.parquet")), "rebuilt + new file: " + keys);
                 try (Duck duck = new Duck()) {
-                    List<Object> r = duck.rows("SELECT count(*), count(DISTINCT seq), count(DISTINCT update_id) FROM "
-                            + Duck.hive(bucket.resolve("collector/binance/bbo"))).get(0);
+                    String bbo = Duck.hive(bucket.resolve("collector/binance/bbo"));
+                    String trades = Duck.hive(bucket.resolve("collector/binance/trades"));
+                    List<Object> r = duck.rows("SELECT count(*), count(DISTINCT seq) FROM (SELECT seq FROM " + bbo
+                            + " UNION ALL SELECT seq FROM " + trades + ")").get(0);
                     long rows = ((Number) r.get(0)).longValue();
                     assertEquals(rows, ((Number) r.get(1)).longValue(), "no seq twice");
-                    assertEquals(rows, ((Number) r.get(2)).longValue(), "no update id twice");
-                    assertTrue(rows > 25_000, "rows " + rows);
+                    assertEquals(duck.count("SELECT count(*) FROM " + bbo), duck.count("SELECT count(DISTINCT update_id)"
+                            + " FROM " + bbo), "no update id twice");
+                    assertEquals(duck.count("SELECT count(*) FROM " + trades), duck.count("SELECT count(DISTINCT"
+                            + " trade_id) FROM " + trades), "no trade id twice");
+                    assertTrue(rows > 30_000, "rows " + rows);
                     assertEquals(taken.taken(), rows + gaps, "rows in S3 " + rows + " + gaps " + gaps + " = taken "
                             + taken + "\n" + second.output());
                 }
@@ -108,7 +113,7 @@ class CollectorCrashTest {
     }
 
     private static boolean settled(SenderStats s) {
-        return s.taken() == CollectorFixture.SPOT_BOOK_TICKERS && s.sent() + s.dropped() + s.conflated() == s.taken();
+        return s.taken() == CollectorFixture.SPOT_UPDATES && s.sent() + s.dropped() + s.conflated() == s.taken();
     }
 
     private static void sleep(long ms) {

@@ -13,7 +13,6 @@ import eu.bborelay.sender.SenderStats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +24,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The acceptance run in one JVM, every part real: binance-replay (the spot capture across midnight, two files) →
  * sender (TLS) → collector (receiver library + Recorder + S3Uploader) → s3proxy; then the bucket is downloaded and
- * read with DuckDB: 73,174 bbo rows, every bookTicker update id exactly once, gaps 0. And an S3 outage: files wait,
+ * read with DuckDB: 73,174 bbo rows and 19,904 trade rows (the sender with trades, INCLUDE_TRADES=true), every
+ * bookTicker update id and every trade id exactly once, gaps 0. And an S3 outage: files wait,
  * health and metrics say so, everything arrives when S3 is back.
  */
 class CollectorEndToEndTest {
@@ -62,16 +62,18 @@ class CollectorEndToEndTest {
         SenderStats sent;
         try (BinanceReplayServer replay = CollectorFixture.replay(CollectorFixture.SPEED);
              Sender sender = Sender.start(CollectorFixture.sender(replay, collector.receiver().port()).build())) {
-            Await.until("73,174 bbo rows recorded", WAIT, () -> bbo(collector) == CollectorFixture.SPOT_BOOK_TICKERS,
+            Await.until("73,174 bbo and 19,904 trade rows recorded", WAIT, () -> allRecorded(collector),
                     () -> sender.stats() + " / " + collector.recorder().stats());
             sent = sender.stats();
             Health h = CollectorOps.health(collector, 10, 3600);
             assertTrue(h.healthy(), h.reason());
-            assertTrue(h.reason().contains("rows binance/bbo 73174; gaps 0; upload backlog 0 file(s)"), h.reason());
+            assertTrue(h.reason().contains("rows binance/bbo 73174, binance/trades 19904; gaps 0; upload backlog 0"
+                    + " file(s)"), h.reason());
         } finally {
             collector.close();
         }
-        assertEquals(CollectorFixture.SPOT_BOOK_TICKERS, sent.taken());
+        assertEquals(CollectorFixture.SPOT_UPDATES, sent.taken());
+        assertEquals(CollectorFixture.SPOT_TRADES, sent.trades().trades());
         assertEquals(0, sent.dropped() + sent.conflated(), sent.toString());
         assertEquals(0, collector.gaps());
         assertEquals(0, collector.uploader().pendingFiles(), "uploaded at shutdown");
@@ -80,13 +82,13 @@ class CollectorEndToEndTest {
         List<String> keys = CollectorFixture.download(client, "acceptance", bucket);
         assertFalse(keys.isEmpty());
         for (String k : keys) {
-            assertTrue(k.matches("collector/binance/bbo/symbol=BTCUSDT/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/"
+            assertTrue(k.matches("collector/binance/(bbo|trades)/symbol=BTCUSDT/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/"
                     + "data_\\d{3}\\.parquet"), k);
         }
         try (Duck duck = new Duck()) {
             String t = Duck.hive(bucket.resolve("collector/binance/bbo"));
-            assertEquals(List.of(List.of(73_174L, 73_174L, 73_174L, 1L, 73_174L, 0L)), duck.rows("SELECT count(*),"
-                    + " count(DISTINCT update_id), count(DISTINCT seq), min(seq), max(seq), count(exch_ts) FROM " + t));
+            assertEquals(List.of(List.of(73_174L, 73_174L, 73_174L, 0L)), duck.rows("SELECT count(*),"
+                    + " count(DISTINCT update_id), count(DISTINCT seq), count(exch_ts) FROM " + t));
             long[] ids = duck.rows("SELECT update_id FROM " + t + " ORDER BY seq").stream()
                     .mapToLong(r -> ((Number) r.get(0)).longValue()).toArray();
             assertArrayEquals(CollectorFixture.recordedUpdateIds(), ids, "every update id once, in order");
@@ -95,6 +97,19 @@ class CollectorEndToEndTest {
             assertEquals(0, duck.count("SELECT count(*) FROM " + t + " WHERE CAST(date AS VARCHAR) <> strftime("
                     + "make_timestamp(recv_ts // 1000), '%Y-%m-%d') OR CAST(hour AS INTEGER) <> hour(make_timestamp("
                     + "recv_ts // 1000))"), "each row in the partition of its receive time");
+            String tr = Duck.hive(bucket.resolve("collector/binance/trades"));
+            assertEquals(List.of(List.of(19_904L, 19_904L, 19_904L, 19_904L)), duck.rows("SELECT count(*),"
+                    + " count(DISTINCT trade_id), count(DISTINCT seq), count(event_ts) FROM " + tr));
+            long[] tradeIds = duck.rows("SELECT trade_id FROM " + tr + " ORDER BY seq").stream()
+                    .mapToLong(r -> ((Number) r.get(0)).longValue()).toArray();
+            assertArrayEquals(CollectorFixture.recordedTradeIds(), tradeIds, "every trade id once, in order");
+            assertEquals(List.of(List.of(1L, (long) CollectorFixture.SPOT_UPDATES, (long) CollectorFixture.SPOT_UPDATES)),
+                    duck.rows("SELECT min(seq), max(seq), count(DISTINCT seq) FROM (SELECT seq FROM " + t
+                            + " UNION ALL SELECT seq FROM " + tr + ")"), "one seq space, gapless");
+            assertEquals(List.of(List.of("buy"), List.of("sell")), duck.rows("SELECT DISTINCT side FROM " + tr
+                    + " ORDER BY 1"));
+            assertEquals(0, duck.count("SELECT count(*) FROM " + tr + " WHERE NOT (price > 0 AND qty > 0"
+                    + " AND exch_ts <= event_ts AND symbol = 'BTCUSDT')"));
             String file = bucket.resolve(keys.get(0)).toAbsolutePath().toString();
             assertEquals(List.of(List.of("ZSTD")), duck.rows("SELECT DISTINCT compression FROM parquet_metadata('"
                     + file + "')"));
@@ -113,7 +128,7 @@ class CollectorEndToEndTest {
                 Duration.ofSeconds(30));
         try (BinanceReplayServer replay = CollectorFixture.replay(CollectorFixture.SPEED);
              Sender sender = Sender.start(CollectorFixture.sender(replay, collector.receiver().port()).build())) {
-            Await.until("73,174 bbo rows recorded", WAIT, () -> bbo(collector) == CollectorFixture.SPOT_BOOK_TICKERS,
+            Await.until("every row recorded", WAIT, () -> allRecorded(collector),
                     () -> sender.stats() + " / " + collector.recorder().stats());
             // the hour ends (plus the grace): its file is closed and handed to the uploader, which cannot reach S3
             clock.set(clock.instant().plus(Duration.ofMinutes(61)));
@@ -141,16 +156,13 @@ class CollectorEndToEndTest {
         try (Duck duck = new Duck()) {
             assertEquals(List.of(List.of(73_174L, 73_174L)), duck.rows("SELECT count(*), count(DISTINCT update_id)"
                     + " FROM " + Duck.hive(bucket.resolve("collector/binance/bbo"))));
+            assertEquals(List.of(List.of(19_904L, 19_904L)), duck.rows("SELECT count(*), count(DISTINCT trade_id)"
+                    + " FROM " + Duck.hive(bucket.resolve("collector/binance/trades"))));
         }
     }
 
-    static long bbo(Collector c) {
-        return c.recorder().stats().table("binance/bbo").rowsWritten();
-    }
-
-    static long[] sorted(long[] a) {
-        long[] b = a.clone();
-        Arrays.sort(b);
-        return b;
+    static boolean allRecorded(Collector c) {
+        return c.recorder().stats().table("binance/bbo").rowsWritten() == CollectorFixture.SPOT_BOOK_TICKERS
+                && c.recorder().stats().table("binance/trades").rowsWritten() == CollectorFixture.SPOT_TRADES;
     }
 }

@@ -7,6 +7,8 @@ import eu.bborelay.recording.RecorderConfig;
 import eu.bborelay.recording.S3UploaderConfig;
 import eu.bborelay.replay.BinanceReplayServer;
 import eu.bborelay.sender.SenderConfig;
+import eu.bborelay.sender.binance.StreamKind;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +30,9 @@ final class CollectorFixture {
     static final String SPOT_2354 = SharedData.SPOT_BTCUSDT_20240808;
     static final String SPOT_0000 = "spot_btcusdt_bookTicker-trade-depth100ms_20240809T0000Z.ndjson.gz";
     static final int SPOT_BOOK_TICKERS = 73_174;
+    static final int SPOT_TRADES = 19_904;
+    static final int SPOT_UPDATES = SPOT_BOOK_TICKERS + SPOT_TRADES;
+    static final Pattern TRADE_ID = Pattern.compile("@trade\".*?\"t\":(\\d+)");
     /**
      * Replay speed: the 651 s capture in about 22 s. Not 0: as fast as possible outruns a cold collector JVM by more
      * than the sender's 1 s backlog, and the sender then conflates (counted, but the acceptance asks for gaps 0).
@@ -49,7 +54,8 @@ final class CollectorFixture {
         TestCerts certs = TestCerts.project();
         return SenderConfig.builder().binanceWsUrl(replay.baseUri().toString()).symbols("btcusdt")
                 .receiver("127.0.0.1", collectorPort).tls(certs.caCert(), certs.senderCert(), certs.senderKey())
-                .receiverReconnect(20, 200, TimeUnit.MILLISECONDS).statsInterval(5, TimeUnit.SECONDS);
+                .receiverReconnect(20, 200, TimeUnit.MILLISECONDS).statsInterval(5, TimeUnit.SECONDS)
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.TRADE)); // INCLUDE_TRADES=true
     }
 
     static ReceiverConfig receiverConfig() {
@@ -70,13 +76,22 @@ final class CollectorFixture {
 
     /** Every bookTicker update id of the two files, in order. */
     static long[] recordedUpdateIds() throws Exception {
+        return recordedIds(UPDATE_ID);
+    }
+
+    /** Every trade id of the two files, in order. */
+    static long[] recordedTradeIds() throws Exception {
+        return recordedIds(TRADE_ID);
+    }
+
+    private static long[] recordedIds(Pattern pattern) throws Exception {
         List<Long> ids = new ArrayList<>();
         for (String name : List.of(SPOT_2354, SPOT_0000)) {
             try (BufferedReader in = new BufferedReader(new InputStreamReader(
                     new GZIPInputStream(Files.newInputStream(SharedData.binance(name))), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = in.readLine()) != null) {
-                    Matcher m = UPDATE_ID.matcher(line);
+                    Matcher m = pattern.matcher(line);
                     if (m.find()) {
                         ids.add(Long.parseLong(m.group(1)));
                     }

@@ -13,12 +13,13 @@ import org.msgpack.core.buffer.MessageBuffer;
 import org.msgpack.value.ValueType;
 
 /**
- * Decodes one frame payload (the msgpack map after the length prefix) into a reused {@link BookTicker}, or a
- * control frame.
+ * Decodes one frame payload (the msgpack map after the length prefix) into a reused {@link BookTicker} or
+ * {@link Trade}, or a control frame.
  *
  * <p>Accepts the original Python sender's quotes (seven keys, no {@code type}) and ours; ignores unknown keys;
  * takes {@code mid} from the frame when present, else computes it. Required in a data frame: {@code seq, ts,
- * symbol, bid, ask}. Quote decoding allocates nothing in steady state: keys are compared as bytes and symbols
+ * symbol, bid, ask}; in a trade frame ({@code type} "trade" or "agg_trade"): {@code seq, ts, symbol, price, qty,
+ * side} and {@code trade_id}, or {@code agg_id, first_id, last_id}. Quote and trade decoding allocate nothing in steady state: keys are compared as bytes and symbols
  * are interned. Not thread-safe: one decoder per connection, used by the thread that reads it.
  */
 public final class FrameDecoder {
@@ -43,6 +44,14 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_T1),
         FrameDescriptor.utf8(FrameDescriptor.KEY_T2),
         FrameDescriptor.utf8(FrameDescriptor.KEY_T3),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_PRICE),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_QTY),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_SIDE),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_TRADE_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_AGG_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_FIRST_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -64,6 +73,14 @@ public final class FrameDecoder {
     private static final int T1 = 17;
     private static final int T2 = 18;
     private static final int T3 = 19;
+    private static final int PRICE = 20;
+    private static final int QTY = 21;
+    private static final int SIDE = 22;
+    private static final int TRADE_ID = 23;
+    private static final int AGG_ID = 24;
+    private static final int FIRST_ID = 25;
+    private static final int LAST_ID = 26;
+    private static final int EVENT_TS = 27;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -74,15 +91,27 @@ public final class FrameDecoder {
     private static final int T_PING = 5;
     private static final int T_PONG = 6;
     private static final int T_OTHER = 4;
+    private static final int T_TRADE = 7;
+    private static final int T_AGG_TRADE = 8;
+    private static final int SIDE_BUY = 1;
+    private static final int SIDE_SELL = 2;
+    private static final int[] TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, TRADE_ID};
+    private static final int[] AGG_TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, AGG_ID, FIRST_ID, LAST_ID};
     private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
     private static final byte[] V_HELLO = FrameDescriptor.utf8(FrameDescriptor.TYPE_HELLO);
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
     private static final byte[] V_PING = FrameDescriptor.utf8(FrameDescriptor.TYPE_PING);
     private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
+    private static final byte[] V_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_TRADE);
+    private static final byte[] V_AGG_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_AGG_TRADE);
+    private static final byte[] V_BUY = FrameDescriptor.utf8(FrameDescriptor.SIDE_BUY);
+    private static final byte[] V_SELL = FrameDescriptor.utf8(FrameDescriptor.SIDE_SELL);
 
     private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
     private final MessageUnpacker unpacker = MessagePack.DEFAULT_UNPACKER_CONFIG.newUnpacker(input);
     private final SymbolTable symbols = new SymbolTable();
+    /** Where the three-argument {@link #decode(byte[], int, BookTicker)} puts trades. */
+    private final Trade ownTrade = new Trade();
     private byte[] scratch = new byte[64];
     private byte[] wrappedArray;
     private MessageBuffer wrapped;
@@ -103,6 +132,22 @@ public final class FrameDecoder {
      * @throws FrameFormatException with reason MALFORMED_MSGPACK, MISSING_KEY or BAD_VALUE; the decoder stays usable
      */
     public FrameType decode(byte[] payload, int length, BookTicker quote) throws FrameFormatException {
+        return decode(payload, length, quote, ownTrade);
+    }
+
+    /**
+     * Decodes {@code payload[0, length)}, trades included. The three-argument form decodes trades into an instance
+     * of the decoder that callers cannot reach: use this one to receive them.
+     *
+     * @param payload the frame payload, without the length prefix; the decoder may keep a reference to the array
+     *                and reuses its wrapper while the same array is passed again
+     * @param length payload length in bytes, at least 1
+     * @param quote filled when the result is {@link FrameType#QUOTE}; left partly written otherwise
+     * @param trade filled when the result is {@link FrameType#TRADE}; untouched otherwise
+     * @return what the frame was
+     * @throws FrameFormatException with reason MALFORMED_MSGPACK, MISSING_KEY or BAD_VALUE; the decoder stays usable
+     */
+    public FrameType decode(byte[] payload, int length, BookTicker quote, Trade trade) throws FrameFormatException {
         if (payload != wrappedArray) {
             wrappedArray = payload;
             wrapped = MessageBuffer.wrap(payload);
@@ -112,7 +157,7 @@ public final class FrameDecoder {
         try {
             input.reset(wrapped);
             unpacker.reset(input);
-            FrameType type = decodeMap(quote);
+            FrameType type = decodeMap(quote, trade);
             long read = unpacker.getTotalReadBytes();
             if (read != length) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK, read > length
@@ -154,7 +199,7 @@ public final class FrameDecoder {
         return t3;
     }
 
-    private FrameType decodeMap(BookTicker q) throws IOException {
+    private FrameType decodeMap(BookTicker q, Trade trade) throws IOException {
         if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
             throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
                     "frame payload is a msgpack " + unpacker.getNextFormat().getValueType() + ", expected a map");
@@ -177,6 +222,14 @@ public final class FrameDecoder {
         List<String> symbolList = null;
         long lastSeq = 0;
         String sender = "";
+        double price = Double.NaN;
+        double qty = Double.NaN;
+        int side = 0;
+        long tradeId = Trade.NO_ID;
+        long aggId = Trade.NO_ID;
+        long firstId = Trade.NO_ID;
+        long lastId = Trade.NO_ID;
+        long eventTs = 0;
         for (int i = 0; i < entries; i++) {
             if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -212,10 +265,38 @@ public final class FrameDecoder {
                 case T1 -> t1 = readLong(key);
                 case T2 -> t2 = readLong(key);
                 case T3 -> t3 = readLong(key);
+                case PRICE -> price = readDouble(key);
+                case QTY -> qty = readDouble(key);
+                case SIDE -> side = readSide();
+                case TRADE_ID -> tradeId = readLong(key);
+                case AGG_ID -> aggId = readLong(key);
+                case FIRST_ID -> firstId = readLong(key);
+                case LAST_ID -> lastId = readLong(key);
+                case EVENT_TS -> eventTs = readLong(key);
                 default -> unpacker.skipValue();
             }
         }
         if ((seen & (1 << TS)) != 0) {
+            if (type == T_TRADE || type == T_AGG_TRADE) {
+                boolean agg = type == T_AGG_TRADE;
+                requireKeys(seen, agg ? "agg_trade" : "trade", agg ? AGG_TRADE_REQUIRED : TRADE_REQUIRED);
+                if (seq < 1) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "trade has seq " + seq + ", sequence numbers start at 1");
+                }
+                if (!Double.isFinite(price) || !Double.isFinite(qty)) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "trade for " + symbol + " has a non-finite number: price=" + price + " qty=" + qty);
+                }
+                Trade.Side takerSide = side == SIDE_BUY ? Trade.Side.BUY : Trade.Side.SELL;
+                if (agg) {
+                    trade.setAggTrade(symbol, price, qty, takerSide, aggId, firstId, lastId, binanceTs, eventTs);
+                } else {
+                    trade.setTrade(symbol, price, qty, takerSide, tradeId, binanceTs, eventTs);
+                }
+                trade.seq(seq).sendEpochNanos(ts);
+                return FrameType.TRADE;
+            }
             if (type != T_NONE && type != T_BBO) {
                 return FrameType.UNKNOWN;
             }
@@ -303,8 +384,24 @@ public final class FrameDecoder {
             return T_PING;
         } else if (eq(V_PONG, len)) {
             return T_PONG;
+        } else if (eq(V_TRADE, len)) {
+            return T_TRADE;
+        } else if (eq(V_AGG_TRADE, len)) {
+            return T_AGG_TRADE;
         }
         return T_OTHER;
+    }
+
+    private int readSide() throws IOException {
+        requireString(SIDE);
+        int len = readRawString();
+        if (eq(V_BUY, len)) {
+            return SIDE_BUY;
+        } else if (eq(V_SELL, len)) {
+            return SIDE_SELL;
+        }
+        throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE, "key 'side' holds \""
+                + new String(scratch, 0, Math.min(len, 32), StandardCharsets.UTF_8) + "\", expected \"buy\" or \"sell\"");
     }
 
     private boolean eq(byte[] v, int len) {

@@ -45,6 +45,23 @@ public final class FrameDescriptor {
     public static final String KEY_ASK_QTY = "ask_qty";
     /** Binance order book update id {@code u}. */
     public static final String KEY_UPDATE_ID = "update_id";
+    // trade and agg_trade (binance_ts there is the trade time T)
+    /** Trade price {@code p}. */
+    public static final String KEY_PRICE = "price";
+    /** Trade quantity {@code q}. */
+    public static final String KEY_QTY = "qty";
+    /** The taker's side, {@link #SIDE_BUY} or {@link #SIDE_SELL} (from Binance {@code m}). */
+    public static final String KEY_SIDE = "side";
+    /** Binance trade id {@code t} (type {@code trade}). */
+    public static final String KEY_TRADE_ID = "trade_id";
+    /** Binance aggregate trade id {@code a} (type {@code agg_trade}). */
+    public static final String KEY_AGG_ID = "agg_id";
+    /** First trade id {@code f} of an aggregate trade. */
+    public static final String KEY_FIRST_ID = "first_id";
+    /** Last trade id {@code l} of an aggregate trade. */
+    public static final String KEY_LAST_ID = "last_id";
+    /** Binance event time {@code E} of a trade, ms since the epoch. */
+    public static final String KEY_EVENT_TS = "event_ts";
     // hello
     public static final String KEY_SESSION = "session";
     public static final String KEY_PROTO = "proto";
@@ -63,6 +80,14 @@ public final class FrameDescriptor {
 
     /** {@code type} of a best bid/ask quote (Binance bookTicker). */
     public static final String TYPE_BBO = "bbo";
+    /** {@code type} of a trade (Binance {@code @trade}); data, never conflated. */
+    public static final String TYPE_TRADE = "trade";
+    /** {@code type} of an aggregate trade (Binance {@code @aggTrade}); data, never conflated. */
+    public static final String TYPE_AGG_TRADE = "agg_trade";
+    /** {@code side} of a trade whose taker bought (Binance {@code m=false}). */
+    public static final String SIDE_BUY = "buy";
+    /** {@code side} of a trade whose taker sold (Binance {@code m=true}: the buyer was the maker). */
+    public static final String SIDE_SELL = "sell";
     /** {@code type} of the control frame a sender writes first on every connection. */
     public static final String TYPE_HELLO = "hello";
     /** {@code type} of a heartbeat control frame. */

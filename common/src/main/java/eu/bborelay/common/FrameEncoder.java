@@ -16,6 +16,7 @@ import org.msgpack.core.buffer.MessageBufferOutput;
  * int n = encoder.encodeQuote(quote);      // quote.seq() and quote.sendEpochNanos() must be set
  * out.write(encoder.buffer(), 0, n);
  * }</pre>
+ * ({@link #encodeTrade} likewise for trades.)
  * The bytes in {@link #buffer()} are valid until the next encode call. Quotes are written with the original
  * Python relay's seven keys first and in its order ({@code seq, ts, symbol, mid, bid, ask, binance_ts}), then
  * {@code type, bid_qty, ask_qty, update_id}; integers in their smallest msgpack form and prices as float64, as
@@ -33,7 +34,19 @@ public final class FrameEncoder {
     private static final byte[] K_BID_QTY = FrameDescriptor.utf8(FrameDescriptor.KEY_BID_QTY);
     private static final byte[] K_ASK_QTY = FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_QTY);
     private static final byte[] K_UPDATE_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_UPDATE_ID);
+    private static final byte[] K_PRICE = FrameDescriptor.utf8(FrameDescriptor.KEY_PRICE);
+    private static final byte[] K_QTY = FrameDescriptor.utf8(FrameDescriptor.KEY_QTY);
+    private static final byte[] K_SIDE = FrameDescriptor.utf8(FrameDescriptor.KEY_SIDE);
+    private static final byte[] K_TRADE_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_TRADE_ID);
+    private static final byte[] K_AGG_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_AGG_ID);
+    private static final byte[] K_FIRST_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_FIRST_ID);
+    private static final byte[] K_LAST_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_ID);
+    private static final byte[] K_EVENT_TS = FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS);
     private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
+    private static final byte[] V_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_TRADE);
+    private static final byte[] V_AGG_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_AGG_TRADE);
+    private static final byte[] V_BUY = FrameDescriptor.utf8(FrameDescriptor.SIDE_BUY);
+    private static final byte[] V_SELL = FrameDescriptor.utf8(FrameDescriptor.SIDE_SELL);
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
     private static final byte[] V_PING = FrameDescriptor.utf8(FrameDescriptor.TYPE_PING);
     private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
@@ -79,6 +92,45 @@ public final class FrameEncoder {
             if (hasUpdateId) {
                 key(K_UPDATE_ID).packLong(q.updateId());
             }
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // FrameOutput never throws
+        }
+    }
+
+    /**
+     * Encodes a trade frame: {@code seq, ts, symbol, type, price, qty, side}, then {@code trade_id} (type
+     * {@code trade}) or {@code agg_id, first_id, last_id} (type {@code agg_trade}), then {@code binance_ts} (the
+     * trade time T) and {@code event_ts} (E). No {@code bid}, {@code ask} or {@code mid}: a trade is not a quote
+     * (docs/PROTOCOL.md says what the original Python receiver makes of that). Allocates nothing.
+     *
+     * @param t a trade whose {@code seq} and {@code sendEpochNanos} are set
+     * @return the frame length in bytes, length prefix included; the bytes are {@code buffer()[0, return)}
+     */
+    public int encodeTrade(Trade t) {
+        try {
+            begin();
+            boolean agg = t.type() == Trade.Type.AGG_TRADE;
+            packer.packMapHeader(agg ? 12 : 10);
+            key(K_SEQ).packLong(t.seq());
+            key(K_TS).packLong(t.sendEpochNanos());
+            key(K_SYMBOL);
+            str(symbols.bytes(t.symbol()));
+            key(K_TYPE);
+            str(agg ? V_AGG_TRADE : V_TRADE);
+            key(K_PRICE).packDouble(t.price());
+            key(K_QTY).packDouble(t.qty());
+            key(K_SIDE);
+            str(t.takerSide() == Trade.Side.BUY ? V_BUY : V_SELL);
+            if (agg) {
+                key(K_AGG_ID).packLong(t.aggId());
+                key(K_FIRST_ID).packLong(t.firstTradeId());
+                key(K_LAST_ID).packLong(t.lastTradeId());
+            } else {
+                key(K_TRADE_ID).packLong(t.tradeId());
+            }
+            key(K_BINANCE_TS).packLong(t.tradeTimeMs());
+            key(K_EVENT_TS).packLong(t.eventTimeMs());
             return end();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // FrameOutput never throws

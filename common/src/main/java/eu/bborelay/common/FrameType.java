@@ -4,6 +4,11 @@ package eu.bborelay.common;
 public enum FrameType {
     /** A best bid/ask quote ({@code type} "bbo" or absent, with {@code ts}); the {@link BookTicker} was filled. */
     QUOTE,
+    /**
+     * A trade or aggregate trade ({@code type} "trade" or "agg_trade", with {@code ts}); the {@link Trade} was
+     * filled ({@link Trade#type()} says which).
+     */
+    TRADE,
     /** A sender's hello; see {@link FrameDecoder#hello()}. */
     HELLO,
     /** A heartbeat control frame. */
@@ -12,6 +17,6 @@ public enum FrameType {
     PING,
     /** A sender's answer to a ping; see {@link FrameDecoder#pingId()}, {@link FrameDecoder#t1()} .. {@code t3()}. */
     PONG,
-    /** A well-formed map of a type this version does not handle (e.g. a future trade); to be ignored. */
+    /** A well-formed map of a type this version does not handle (e.g. a future depth diff); to be ignored. */
     UNKNOWN
 }

@@ -11,8 +11,8 @@ import java.io.IOException;
 /**
  * Fuzzes the receiver's input path: {@link FrameReader} over arbitrary bytes, then {@link FrameDecoder} on every
  * frame it yields. Property: bad input only ever raises {@link FrameFormatException} (bad length, malformed msgpack,
- * missing key, bad value) or {@link EOFException} (truncated); the decoder stays usable; a decoded quote or hello is
- * complete. Any other exception, an endless loop or an allocation beyond the frame bound fails.
+ * missing key, bad value) or {@link EOFException} (truncated); the decoder stays usable; a decoded quote, trade or
+ * hello is complete. Any other exception, an endless loop or an allocation beyond the frame bound fails.
  *
  * <p>Normal builds run the seed corpus in {@code src/test/resources/eu/bborelay/common/FrameDecoderFuzzTestInputs}
  * (Jazzer's regression mode). A fuzzing run: {@code JAZZER_FUZZ=1 mvn -pl common test -Dtest=FrameDecoderFuzzTest} fuzzes
@@ -26,6 +26,7 @@ class FrameDecoderFuzzTest {
         FrameReader reader = new FrameReader(new ByteArrayInputStream(data), MAX_FRAME);
         FrameDecoder decoder = new FrameDecoder();
         BookTicker quote = new BookTicker();
+        Trade trade = new Trade();
         for (int frames = 0; frames <= data.length / 5 + 1; frames++) {
             int n;
             try {
@@ -38,9 +39,16 @@ class FrameDecoderFuzzTest {
             }
             assertTrue(n >= 1 && n <= MAX_FRAME, "frame length " + n);
             try {
-                FrameType type = decoder.decode(reader.payload(), n, quote);
+                FrameType type = decoder.decode(reader.payload(), n, quote, trade);
                 if (type == FrameType.QUOTE) {
                     assertNotNull(quote.symbol(), "a decoded quote has its symbol");
+                } else if (type == FrameType.TRADE) {
+                    assertNotNull(trade.symbol(), "a decoded trade has its symbol");
+                    assertTrue(trade.seq() >= 1 && Double.isFinite(trade.price()) && Double.isFinite(trade.qty()),
+                            trade::toString);
+                    assertTrue(trade.type() == Trade.Type.AGG_TRADE ? trade.tradeId() == Trade.NO_ID
+                            : trade.firstTradeId() == trade.tradeId() && trade.lastTradeId() == trade.tradeId(),
+                            trade::toString);
                 } else if (type == FrameType.HELLO) {
                     assertNotNull(decoder.hello(), "a decoded hello is available");
                 }

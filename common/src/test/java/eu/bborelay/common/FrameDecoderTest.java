@@ -171,8 +171,8 @@ class FrameDecoderTest {
 
     @Test
     void unknownDataTypeAndUnknownControlAreIgnoredNotErrors() throws Exception {
-        byte[] trade = pack(Map.of("type", "trade", "seq", 1, "ts", 1L, "symbol", "BTCUSDT"));
-        assertEquals(FrameType.UNKNOWN, decoder.decode(trade, trade.length, quote));
+        byte[] depth = pack(Map.of("type", "depth", "seq", 1, "ts", 1L, "symbol", "BTCUSDT"));
+        assertEquals(FrameType.UNKNOWN, decoder.decode(depth, depth.length, quote));
         byte[] control = pack(Map.of("type", "future_control"));
         assertEquals(FrameType.UNKNOWN, decoder.decode(control, control.length, quote));
     }
@@ -184,6 +184,149 @@ class FrameDecoderTest {
         String first = quote.symbol();
         decoder.decode(p.clone(), p.length, quote);
         assertTrue(first == quote.symbol(), "same String instance for the same symbol");
+    }
+
+    @Test
+    void tradeRoundTripsEveryField() throws Exception {
+        Trade in = new Trade().setTrade("BTCUSDT", 61837.63, 0.02, Trade.Side.SELL, 3735683259L, 1723161255342L,
+                1723161255343L).seq(7).sendEpochNanos(1_723_161_254_088_012_345L);
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodeTrade(in);
+        byte[] payload = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        Trade out = new Trade();
+        assertEquals(FrameType.TRADE, decoder.decode(payload, payload.length, quote, out));
+        assertEquals(in.toString(), out.toString());
+        assertEquals(Trade.Type.TRADE, out.type());
+        assertEquals(3735683259L, out.tradeId());
+        assertEquals(Trade.NO_ID, out.aggId());
+        assertEquals(3735683259L, out.firstTradeId());
+        assertEquals(3735683259L, out.lastTradeId());
+        assertEquals(java.util.Set.of("seq", "ts", "symbol", "type", "price", "qty", "side", "trade_id", "binance_ts",
+                "event_ts"), unpack(payload).keySet());
+    }
+
+    @Test
+    void aggTradeRoundTripsEveryField() throws Exception {
+        Trade in = new Trade().setAggTrade("BTCUSD_PERP", 63943.9, 12, Trade.Side.BUY, 16599292, 23961322, 23961325,
+                1626992741421L, 1626992741575L).seq(1L << 40).sendEpochNanos(1L);
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodeTrade(in);
+        byte[] payload = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        Trade out = new Trade();
+        assertEquals(FrameType.TRADE, decoder.decode(payload, payload.length, quote, out));
+        assertEquals(in.toString(), out.toString());
+        assertEquals(Trade.Type.AGG_TRADE, out.type());
+        assertEquals(Trade.NO_ID, out.tradeId());
+        assertEquals(16599292, out.aggId());
+        assertEquals(23961322, out.firstTradeId());
+        assertEquals(23961325, out.lastTradeId());
+        assertEquals(1L << 40, out.seq());
+        assertEquals(java.util.Set.of("seq", "ts", "symbol", "type", "price", "qty", "side", "agg_id", "first_id",
+                "last_id", "binance_ts", "event_ts"), unpack(payload).keySet());
+    }
+
+    @Test
+    void aTradeIsDataButNoQuote() throws Exception {
+        // ts and seq: the original receiver counts it in the one seq space; no bid/ask/mid: nobody takes it for a quote
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodeTrade(new Trade().setTrade("X", 1, 1, Trade.Side.BUY, 1, 1, 1).seq(1).sendEpochNanos(1));
+        Map<String, Object> map = unpack(java.util.Arrays.copyOfRange(enc.buffer(), 4, n));
+        assertTrue(map.containsKey("ts") && map.containsKey("seq"), map.toString());
+        assertTrue(!map.containsKey("bid") && !map.containsKey("ask") && !map.containsKey("mid"), map.toString());
+    }
+
+    @Test
+    void theThreeArgumentDecodeSaysTradeWithoutTouchingTheQuote() throws Exception {
+        byte[] p = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1,
+                "side", "buy", "trade_id", 9L));
+        quote.set("ETHUSDT", 1, 1, 2, 1, 1, 1).seq(2);
+        assertEquals(FrameType.TRADE, decoder.decode(p, p.length, quote));
+        assertEquals("ETHUSDT", quote.symbol());
+        assertEquals(2, quote.seq());
+    }
+
+    @Test
+    void tradeMissingTradeIdIsRejectedNamingTheKey() {
+        byte[] p = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1.0,
+                "side", "buy", "agg_id", 9L));
+        FrameFormatException e = assertThrows(FrameFormatException.class,
+                () -> decoder.decode(p, p.length, quote, new Trade()));
+        assertEquals(FrameFormatException.Reason.MISSING_KEY, e.reason());
+        assertTrue(e.getMessage().contains("'trade_id'"), e.getMessage());
+    }
+
+    @Test
+    void aggTradeMissingLastIdIsRejectedNamingTheKey() {
+        byte[] p = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "agg_trade", "price", 2.0,
+                "qty", 1.0, "side", "sell", "agg_id", 9L, "first_id", 1L, "last_id", NIL));
+        FrameFormatException e = assertThrows(FrameFormatException.class,
+                () -> decoder.decode(p, p.length, quote, new Trade()));
+        assertEquals(FrameFormatException.Reason.MISSING_KEY, e.reason());
+        assertTrue(e.getMessage().contains("'last_id'"), e.getMessage());
+    }
+
+    @Test
+    void tradeWithAnUnknownSideIsBadValue() {
+        byte[] p = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1.0,
+                "side", "BUY", "trade_id", 9L));
+        FrameFormatException e = assertThrows(FrameFormatException.class,
+                () -> decoder.decode(p, p.length, quote, new Trade()));
+        assertEquals(FrameFormatException.Reason.BAD_VALUE, e.reason());
+        assertTrue(e.getMessage().contains("'side'"), e.getMessage());
+    }
+
+    @Test
+    void tradeWithANonFinitePriceOrZeroSeqIsBadValue() {
+        byte[] nan = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", Double.NaN,
+                "qty", 1.0, "side", "buy", "trade_id", 9L));
+        assertEquals(FrameFormatException.Reason.BAD_VALUE, assertThrows(FrameFormatException.class,
+                () -> decoder.decode(nan, nan.length, quote, new Trade())).reason());
+        byte[] zero = pack(Map.of("seq", 0, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 1.0,
+                "qty", 1.0, "side", "buy", "trade_id", 9L));
+        assertEquals(FrameFormatException.Reason.BAD_VALUE, assertThrows(FrameFormatException.class,
+                () -> decoder.decode(zero, zero.length, quote, new Trade())).reason());
+    }
+
+    @Test
+    void tradeWithoutTimesHasZeroTimes() throws Exception {
+        byte[] p = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1.0,
+                "side", "sell", "trade_id", 9L));
+        Trade t = new Trade().setTrade("Y", 1, 1, Trade.Side.BUY, 1, 5, 6);
+        assertEquals(FrameType.TRADE, decoder.decode(p, p.length, quote, t));
+        assertEquals(0, t.tradeTimeMs());
+        assertEquals(0, t.eventTimeMs());
+        assertEquals(Trade.Side.SELL, t.takerSide());
+    }
+
+    @Test
+    void encodingAndDecodingTradesAllocatesNothing() throws Exception {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        FrameEncoder enc = new FrameEncoder();
+        Trade in = new Trade();
+        Trade out = new Trade();
+        byte[] payload = new byte[512];
+        int rounds = 200_000;
+        long before = 0;
+        for (int pass = 0; pass < 2; pass++) { // the first pass warms up (class loading, symbol tables)
+            if (pass == 1) {
+                before = threads.getCurrentThreadAllocatedBytes();
+            }
+            for (int i = 0; i < rounds; i++) {
+                if ((i & 1) == 0) {
+                    in.setTrade("BTCUSDT", 61837.63 + i, 0.02, Trade.Side.SELL, 3735683259L + i, 1723161255342L,
+                            1723161255343L);
+                } else {
+                    in.setAggTrade("ETHUSDT", 2500.5, i, Trade.Side.BUY, i, i, i + 3, 1723161255342L, 0);
+                }
+                int n = enc.encodeTrade(in.seq(i + 1).sendEpochNanos(i));
+                System.arraycopy(enc.buffer(), 4, payload, 0, n - 4);
+                decoder.decode(payload, n - 4, quote, out);
+            }
+        }
+        long perMessage = (threads.getCurrentThreadAllocatedBytes() - before) / rounds;
+        assertEquals(0, perMessage, "bytes allocated per trade encoded and decoded");
+        assertEquals(in.toString(), out.toString());
     }
 
     private static final Object NIL = new Object();

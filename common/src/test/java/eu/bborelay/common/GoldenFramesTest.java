@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * Exact bytes on the wire. The ORIGINAL_* vectors were produced by the original Python sender's code path,
  * {@code struct.pack("!I", len(b)) + msgpack.packb(obj, use_bin_type=True)} with Python msgpack 1.0.3, for the
  * dicts noted; OURS was produced the same way from a dict in this sender's key order, so it checks our encoder
- * against an independent msgpack implementation.
+ * against an independent msgpack implementation. OURS_TRADE and OURS_AGG_TRADE likewise (Python msgpack 1.0.3).
  */
 class GoldenFramesTest {
     /** {seq:1, ts:1723161254087891268, symbol:"BTCUSDT", mid:61837.635, bid:61837.63, ask:61837.64, binance_ts:0}. */
@@ -28,6 +28,62 @@ class GoldenFramesTest {
             + "6964cb40ee31b451eb851ea3626964cb40ee31b428f5c28fa361736bcb40ee31b47ae147aeaa62696e616e63655f747300a474"
             + "797065a362626fa76269645f717479cb400e4e5b4245f5aea761736b5f717479cb3ff8c06e19b90eaaa97570646174655f69"
             + "64cf0000000ba9ca2bac";
+
+    /**
+     * {seq:2, ts:1723161254088012345, symbol:"BTCUSDT", type:"trade", price:61837.63, qty:0.02, side:"sell",
+     * trade_id:3735683259, binance_ts:1723161255342, event_ts:1723161255343}: the first trade of
+     * spot_btcusdt_..._20240808T2354Z ({@code m=true}: the taker sold).
+     */
+    static final String OURS_TRADE = "000000868aa373657102a27473cf17e9e607e8a1f239a673796d626f6ca742544355534454a474"
+            + "797065a57472616465a57072696365cb40ee31b428f5c28fa3717479cb3f947ae147ae147ba473696465a473656c6ca87472"
+            + "6164655f6964cedeaa00bbaa62696e616e63655f7473cf00000191346a1daea86576656e745f7473cf00000191346a1daf";
+    /**
+     * {seq:3, ts:1626992742289739000, symbol:"CTKUSDT", type:"agg_trade", price:1.011, qty:10.0, side:"buy",
+     * agg_id:16599292, first_id:23961322, last_id:23961322, binance_ts:1626992741421, event_ts:1626992741575}: the
+     * first aggTrade of cryptofeed_usdm_..._20210722 ({@code m=false}: the taker bought).
+     */
+    static final String OURS_AGG_TRADE = "000000a28ca373657103a27473cf16943d4768518cf8a673796d626f6ca743544b5553445"
+            + "4a474797065a96167675f7472616465a57072696365cb3ff02d0e56041893a3717479cb4024000000000000a473696465a362"
+            + "7579a66167675f6964ce00fd48fca866697273745f6964ce016d9eeaa76c6173745f6964ce016d9eeaaa62696e616e63655f"
+            + "7473cf0000017ad0530c2da86576656e745f7473cf0000017ad0530cc7";
+
+    @Test
+    void encodesTradesExactlyAsPythonMsgpackWould() {
+        FrameEncoder encoder = new FrameEncoder();
+        int n = encoder.encodeTrade(new Trade().setTrade("BTCUSDT", 61837.63, 0.02, Trade.Side.SELL, 3735683259L,
+                1723161255342L, 1723161255343L).seq(2).sendEpochNanos(1723161254088012345L));
+        assertEquals(OURS_TRADE, HexFormat.of().formatHex(encoder.buffer(), 0, n));
+        n = encoder.encodeTrade(new Trade().setAggTrade("CTKUSDT", 1.011, 10, Trade.Side.BUY, 16599292, 23961322,
+                23961322, 1626992741421L, 1626992741575L).seq(3).sendEpochNanos(1626992742289739000L));
+        assertEquals(OURS_AGG_TRADE, HexFormat.of().formatHex(encoder.buffer(), 0, n));
+    }
+
+    @Test
+    void decodesOurTrades() throws Exception {
+        Trade t = decodeTrade(OURS_TRADE);
+        assertEquals(Trade.Type.TRADE, t.type());
+        assertEquals("BTCUSDT", t.symbol());
+        assertEquals(2, t.seq());
+        assertEquals(1723161254088012345L, t.sendEpochNanos());
+        assertEquals(61837.63, t.price());
+        assertEquals(0.02, t.qty());
+        assertEquals(Trade.Side.SELL, t.takerSide());
+        assertEquals(3735683259L, t.tradeId());
+        assertEquals(1723161255342L, t.tradeTimeMs());
+        assertEquals(1723161255343L, t.eventTimeMs());
+        Trade a = decodeTrade(OURS_AGG_TRADE);
+        assertEquals(Trade.Type.AGG_TRADE, a.type());
+        assertEquals("CTKUSDT", a.symbol());
+        assertEquals(3, a.seq());
+        assertEquals(1.011, a.price());
+        assertEquals(10.0, a.qty());
+        assertEquals(Trade.Side.BUY, a.takerSide());
+        assertEquals(16599292, a.aggId());
+        assertEquals(23961322, a.firstTradeId());
+        assertEquals(23961322, a.lastTradeId());
+        assertEquals(1626992741421L, a.tradeTimeMs());
+        assertEquals(1626992741575L, a.eventTimeMs());
+    }
 
     @Test
     void encodesOurQuoteExactlyAsPythonMsgpackWould() {
@@ -84,6 +140,17 @@ class GoldenFramesTest {
         byte[] original = HexFormat.of().parseHex(ORIGINAL_SPOT);
         assertArrayEquals(Arrays.copyOfRange(original, 5, original.length),
                 Arrays.copyOfRange(ours, 5, original.length));
+    }
+
+    private static Trade decodeTrade(String hex) throws Exception {
+        byte[] frame = HexFormat.of().parseHex(hex);
+        FrameReader reader = new FrameReader(new ByteArrayInputStream(frame), FrameDescriptor.DEFAULT_MAX_FRAME_LENGTH);
+        int n = reader.read();
+        assertEquals(frame.length - 4, n);
+        Trade t = new Trade();
+        assertEquals(FrameType.TRADE, new FrameDecoder().decode(reader.payload(), n, new BookTicker(), t));
+        assertEquals(-1, reader.read());
+        return t;
     }
 
     private static BookTicker decode(String hex) throws Exception {

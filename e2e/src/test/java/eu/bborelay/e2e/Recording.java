@@ -37,7 +37,8 @@ record Recording(List<Quote> quotes) {
         return new Recording(List.copyOf(quotes));
     }
 
-    private static Quote parse(JsonParser p) throws IOException {
+    /** One bookTicker message (the parser before its first token), field by field. */
+    static Quote parse(JsonParser p) throws IOException {
         String s = null;
         String b = null;
         String bq = null;

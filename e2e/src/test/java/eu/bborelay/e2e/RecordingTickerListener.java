@@ -3,20 +3,27 @@ package eu.bborelay.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import eu.bborelay.receiver.TickerListener;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Keeps a copy of every quote and every gap the receiver reports; thread-safe. */
-final class RecordingTickerListener implements TickerListener {
+/** Keeps a copy of every quote, every trade and every gap the receiver reports; thread-safe. */
+class RecordingTickerListener implements TickerListener {
     final List<BookTicker> quotes = new CopyOnWriteArrayList<>();
+    final List<Trade> trades = new CopyOnWriteArrayList<>();
     final AtomicLong gapCalls = new AtomicLong();
     final AtomicLong missing = new AtomicLong();
 
     @Override
     public void onBookTicker(BookTicker quote) {
         quotes.add(quote.copy());
+    }
+
+    @Override
+    public void onTrade(Trade trade) {
+        trades.add(trade.copy());
     }
 
     @Override

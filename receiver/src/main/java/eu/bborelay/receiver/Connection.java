@@ -9,6 +9,7 @@ import eu.bborelay.common.FrameFormatException;
 import eu.bborelay.common.FrameReader;
 import eu.bborelay.common.FrameType;
 import eu.bborelay.common.Hello;
+import eu.bborelay.common.Trade;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.HashMap;
@@ -19,9 +20,10 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * One sender connection and its reader thread {@code relay-receiver-conn-<n>}, which owns everything here: it
- * completes the TLS handshake, then reads frames, decodes them into one reused {@link BookTicker}, tracks sequence
- * numbers, records latency, publishes the latest quote and calls the listener. The per-quote path takes no lock,
- * logs nothing and allocates nothing in steady state.
+ * completes the TLS handshake (pending in {@link PendingHandshakes} until then, under its total deadline; then it
+ * takes one of the {@link ReceiverConfig#maxConnections()} places or is closed), then reads frames, decodes them
+ * into one reused {@link BookTicker}, tracks sequence numbers, records latency, publishes the latest quote and
+ * calls the listener. The per-quote path takes no lock, logs nothing and allocates nothing in steady state.
  *
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
@@ -38,6 +40,8 @@ final class Connection implements Runnable {
     private final Socket raw;
     private final SSLSocket ssl;
     private final Thread thread;
+    private final PendingHandshakes handshakes;
+    private PendingHandshakes.Ticket ticket;
     final String peer;
 
     /** Pings sent without any pong before the sender is taken for one that never answers (the original one). */
@@ -52,6 +56,9 @@ final class Connection implements Runnable {
     private volatile long pongsReceived;
     private volatile long lastPongId;
     private final BookTicker quote = new BookTicker();
+    private final Trade trade = new Trade();
+    /** Symbols this connection delivered trades of, keyed by the decoder's interned strings. */
+    private final HashMap<String, SymbolState> tradeSymbols = new HashMap<>();
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
@@ -80,8 +87,9 @@ final class Connection implements Runnable {
         UNCORRECTED
     }
 
-    Connection(ReceiverContext ctx, Socket raw, SSLSocket ssl, long number) {
+    Connection(ReceiverContext ctx, Socket raw, SSLSocket ssl, long number, PendingHandshakes handshakes) {
         this.ctx = ctx;
+        this.handshakes = handshakes;
         this.counters = ctx.counters;
         this.listener = ctx.listener;
         this.raw = raw;
@@ -92,7 +100,9 @@ final class Connection implements Runnable {
         this.latencyMode = ctx.config.pingIntervalNanos() > 0 ? LatencyMode.PROBING : LatencyMode.UNCORRECTED;
     }
 
-    void start() {
+    /** Starts the thread; {@code ticket} is this connection's place among the pending handshakes. Acceptor. */
+    void start(PendingHandshakes.Ticket ticket) {
+        this.ticket = ticket;
         thread.start();
     }
 
@@ -125,7 +135,6 @@ final class Connection implements Runnable {
             }
             connected = true;
             counters.connectionsAccepted.increment();
-            counters.connectionsOpen.incrementAndGet();
             LOG.info("Connection from {} ({}, {})", peer, ssl.getSession().getProtocol(), clientIdentity());
             try {
                 listener.onConnected(peer);
@@ -143,22 +152,70 @@ final class Connection implements Runnable {
         }
     }
 
+    /**
+     * Completes the TLS handshake within the total deadline (enforced by the deadline thread, which closes the
+     * socket; the per-read timeout set here is only a backstop), then takes a place among the
+     * {@link ReceiverConfig#maxConnections()} open connections.
+     *
+     * @return true when the sender is in and counted in {@code connectionsOpen}; false when the handshake failed
+     *     (counted and logged as a handshake failure), or the connection was refused for capacity (counted and
+     *     logged as such), or the receiver is closing
+     */
     private boolean handshake() {
         long timeoutMillis = TimeUnit.NANOSECONDS.toMillis(ctx.config.handshakeTimeoutNanos());
+        PendingHandshakes.State state;
         try {
             raw.setTcpNoDelay(true);
             raw.setSoTimeout((int) timeoutMillis);
             ssl.startHandshake();
-            raw.setSoTimeout(0); // the silence timeout starts with the hello: see onHello
-            return true;
+            state = handshakes.finish(ticket);
+            if (state == PendingHandshakes.State.PENDING) {
+                raw.setSoTimeout(0); // the silence timeout starts with the hello: see onHello
+                return takeConnectionPlace();
+            }
         } catch (IOException | RuntimeException e) {
-            if (closeReason == null) {
+            state = handshakes.finish(ticket);
+            if (state == PendingHandshakes.State.PENDING && closeReason == null) {
                 counters.handshakeFailures.increment();
+                if (e instanceof java.net.SocketTimeoutException) {
+                    counters.handshakeTimeouts.increment();
+                }
                 if (ctx.handshakeLines.tryAcquire()) {
                     LOG.warn(HandshakeFailures.describe(peer, e, timeoutMillis));
                 }
+                return false;
             }
-            return false;
+        }
+        if (state == PendingHandshakes.State.EXPIRED) {
+            counters.handshakeFailures.increment();
+            counters.handshakeTimeouts.increment();
+            if (ctx.handshakeLines.tryAcquire()) {
+                LOG.warn(HandshakeFailures.describeDeadline(peer, timeoutMillis));
+            }
+        } // EVICTED: counted and logged by the acceptor; else the receiver is closing
+        return false;
+    }
+
+    /**
+     * Counts this authenticated sender in {@code connectionsOpen} unless {@link ReceiverConfig#maxConnections()} are
+     * open already: then it is closed (its sender retries with its backoff), counted and logged as capacity.
+     */
+    private boolean takeConnectionPlace() {
+        int max = ctx.config.maxConnections();
+        for (;;) {
+            int open = counters.connectionsOpen.get();
+            if (open >= max) {
+                counters.refusedAtConnectionLimit.increment();
+                if (ctx.refusedLines.tryAcquire()) {
+                    LOG.warn("Refused sender {} ({}) after its TLS handshake: already {} sender connections open"
+                            + " (maxConnections); capacity, not a certificate problem. It retries with its backoff",
+                            peer, clientIdentity(), max);
+                }
+                return false;
+            }
+            if (counters.connectionsOpen.compareAndSet(open, open + 1)) {
+                return true;
+            }
         }
     }
 
@@ -180,13 +237,14 @@ final class Connection implements Runnable {
                 frames++;
                 FrameType type;
                 try {
-                    type = decoder.decode(payload, length, quote);
+                    type = decoder.decode(payload, length, quote, trade);
                 } catch (FrameFormatException e) {
                     onMalformed(e);
                     continue;
                 }
                 switch (type) {
                     case QUOTE -> onQuote(ctx.config.clock().epochNanos());
+                    case TRADE -> onTrade(ctx.config.clock().epochNanos());
                     case HELLO -> onHello(decoder.hello());
                     case HEARTBEAT, PING -> {
                     }
@@ -295,19 +353,7 @@ final class Connection implements Runnable {
             s = joinLegacySession();
         }
         SequenceTracker tracker = s.tracker;
-        SequenceTracker.Verdict verdict = tracker.onQuote(q.seq());
-        switch (verdict) {
-            case GAP -> counters.gaps.add(tracker.gapReceivedSeq() - tracker.gapExpectedSeq());
-            case LATE -> {
-                counters.gaps.decrement();
-                counters.outOfOrder.increment();
-            }
-            case DUPLICATE -> counters.duplicates.increment();
-            case REPLAY -> counters.replaysIgnored.increment();
-            case STALE -> counters.outOfOrder.increment();
-            default -> {
-            }
-        }
+        SequenceTracker.Verdict verdict = track(tracker, q.seq());
         if (!verdict.deliver) {
             return;
         }
@@ -340,18 +386,43 @@ final class Connection implements Runnable {
         sym.state.quotes.increment();
         counters.quotesDelivered.increment();
         if (verdict == SequenceTracker.Verdict.GAP) {
-            try {
-                listener.onGap(tracker.gapExpectedSeq(), tracker.gapReceivedSeq());
-            } catch (Throwable t) {
-                listenerFailed(t);
-            }
+            onGap(tracker);
         }
         try {
             listener.onBookTicker(q);
         } catch (Throwable t) {
             listenerFailed(t);
         }
-        // Logged after delivery, so the quote is not delayed by it.
+        logAfterDelivery(verdict, tracker); // after delivery, so the quote is not delayed by it
+    }
+
+    /** The session's verdict on {@code seq} (a quote's or a trade's: one seq space), counted. */
+    private SequenceTracker.Verdict track(SequenceTracker tracker, long seq) {
+        SequenceTracker.Verdict verdict = tracker.onQuote(seq);
+        switch (verdict) {
+            case GAP -> counters.gaps.add(tracker.gapReceivedSeq() - tracker.gapExpectedSeq());
+            case LATE -> {
+                counters.gaps.decrement();
+                counters.outOfOrder.increment();
+            }
+            case DUPLICATE -> counters.duplicates.increment();
+            case REPLAY -> counters.replaysIgnored.increment();
+            case STALE -> counters.outOfOrder.increment();
+            default -> {
+            }
+        }
+        return verdict;
+    }
+
+    private void onGap(SequenceTracker tracker) {
+        try {
+            listener.onGap(tracker.gapExpectedSeq(), tracker.gapReceivedSeq());
+        } catch (Throwable t) {
+            listenerFailed(t);
+        }
+    }
+
+    private void logAfterDelivery(SequenceTracker.Verdict verdict, SequenceTracker tracker) {
         if (verdict == SequenceTracker.Verdict.GAP && ctx.gapLines.tryAcquire()) {
             long expected = tracker.gapExpectedSeq();
             long received = tracker.gapReceivedSeq();
@@ -360,6 +431,45 @@ final class Connection implements Runnable {
         } else if (verdict == SequenceTracker.Verdict.RESTART) {
             LOG.info("Legacy sender on {} restarted: seq 1 again; counting starts over", peer);
         }
+    }
+
+    /**
+     * A trade frame: the same sequence tracking as a quote (one seq space), its counters, then {@code onGap} and
+     * {@code onTrade}. No latency is recorded (the figures are the quotes'), no latest-quote slot, no staleness.
+     */
+    private void onTrade(long receiveEpochNanos) {
+        Trade t = trade;
+        t.receiveEpochNanos(receiveEpochNanos);
+        Session s = session;
+        if (s == null) {
+            s = joinLegacySession();
+        }
+        SequenceTracker tracker = s.tracker;
+        SequenceTracker.Verdict verdict = track(tracker, t.seq());
+        if (!verdict.deliver) {
+            return;
+        }
+        SymbolState state = tradeSymbols.get(t.symbol());
+        if (state == null) {
+            state = ctx.symbol(t.symbol());
+            tradeSymbols.put(t.symbol(), state);
+        }
+        if (t.type() == Trade.Type.AGG_TRADE) {
+            state.aggTrades.increment();
+            counters.aggTradesDelivered.increment();
+        } else {
+            state.trades.increment();
+            counters.tradesDelivered.increment();
+        }
+        if (verdict == SequenceTracker.Verdict.GAP) {
+            onGap(tracker);
+        }
+        try {
+            listener.onTrade(t);
+        } catch (Throwable e) {
+            listenerFailed(e);
+        }
+        logAfterDelivery(verdict, tracker);
     }
 
     private ConnectionSymbol addSymbol(String symbol) {

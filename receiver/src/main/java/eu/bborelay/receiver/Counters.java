@@ -10,8 +10,29 @@ import java.util.concurrent.atomic.LongAdder;
 final class Counters {
     final AtomicInteger connectionsOpen = new AtomicInteger();
     final LongAdder connectionsAccepted = new LongAdder();
+    /**
+     * TLS handshakes that failed: certificate refused, not TLS, lost, or not complete by the total deadline (see
+     * {@link #handshakeTimeouts}). Never a refusal for capacity.
+     */
     final LongAdder handshakeFailures = new LongAdder();
+    /** Of {@link #handshakeFailures}: handshakes closed at the total deadline ({@code handshakeTimeout}). */
+    final LongAdder handshakeTimeouts = new LongAdder();
+    /** Connections closed at accept: their address already had {@code maxPendingHandshakesPerAddress} pending. */
+    final LongAdder refusedPerAddress = new LongAdder();
+    /**
+     * Connections closed at accept: every pending place was taken and no address held more than theirs (see
+     * {@link PendingHandshakes}).
+     */
+    final LongAdder refusedPendingFull = new LongAdder();
+    /** Pending handshakes closed to make room for a newer connection ({@code maxPendingHandshakes} all taken). */
+    final LongAdder handshakesEvicted = new LongAdder();
+    /** Senders closed right after a successful handshake: {@code maxConnections} authenticated ones already. */
+    final LongAdder refusedAtConnectionLimit = new LongAdder();
     final LongAdder quotesDelivered = new LongAdder();
+    /** Trades ({@code type} "trade") passed to onTrade. */
+    final LongAdder tradesDelivered = new LongAdder();
+    /** Aggregate trades ({@code type} "agg_trade") passed to onTrade. */
+    final LongAdder aggTradesDelivered = new LongAdder();
     final LongAdder gaps = new LongAdder();
     final LongAdder duplicates = new LongAdder();
     final LongAdder outOfOrder = new LongAdder();
@@ -39,6 +60,12 @@ final class Counters {
 
     void malformed(FrameFormatException.Reason reason) {
         malformed[reason.ordinal()].increment();
+    }
+
+    /** Connections refused or closed for capacity: per address, all places taken, evicted, or over the limit. */
+    long refusedForCapacity() {
+        return refusedPerAddress.sum() + refusedPendingFull.sum() + handshakesEvicted.sum()
+                + refusedAtConnectionLimit.sum();
     }
 
     long malformedTotal() {

@@ -6,7 +6,10 @@ import java.net.SocketTimeoutException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 
-/** Turns a failed server-side TLS handshake into one log line that says what to fix. Pure. */
+/**
+ * Turns a failed server-side TLS handshake into one log line that says what to fix. Pure. Refusals for capacity
+ * are not handshake failures and are worded by {@link PendingHandshakes} and {@link Connection} themselves.
+ */
 final class HandshakeFailures {
     private HandshakeFailures() {
     }
@@ -21,10 +24,19 @@ final class HandshakeFailures {
                 + ")";
     }
 
+    /**
+     * The line for a handshake closed at its total deadline by the deadline thread.
+     *
+     * @param peer the client's address, e.g. {@code /1.2.3.4:5555}
+     * @param handshakeTimeoutMillis the configured total deadline
+     */
+    static String describeDeadline(String peer, long handshakeTimeoutMillis) {
+        return "TLS handshake with " + peer + " failed: " + deadlineHint(handshakeTimeoutMillis);
+    }
+
     static String hint(Throwable failure, long handshakeTimeoutMillis) {
         if (failure instanceof SocketTimeoutException) {
-            return "no TLS handshake within " + handshakeTimeoutMillis + " ms (a client that never speaks TLS, or a"
-                    + " very slow network)";
+            return deadlineHint(handshakeTimeoutMillis);
         }
         if (hasCause(failure, CertificateExpiredException.class)
                 || hasCause(failure, CertificateNotYetValidException.class)) {
@@ -60,6 +72,12 @@ final class HandshakeFailures {
             return "connection lost during the handshake";
         }
         return "unexpected handshake error";
+    }
+
+    private static String deadlineHint(long handshakeTimeoutMillis) {
+        return "no complete TLS handshake within " + handshakeTimeoutMillis + " ms of connecting (handshakeTimeout,"
+                + " a total deadline): a client that never speaks TLS or sends too slowly (slow-loris?), or a very"
+                + " slow network; closed";
     }
 
     private static String messages(Throwable t) {

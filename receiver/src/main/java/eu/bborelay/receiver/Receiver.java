@@ -31,7 +31,9 @@ import javax.net.ssl.SSLParameters;
  * }</pre>
  *
  * <p>Threads (all daemon threads): {@code relay-receiver-acceptor} accepts connections; one reader thread
- * {@code relay-receiver-conn-<n>} per sender connection does the TLS handshake, reads and decodes frames, counts
+ * {@code relay-receiver-conn-<n>} per connection does the TLS handshake (at most
+ * {@link ReceiverConfig#maxPendingHandshakes()} at once, each within the total deadline that
+ * {@code relay-receiver-handshake-deadline} enforces), then, for a sender, reads and decodes frames, counts
  * gaps, records latency and calls the listener; {@code relay-receiver-conn-<n>-ping} writes that connection's pings
  * (clock probes and heartbeats) once its sender said hello; {@code relay-receiver-staleness} reports stale symbols;
  * {@code relay-receiver-stats} logs the stats lines every stats interval. Every method here is thread-safe.
@@ -238,6 +240,11 @@ public final class Receiver implements AutoCloseable {
         }
         reporter.finalReport();
         LOG.info("Receiver on port {} closed", server.getLocalPort());
+    }
+
+    /** This receiver's shared state; for tests in this package. */
+    ReceiverContext context() {
+        return ctx;
     }
 
     private static void join(Thread t) {

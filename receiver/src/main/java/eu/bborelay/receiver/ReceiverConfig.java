@@ -25,7 +25,7 @@ public final class ReceiverConfig {
     public static final int DEFAULT_PORT = 9001;
     /** Default {@link #statsIntervalNanos()}: 10 s. */
     public static final long DEFAULT_STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-    /** Default {@link #handshakeTimeoutNanos()}: 5 s. */
+    /** Default {@link #handshakeTimeoutNanos()}: 5 s, a total deadline from accept. */
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
     /** Default {@link #pingIntervalNanos()}: 1 s. */
     public static final long DEFAULT_PING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -37,6 +37,20 @@ public final class ReceiverConfig {
     public static final int DEFAULT_MAX_CONNECTIONS = 8;
     /** Largest accepted {@link #maxConnections()}. */
     static final int MAX_MAX_CONNECTIONS = 1024;
+    /**
+     * Default {@link #maxPendingHandshakes()}. Each pending handshake holds a thread (about 130 KiB of committed
+     * stack, measured) and its TLS socket (tens of KiB of heap), so 64 cost about 10 MiB of the 256 MiB container at
+     * most, while a real sender needs one place for a few milliseconds: room for an attacker on 8 addresses (at the
+     * per-address default) before any eviction starts.
+     */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES = 64;
+    /**
+     * Default {@link #maxPendingHandshakesPerAddress()}: an A/B pair and a collector's sender on one host (or behind
+     * one NAT address), each with a retry racing an attempt the receiver has not seen end yet, need 6.
+     */
+    public static final int DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS = 8;
+    /** Largest accepted {@link #maxPendingHandshakes()}. */
+    static final int MAX_MAX_PENDING_HANDSHAKES = 1024;
     /** Longest accepted ping interval, silence timeout and stale age: 1 hour. */
     static final long MAX_LINK_TIMER_NANOS = TimeUnit.HOURS.toNanos(1);
     /** Longest accepted handshake timeout, 10 minutes. */
@@ -60,6 +74,8 @@ public final class ReceiverConfig {
     private final long silenceTimeoutNanos;
     private final long staleAfterNanos;
     private final int maxConnections;
+    private final int maxPendingHandshakes;
+    private final int maxPendingHandshakesPerAddress;
 
     private ReceiverConfig(Builder b, long statsIntervalNanos, long handshakeTimeoutNanos, ErrorHandler errorHandler) {
         bindAddress = b.bindAddress;
@@ -78,6 +94,8 @@ public final class ReceiverConfig {
         silenceTimeoutNanos = b.silenceTimeoutNanos;
         staleAfterNanos = b.staleAfterNanos;
         maxConnections = b.maxConnections;
+        maxPendingHandshakes = b.maxPendingHandshakes;
+        maxPendingHandshakesPerAddress = b.maxPendingHandshakesPerAddress;
     }
 
     /** A builder with every default set and no TLS material. */
@@ -130,7 +148,10 @@ public final class ReceiverConfig {
         return statsIntervalNanos;
     }
 
-    /** How long a connecting sender has to complete the TLS handshake, in nanoseconds. */
+    /**
+     * How long a connecting client has to complete the TLS handshake, counted from its accept, in nanoseconds: a
+     * total deadline, however the client paces its bytes; then its socket is closed.
+     */
     public long handshakeTimeoutNanos() {
         return handshakeTimeoutNanos;
     }
@@ -155,9 +176,32 @@ public final class ReceiverConfig {
         return staleAfterNanos;
     }
 
-    /** Most sender connections served at once (including ones in their TLS handshake); more are refused. */
+    /**
+     * Most sender connections served at once whose TLS handshake succeeded (for a receiver that requires client
+     * certificates: authenticated senders). Connections still in their handshake do not count here (see
+     * {@link #maxPendingHandshakes()}). A sender whose handshake succeeds while this many are open is closed at once
+     * (counted as refused for capacity) and retries with its backoff.
+     */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /**
+     * Most connections in their TLS handshake at once, from all addresses. A new connection that finds them all
+     * taken evicts the oldest pending handshake of the address holding the most when its own address holds none or
+     * at least two fewer, and is closed otherwise: the places are shared evenly between addresses, so a sender
+     * dialling from its own address is never kept out by clients on fewer addresses than there are places.
+     */
+    public int maxPendingHandshakes() {
+        return maxPendingHandshakes;
+    }
+
+    /**
+     * Most connections in their TLS handshake at once from one source address (IPv6: one /64 prefix); a further
+     * connection from it is closed at once.
+     */
+    public int maxPendingHandshakesPerAddress() {
+        return maxPendingHandshakesPerAddress;
     }
 
     /** Wall clock that stamps {@link eu.bborelay.common.BookTicker#receiveEpochNanos()}. */
@@ -186,7 +230,9 @@ public final class ReceiverConfig {
                 + ", requireClientCertificate=" + requireClientCertificate + ", maxFrameLength=" + maxFrameLength
                 + ", statsIntervalNanos=" + statsIntervalNanos + ", handshakeTimeoutNanos=" + handshakeTimeoutNanos
                 + ", pingIntervalNanos=" + pingIntervalNanos + ", silenceTimeoutNanos=" + silenceTimeoutNanos
-                + ", staleAfterNanos=" + staleAfterNanos + ", maxConnections=" + maxConnections + '}';
+                + ", staleAfterNanos=" + staleAfterNanos + ", maxConnections=" + maxConnections
+                + ", maxPendingHandshakes=" + maxPendingHandshakes + ", maxPendingHandshakesPerAddress="
+                + maxPendingHandshakesPerAddress + '}';
     }
 
     /**
@@ -212,6 +258,10 @@ public final class ReceiverConfig {
         private long silenceTimeoutNanos = DEFAULT_SILENCE_TIMEOUT_NANOS;
         private long staleAfterNanos = DEFAULT_STALE_AFTER_NANOS;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
+        /** 0: not set, then {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS} or less. */
+        private int maxPendingHandshakesPerAddress;
+        private boolean maxPendingHandshakesPerAddressSet;
 
         private Builder() {
         }
@@ -248,9 +298,37 @@ public final class ReceiverConfig {
             return this;
         }
 
-        /** @param maxConnections most sender connections at once, 1..1024, default 8; more are refused */
+        /**
+         * @param maxConnections most sender connections at once whose TLS handshake succeeded, 1..1024, default 8;
+         *                       a further one is closed right after its handshake. Handshakes in progress count
+         *                       against {@link #maxPendingHandshakes(int)} instead
+         */
         public Builder maxConnections(int maxConnections) {
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * @param maxPendingHandshakes most connections in their TLS handshake at once, 1..1024, default
+         *                             {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES}; when all are taken a
+         *                             new connection evicts the oldest handshake of the address holding the most
+         *                             (if its own holds none or two fewer), else is closed
+         */
+        public Builder maxPendingHandshakes(int maxPendingHandshakes) {
+            this.maxPendingHandshakes = maxPendingHandshakes;
+            return this;
+        }
+
+        /**
+         * @param maxPendingHandshakesPerAddress most connections in their TLS handshake at once from one address
+         *                                       (IPv6: one /64), 1..{@code maxPendingHandshakes}, default
+         *                                       {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS}
+         *                                       (or {@code maxPendingHandshakes} if that is smaller); a further one
+         *                                       is closed at once
+         */
+        public Builder maxPendingHandshakesPerAddress(int maxPendingHandshakesPerAddress) {
+            this.maxPendingHandshakesPerAddress = maxPendingHandshakesPerAddress;
+            this.maxPendingHandshakesPerAddressSet = true;
             return this;
         }
 
@@ -328,8 +406,9 @@ public final class ReceiverConfig {
         }
 
         /**
-         * @param timeout time a connecting sender has to complete the TLS handshake, default 5 s; more than 0 and
-         *                at most 10 minutes
+         * @param timeout time a connecting client has to complete the TLS handshake, counted from its accept (a
+         *                total deadline, not per read: a client that trickles bytes is closed like a silent one),
+         *                default 5 s; 1 ms..10 minutes
          * @param unit unit of {@code timeout}
          */
         public Builder handshakeTimeout(long timeout, TimeUnit unit) {
@@ -416,6 +495,18 @@ public final class ReceiverConfig {
             if (maxConnections < 1 || maxConnections > MAX_MAX_CONNECTIONS) {
                 throw new IllegalArgumentException("maxConnections must be 1.." + MAX_MAX_CONNECTIONS + ", was "
                         + maxConnections);
+            }
+            if (maxPendingHandshakes < 1 || maxPendingHandshakes > MAX_MAX_PENDING_HANDSHAKES) {
+                throw new IllegalArgumentException("maxPendingHandshakes must be 1.." + MAX_MAX_PENDING_HANDSHAKES
+                        + ", was " + maxPendingHandshakes);
+            }
+            if (!maxPendingHandshakesPerAddressSet) {
+                maxPendingHandshakesPerAddress = Math.min(DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS,
+                        maxPendingHandshakes);
+            }
+            if (maxPendingHandshakesPerAddress < 1 || maxPendingHandshakesPerAddress > maxPendingHandshakes) {
+                throw new IllegalArgumentException("maxPendingHandshakesPerAddress must be 1..maxPendingHandshakes ("
+                        + maxPendingHandshakes + "), was " + maxPendingHandshakesPerAddress);
             }
             return new ReceiverConfig(this, statsIntervalNanos, handshakeTimeoutNanos,
                     errorHandler != null ? errorHandler : new LoggingErrorHandler());

@@ -35,7 +35,10 @@ final class ReceiverContext {
     final RateLimiter gapLines = new RateLimiter(GAP_LINES_PER_INTERVAL);
     final RateLimiter malformedLines = new RateLimiter(1);
     final RateLimiter handshakeLines = new RateLimiter(HANDSHAKE_LINES_PER_INTERVAL);
-    final RateLimiter refusedLines = new RateLimiter(1);
+    /** Capacity refusals and evictions (pending handshakes per address and in all, maxConnections). */
+    final RateLimiter refusedLines = new RateLimiter(HANDSHAKE_LINES_PER_INTERVAL);
+    /** The handshakes in progress; its deadline thread is stopped by the acceptor when it ends. */
+    final PendingHandshakes handshakes;
     final long startNanos = System.nanoTime();
     volatile boolean closing;
 
@@ -46,6 +49,7 @@ final class ReceiverContext {
     ReceiverContext(ReceiverConfig config, TickerListener listener) {
         this.config = config;
         this.listener = listener;
+        this.handshakes = new PendingHandshakes(this);
     }
 
     /** The symbol's shared state, created on its first quote. */

@@ -49,6 +49,14 @@ public final class ReceiverStats {
     private final long silenceTimeouts;
     private final long sendersNotAnswering;
     private final long staleEvents;
+    private final long handshakeTimeouts;
+    private final int handshakesPending;
+    private final long refusedPerAddress;
+    private final long refusedPendingFull;
+    private final long handshakesEvicted;
+    private final long refusedAtConnectionLimit;
+    private final long tradesDelivered;
+    private final long aggTradesDelivered;
 
     private ReceiverStats(Builder b) {
         this.connectionsOpen = b.connectionsOpen;
@@ -84,6 +92,14 @@ public final class ReceiverStats {
         this.silenceTimeouts = b.silenceTimeouts;
         this.sendersNotAnswering = b.sendersNotAnswering;
         this.staleEvents = b.staleEvents;
+        this.handshakeTimeouts = b.handshakeTimeouts;
+        this.handshakesPending = b.handshakesPending;
+        this.refusedPerAddress = b.refusedPerAddress;
+        this.refusedPendingFull = b.refusedPendingFull;
+        this.handshakesEvicted = b.handshakesEvicted;
+        this.refusedAtConnectionLimit = b.refusedAtConnectionLimit;
+        this.tradesDelivered = b.tradesDelivered;
+        this.aggTradesDelivered = b.aggTradesDelivered;
     }
 
     /** A builder with every counter 0, no symbol and no malformed frame. */
@@ -102,11 +118,65 @@ public final class ReceiverStats {
     }
 
     /**
-     * Connection attempts refused or failed during the TLS handshake (no or a foreign client certificate,
-     * plaintext, timeout), since start.
+     * TLS handshakes that failed, since start: no or a foreign client certificate, plaintext, connection lost, or no
+     * complete handshake by the total deadline ({@link #handshakeTimeouts()}). Refusals for capacity are not
+     * counted here (see {@link #refusedForCapacity()}).
      */
     public long handshakeFailures() {
         return handshakeFailures;
+    }
+
+    /**
+     * Of {@link #handshakeFailures()}: handshakes closed at their total deadline
+     * ({@link ReceiverConfig#handshakeTimeoutNanos()}), however slowly the client was sending, since start.
+     */
+    public long handshakeTimeouts() {
+        return handshakeTimeouts;
+    }
+
+    /** Connections in their TLS handshake now (at most {@link ReceiverConfig#maxPendingHandshakes()}). */
+    public int handshakesPending() {
+        return handshakesPending;
+    }
+
+    /**
+     * Connections closed at accept because their source address (IPv6: /64) already had
+     * {@link ReceiverConfig#maxPendingHandshakesPerAddress()} handshakes pending, since start. Capacity.
+     */
+    public long refusedPerAddress() {
+        return refusedPerAddress;
+    }
+
+    /**
+     * Connections closed at accept because all {@link ReceiverConfig#maxPendingHandshakes()} places were taken and no
+     * address held two more than theirs, since start. Capacity.
+     */
+    public long refusedPendingFull() {
+        return refusedPendingFull;
+    }
+
+    /**
+     * Pending handshakes closed to make room for a newer connection from an address holding fewer, since start.
+     * Capacity.
+     */
+    public long handshakesEvicted() {
+        return handshakesEvicted;
+    }
+
+    /**
+     * Senders closed right after a successful handshake because {@link ReceiverConfig#maxConnections()} were open,
+     * since start. Capacity.
+     */
+    public long refusedAtConnectionLimit() {
+        return refusedAtConnectionLimit;
+    }
+
+    /**
+     * Connections refused or closed for capacity, since start: the sum of {@link #refusedPerAddress()},
+     * {@link #refusedPendingFull()}, {@link #handshakesEvicted()} and {@link #refusedAtConnectionLimit()}.
+     */
+    public long refusedForCapacity() {
+        return refusedPerAddress + refusedPendingFull + handshakesEvicted + refusedAtConnectionLimit;
     }
 
     /**
@@ -263,6 +333,16 @@ public final class ReceiverStats {
         return staleEvents;
     }
 
+    /** Trades ({@code type} "trade", Binance {@code @trade}) passed to {@link TickerListener#onTrade}. */
+    public long tradesDelivered() {
+        return tradesDelivered;
+    }
+
+    /** Aggregate trades ({@code type} "agg_trade", Binance {@code @aggTrade}) passed to {@link TickerListener#onTrade}. */
+    public long aggTradesDelivered() {
+        return aggTradesDelivered;
+    }
+
     /** Sum of {@link #malformedFrames()} over all reasons. */
     public long malformedFramesTotal() {
         long sum = 0;
@@ -318,7 +398,16 @@ public final class ReceiverStats {
                 && p50RttNanos == other.p50RttNanos
                 && silenceTimeouts == other.silenceTimeouts
                 && sendersNotAnswering == other.sendersNotAnswering
-                && staleEvents == other.staleEvents;
+                && staleEvents == other.staleEvents
+                && handshakeTimeouts == other.handshakeTimeouts
+                && handshakesPending == other.handshakesPending
+                && refusedPerAddress == other.refusedPerAddress
+                && refusedPendingFull == other.refusedPendingFull
+                && handshakesEvicted == other.handshakesEvicted
+                && refusedAtConnectionLimit == other.refusedAtConnectionLimit
+
+                && tradesDelivered == other.tradesDelivered
+                && aggTradesDelivered == other.aggTradesDelivered;
     }
 
     @Override
@@ -328,7 +417,8 @@ public final class ReceiverStats {
                 latencyClamped, p50OneWayNanos, p95OneWayNanos, p99OneWayNanos, maxOneWayNanos, symbols,
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
-                staleEvents);
+                staleEvents, handshakeTimeouts, handshakesPending, refusedPerAddress, refusedPendingFull,
+                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered);
     }
 
     @Override
@@ -350,7 +440,11 @@ public final class ReceiverStats {
                 + ", clockOffsetKnown=" + clockOffsetKnown + ", clockOffsetNanos=" + clockOffsetNanos
                 + ", rttSamples=" + rttSamples + ", p50RttNanos=" + p50RttNanos
                 + ", silenceTimeouts=" + silenceTimeouts + ", sendersNotAnswering=" + sendersNotAnswering
-                + ", staleEvents=" + staleEvents + "]";
+                + ", staleEvents=" + staleEvents + ", handshakeTimeouts=" + handshakeTimeouts
+                + ", handshakesPending=" + handshakesPending + ", refusedPerAddress=" + refusedPerAddress
+                + ", refusedPendingFull=" + refusedPendingFull + ", handshakesEvicted=" + handshakesEvicted
+                + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + ", tradesDelivered=" + tradesDelivered
+                + ", aggTradesDelivered=" + aggTradesDelivered + "]";
     }
 
     /** Builds a {@link ReceiverStats}; every value defaults to 0 (or empty). Not thread-safe. */
@@ -384,8 +478,26 @@ public final class ReceiverStats {
         private long silenceTimeouts;
         private long sendersNotAnswering;
         private long staleEvents;
+        private long handshakeTimeouts;
+        private int handshakesPending;
+        private long refusedPerAddress;
+        private long refusedPendingFull;
+        private long handshakesEvicted;
+        private long refusedAtConnectionLimit;
+        private long tradesDelivered;
+        private long aggTradesDelivered;
 
         private Builder() {
+        }
+
+        public Builder tradesDelivered(long tradesDelivered) {
+            this.tradesDelivered = tradesDelivered;
+            return this;
+        }
+
+        public Builder aggTradesDelivered(long aggTradesDelivered) {
+            this.aggTradesDelivered = aggTradesDelivered;
+            return this;
         }
 
         public Builder connectionsOpen(int connectionsOpen) {
@@ -533,6 +645,36 @@ public final class ReceiverStats {
             return this;
         }
 
+        public Builder handshakeTimeouts(long handshakeTimeouts) {
+            this.handshakeTimeouts = handshakeTimeouts;
+            return this;
+        }
+
+        public Builder handshakesPending(int handshakesPending) {
+            this.handshakesPending = handshakesPending;
+            return this;
+        }
+
+        public Builder refusedPerAddress(long refusedPerAddress) {
+            this.refusedPerAddress = refusedPerAddress;
+            return this;
+        }
+
+        public Builder refusedPendingFull(long refusedPendingFull) {
+            this.refusedPendingFull = refusedPendingFull;
+            return this;
+        }
+
+        public Builder handshakesEvicted(long handshakesEvicted) {
+            this.handshakesEvicted = handshakesEvicted;
+            return this;
+        }
+
+        public Builder refusedAtConnectionLimit(long refusedAtConnectionLimit) {
+            this.refusedAtConnectionLimit = refusedAtConnectionLimit;
+            return this;
+        }
+
         public ReceiverStats build() {
             return new ReceiverStats(this);
         }
@@ -543,12 +685,15 @@ public final class ReceiverStats {
      *
      * @param symbol Binance symbol, e.g. {@code BTCUSDT}
      * @param quotes quotes of this symbol delivered to the listener, from all senders
-     * @param lastSeq sequence number of the latest quote (in its sender's session)
-     * @param lastMid mid price of the latest quote
-     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch
+     * @param lastSeq sequence number of the latest quote (in its sender's session); 0 before the first quote
+     * @param lastMid mid price of the latest quote; NaN before the first quote (a symbol seen by its trades only)
+     * @param lastReceiveEpochNanos receiver wall clock when the latest quote was decoded, ns since the epoch; 0
+     *                              before the first quote
      * @param p50OneWayNanos median one-way latency of this symbol since start, ns
      * @param p95OneWayNanos 95th percentile, ns
      * @param p99OneWayNanos 99th percentile, ns
+     * @param trades trades ({@code @trade}) of this symbol delivered to the listener
+     * @param aggTrades aggregate trades ({@code @aggTrade}) of this symbol delivered to the listener
      */
     public record SymbolStats(
             String symbol,
@@ -558,6 +703,14 @@ public final class ReceiverStats {
             long lastReceiveEpochNanos,
             long p50OneWayNanos,
             long p95OneWayNanos,
-            long p99OneWayNanos) {
+            long p99OneWayNanos,
+            long trades,
+            long aggTrades) {
+        /** Counters of a symbol without trades (the components before trades were added). */
+        public SymbolStats(String symbol, long quotes, long lastSeq, double lastMid, long lastReceiveEpochNanos,
+                           long p50OneWayNanos, long p95OneWayNanos, long p99OneWayNanos) {
+            this(symbol, quotes, lastSeq, lastMid, lastReceiveEpochNanos, p50OneWayNanos, p95OneWayNanos,
+                    p99OneWayNanos, 0, 0);
+        }
     }
 }

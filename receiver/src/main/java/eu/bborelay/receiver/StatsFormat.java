@@ -53,6 +53,14 @@ final class StatsFormat {
     }
 
     /**
+     * Appended to the summary line after {@code unknown_frames}: connections refused or closed for capacity since
+     * start (per address, all handshake places taken, evicted, over maxConnections), and TLS handshakes pending now.
+     */
+    static String capacitySuffix(long refusedForCapacity, int handshakesPending) {
+        return " refused_capacity=" + refusedForCapacity + " handshakes_pending=" + handshakesPending;
+    }
+
+    /**
      * Appended to the summary line: quotes whose latency could not be corrected, the current clock offset
      * (sender - receiver) and the median ping round trip; {@code offset=uncorrected rtt=-} until a sender answers
      * a ping.
@@ -68,6 +76,14 @@ final class StatsFormat {
     static String uncorrectedSuffix(long measured, long p50Nanos, long p95Nanos, long p99Nanos) {
         return " | uncorrected " + (measured == 0 ? "p50=- p95=- p99=-" : "p50=" + millis(p50Nanos) + " p95="
                 + millis(p95Nanos) + " p99=" + millis(p99Nanos));
+    }
+
+    /**
+     * Appended to the symbol, summary and totals lines when trades were delivered: {@code " trades=N agg_trades=M"};
+     * empty otherwise, so a relay without trades logs exactly as before.
+     */
+    static String tradesSuffix(long trades, long aggTrades) {
+        return trades == 0 && aggTrades == 0 ? "" : " trades=" + trades + " agg_trades=" + aggTrades;
     }
 
     /** Signed milliseconds: {@code +0.123ms}, {@code -200.0ms}. */

@@ -51,13 +51,16 @@ final class StatsReporter {
                 }
                 LOG.info(StatsFormat.symbolLine(s.symbol, latest.mid(), h.getTotalCount(),
                         percentile(h, 50), percentile(h, 95), percentile(h, 99),
-                        (quotes - s.quotesAtLastReport) / seconds, quotes, gaps));
+                        (quotes - s.quotesAtLastReport) / seconds, quotes, gaps)
+                        + StatsFormat.tradesSuffix(s.trades.sum(), s.aggTrades.sum()));
             }
             Counters c = ctx.counters;
             LOG.info(StatsFormat.summaryLine(c.connectionsOpen.get(), ctx.sessions.size(), c.quotesDelivered.sum(),
                     gaps, c.duplicates.sum(), c.outOfOrder.sum(), c.malformedTotal(), c.listenerErrors.sum(),
                     c.latencyClamped.sum(), c.replaysIgnored.sum(), c.handshakeFailures.sum(),
-                    c.unknownFrames.sum()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
+                    c.unknownFrames.sum()) + StatsFormat.tradesSuffix(c.tradesDelivered.sum(),
+                    c.aggTradesDelivered.sum()) + StatsFormat.capacitySuffix(c.refusedForCapacity(),
+                    ctx.handshakes.size()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
                     ? ctx.rtt.interval() : ctx.rtt.total()));
         }
         for (SymbolState s : symbols.values()) {
@@ -95,6 +98,7 @@ final class StatsReporter {
         LOG.info(StatsFormat.totalsLine(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - ctx.startNanos),
                 c.connectionsAccepted.sum(), c.quotesDelivered.sum(), c.gaps.sum(), percentile(h, 50),
                 percentile(h, 95), percentile(h, 99), percentile(h, 100), h.getTotalCount())
+                + StatsFormat.tradesSuffix(c.tradesDelivered.sum(), c.aggTradesDelivered.sum())
                 + StatsFormat.uncorrectedSuffix(ctx.rawLatency.total().getTotalCount(),
                 percentile(ctx.rawLatency.total(), 50), percentile(ctx.rawLatency.total(), 95),
                 percentile(ctx.rawLatency.total(), 99)) + clockSuffix(ctx.rtt.total()));
@@ -106,13 +110,15 @@ final class StatsReporter {
         List<ReceiverStats.SymbolStats> perSymbol = new ArrayList<>();
         for (SymbolState s : new TreeMap<>(ctx.symbols).values()) {
             var latest = s.latest();
-            if (latest == null) {
+            long trades = s.trades.sum();
+            long aggTrades = s.aggTrades.sum();
+            if (latest == null && trades == 0 && aggTrades == 0) {
                 continue;
             }
             Histogram h = s.latency.total();
-            perSymbol.add(new ReceiverStats.SymbolStats(s.symbol, s.quotes.sum(), latest.seq(), latest.mid(),
-                    latest.receiveEpochNanos(), percentile(h, 50), percentile(h, 95),
-                    percentile(h, 99)));
+            perSymbol.add(new ReceiverStats.SymbolStats(s.symbol, s.quotes.sum(), latest == null ? 0 : latest.seq(),
+                    latest == null ? Double.NaN : latest.mid(), latest == null ? 0 : latest.receiveEpochNanos(),
+                    percentile(h, 50), percentile(h, 95), percentile(h, 99), trades, aggTrades));
         }
         Counters c = ctx.counters;
         Histogram all = ctx.latency.total();
@@ -149,6 +155,14 @@ final class StatsReporter {
                 .silenceTimeouts(c.silenceTimeouts.sum())
                 .sendersNotAnswering(c.sendersNotAnswering.sum())
                 .staleEvents(c.staleEvents.sum())
+                .handshakeTimeouts(c.handshakeTimeouts.sum())
+                .handshakesPending(ctx.handshakes.size())
+                .refusedPerAddress(c.refusedPerAddress.sum())
+                .refusedPendingFull(c.refusedPendingFull.sum())
+                .handshakesEvicted(c.handshakesEvicted.sum())
+                .refusedAtConnectionLimit(c.refusedAtConnectionLimit.sum())
+                .tradesDelivered(c.tradesDelivered.sum())
+                .aggTradesDelivered(c.aggTradesDelivered.sum())
                 .build();
     }
 
@@ -185,7 +199,11 @@ final class StatsReporter {
         }
         long refused = ctx.refusedLines.roll();
         if (refused > 0) {
-            LOG.warn("Refused {} more connection(s) over the limit of {}", refused, ctx.config.maxConnections());
+            Counters c = ctx.counters;
+            LOG.warn("{} more connection(s) refused or closed for capacity in this interval not logged (capacity, not"
+                    + " certificates); since start: refused_per_address={} refused_pending_full={} evicted={}"
+                    + " refused_at_connection_limit={}", refused, c.refusedPerAddress.sum(),
+                    c.refusedPendingFull.sum(), c.handshakesEvicted.sum(), c.refusedAtConnectionLimit.sum());
         }
         long malformed = ctx.malformedLines.roll();
         if (malformed > 0) {

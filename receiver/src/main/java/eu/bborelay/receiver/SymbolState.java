@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Everything the receiver keeps about one symbol across connections: latency, the delivered-quote count, and
- * the latest quote.
+ * Everything the receiver keeps about one symbol across connections: latency, the delivered-quote and trade
+ * counts, and the latest quote.
  *
  * <p>The latest quote lives in one {@link QuoteSlot} per connection that carries the symbol (so each slot has a
  * single writer and publishing takes no lock), plus a retired slot keeping the freshest quote of connections that
@@ -17,6 +17,10 @@ final class SymbolState {
     final String symbol;
     final LatencyStats latency = new LatencyStats(LatencyHistograms.PER_SYMBOL_SIGNIFICANT_DIGITS);
     final LongAdder quotes = new LongAdder();
+    /** Trades of this symbol delivered ({@code type} "trade"). */
+    final LongAdder trades = new LongAdder();
+    /** Aggregate trades of this symbol delivered ({@code type} "agg_trade"). */
+    final LongAdder aggTrades = new LongAdder();
     /** Guarded by the StatsReporter's lock. */
     long quotesAtLastReport;
 

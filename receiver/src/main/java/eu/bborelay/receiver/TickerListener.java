@@ -1,9 +1,10 @@
 package eu.bborelay.receiver;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 
 /**
- * Receives the relayed quotes and connection events of a {@link Receiver}.
+ * Receives the relayed quotes, trades and connection events of a {@link Receiver}.
  *
  * <p><b>Threading.</b> Every method is called on the reader thread of the sender connection it concerns, named
  * {@code relay-receiver-conn-<n>}. There is one such thread per sender connection, so with several senders
@@ -18,7 +19,7 @@ import eu.bborelay.common.BookTicker;
  * here costs that one call: it is counted ({@link ReceiverStats#listenerErrors()}), passed to the
  * {@link ErrorHandler}, and the connection goes on.
  *
- * <p>Only {@link #onBookTicker} is required; the others default to doing nothing, so a lambda is a listener.
+ * <p>Only {@link #onBookTicker} is required ({@link #onTrade} is called only when the sender relays trades); the others default to doing nothing, so a lambda is a listener.
  */
 @FunctionalInterface
 public interface TickerListener {
@@ -35,6 +36,19 @@ public interface TickerListener {
      *              {@link BookTicker#receiveEpochNanos()} is set.
      */
     void onBookTicker(BookTicker quote);
+
+    /**
+     * One new trade or aggregate trade ({@link Trade#type()}), when the sender relays them ({@code INCLUDE_TRADES},
+     * {@code INCLUDE_AGG_TRADES}). Same threading and ordering as {@link #onBookTicker}: on the connection's reader
+     * thread, at most once, in sequence-number order merged with the quotes (one sequence space), after
+     * {@link #onGap} when the trade revealed a gap. Must not block either.
+     *
+     * @param trade <b>reused</b>: the same instance is refilled for the next trade of this connection, so it is
+     *              valid only during this call; call {@link Trade#copy()} to keep it. Its
+     *              {@link Trade#receiveEpochNanos()} is set.
+     */
+    default void onTrade(Trade trade) {
+    }
 
     /**
      * A sender completed the TLS handshake.
@@ -69,7 +83,7 @@ public interface TickerListener {
 
     /**
      * Updates were lost: sequence numbers {@code expectedSeq} up to {@code receivedSeq - 1} never arrived (so far).
-     * Called just before {@link #onBookTicker} with the quote of {@code receivedSeq}.
+     * Called just before {@link #onBookTicker} (or {@link #onTrade}) with the update of {@code receivedSeq}.
      *
      * @param expectedSeq the sequence number that should have come next
      * @param receivedSeq the sequence number that came instead; {@code receivedSeq - expectedSeq} updates are missing

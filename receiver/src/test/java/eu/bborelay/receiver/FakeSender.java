@@ -7,6 +7,7 @@ import eu.bborelay.common.FrameReader;
 import eu.bborelay.common.FrameType;
 import eu.bborelay.common.Hello;
 import eu.bborelay.common.PemTls;
+import eu.bborelay.common.Trade;
 import eu.bborelay.common.testing.TestCerts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -94,6 +95,22 @@ final class FakeSender implements AutoCloseable {
             quote(s, symbol, 100 + s, 101 + s);
         }
         return this;
+    }
+
+    /** A trade stamped with the sender's wall clock now: price 100 + seq, qty 0.5, the taker sold, id 5000 + seq. */
+    FakeSender trade(long seq, String symbol) throws IOException {
+        Trade t = new Trade().setTrade(symbol, 100 + seq, 0.5, Trade.Side.SELL, 5000 + seq, 1_723_161_255_342L,
+                1_723_161_255_343L).seq(seq).sendEpochNanos(eu.bborelay.common.EpochNanoClock.SYSTEM.epochNanos());
+        int n = encoder.encodeTrade(t);
+        return write(encoder.buffer(), 0, n);
+    }
+
+    /** An aggregate trade: price 200 + seq, qty 3, the taker bought, ids 7000 + seq (first 9000, last 9002). */
+    FakeSender aggTrade(long seq, String symbol) throws IOException {
+        Trade t = new Trade().setAggTrade(symbol, 200 + seq, 3, Trade.Side.BUY, 7000 + seq, 9000, 9002,
+                1_723_161_255_342L, 0).seq(seq).sendEpochNanos(eu.bborelay.common.EpochNanoClock.SYSTEM.epochNanos());
+        int n = encoder.encodeTrade(t);
+        return write(encoder.buffer(), 0, n);
     }
 
     FakeSender heartbeat() throws IOException {

@@ -38,7 +38,15 @@ class HandshakeFailuresTest {
     @Test
     void timeout() {
         assertTrue(HandshakeFailures.hint(new SocketTimeoutException("Read timed out"), 300)
-                .startsWith("no TLS handshake within 300 ms"));
+                .startsWith("no complete TLS handshake within 300 ms"));
+    }
+
+    @Test
+    void deadline() {
+        assertEquals("TLS handshake with /1.2.3.4:5555 failed: no complete TLS handshake within 5000 ms of connecting"
+                        + " (handshakeTimeout, a total deadline): a client that never speaks TLS or sends too slowly"
+                        + " (slow-loris?), or a very slow network; closed",
+                HandshakeFailures.describeDeadline("/1.2.3.4:5555", 5000));
     }
 
     @Test

@@ -41,6 +41,10 @@ class ReceiverConfigTest {
         assertEquals(TimeUnit.SECONDS.toNanos(5), c.silenceTimeoutNanos());
         assertEquals(TimeUnit.SECONDS.toNanos(5), c.staleAfterNanos());
         assertEquals(8, c.maxConnections());
+        assertEquals(64, c.maxPendingHandshakes());
+        assertEquals(8, c.maxPendingHandshakesPerAddress());
+        ReceiverConfig small = ReceiverConfig.builder().tls(CERT, KEY, CA).maxPendingHandshakes(4).build();
+        assertEquals(4, small.maxPendingHandshakesPerAddress(), "the per-address default never exceeds the total");
     }
 
     @Test
@@ -63,6 +67,12 @@ class ReceiverConfigTest {
         assertInvalid("staleAfter", b -> b.staleAfter(-5, TimeUnit.SECONDS));
         assertInvalid("maxConnections", b -> b.maxConnections(0));
         assertInvalid("maxConnections", b -> b.maxConnections(1025));
+        assertInvalid("maxPendingHandshakes must be 1..1024, was 0", b -> b.maxPendingHandshakes(0));
+        assertInvalid("maxPendingHandshakes must be 1..1024, was 1025", b -> b.maxPendingHandshakes(1025));
+        assertInvalid("maxPendingHandshakesPerAddress must be 1..maxPendingHandshakes (64), was 0",
+                b -> b.maxPendingHandshakesPerAddress(0));
+        assertInvalid("maxPendingHandshakesPerAddress must be 1..maxPendingHandshakes (4), was 5",
+                b -> b.maxPendingHandshakes(4).maxPendingHandshakesPerAddress(5));
     }
 
     @Test

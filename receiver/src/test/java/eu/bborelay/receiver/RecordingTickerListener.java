@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link TickerListener} that records copies of what it is given, as okhttp's {@code WebSocketRecorder}: quotes
- * and gaps in arrival order on one queue, connection events on another. Assertions wait up to 5 s for the next
+ * A {@link TickerListener} that records copies of what it is given, as okhttp's {@code WebSocketRecorder}: quotes,
+ * trades and gaps in arrival order on one queue, connection events on another. Assertions wait up to 5 s for the next
  * event. Thread-safe.
  */
 final class RecordingTickerListener implements TickerListener {
@@ -45,6 +46,12 @@ final class RecordingTickerListener implements TickerListener {
         if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             throw new IllegalStateException("listener failure for seq " + quote.seq() + " (test)");
         }
+    }
+
+    @Override
+    public void onTrade(Trade trade) {
+        lastThreadName = Thread.currentThread().getName();
+        data.add(trade.copy());
     }
 
     @Override
@@ -84,6 +91,17 @@ final class RecordingTickerListener implements TickerListener {
         for (long s = from; s <= to; s++) {
             assertNextQuote(symbol, s);
         }
+    }
+
+    /** The next data event must be a trade of {@code symbol} with sequence number {@code seq}. */
+    Trade assertNextTrade(String symbol, long seq) {
+        Object e = next(data, "a trade");
+        if (!(e instanceof Trade t)) {
+            throw new AssertionError("expected a trade, got " + e);
+        }
+        assertEquals(symbol, t.symbol(), () -> "symbol of " + t);
+        assertEquals(seq, t.seq(), () -> "seq of " + t);
+        return t;
     }
 
     /** The next data event must be a gap report. */

@@ -52,6 +52,11 @@ class StatsFormatTest {
     }
 
     @Test
+    void capacitySuffixIsNotAHandshakeFailure() {
+        assertEquals(" refused_capacity=12 handshakes_pending=3", StatsFormat.capacitySuffix(12, 3));
+    }
+
+    @Test
     void totalsLineShowsLatencySinceStart() {
         assertEquals("relay: totals since start 3600s: connections_accepted=2 quotes=259200 gaps=1 | one-way"
                         + " p50=3.5ms p95=4.0ms p99=0.950ms max=12.0ms",

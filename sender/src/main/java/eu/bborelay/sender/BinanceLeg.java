@@ -1,7 +1,10 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import eu.bborelay.sender.binance.BinanceStreamClient;
+import eu.bborelay.sender.binance.StreamKind;
+import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,6 +61,10 @@ final class BinanceLeg implements AutoCloseable {
     private final BinanceLegSettings settings;
     private final ConnectionBudget budget;
     private final List<String> streamSymbols;
+    /** Whether this leg's streams include trades or aggregate trades. */
+    private final boolean trades;
+    /** Whether this leg's streams include bookTicker (all but USD-M's aggTrade-only connection). */
+    private final boolean bookTickers;
     /** The ingest's index of each of {@link #streamSymbols}. */
     private final int[] symbolIndexes;
     /** The connection that is (or is about to become) the owner; gets reconnect handling. */
@@ -80,9 +87,15 @@ final class BinanceLeg implements AutoCloseable {
      * @param budget connection attempts, shared by every leg of the sender
      * @param symbols upper-case symbols of the streams, each known to the ingest (for stale-stream checks and to
      *                know when a new connection has delivered every stream)
+     * @param streams the kinds the URI subscribes: with trade or aggTrade streams each connection parses them and a
+     *                rollover also waits for their overlap ({@link TradeOverlap}); without bookTicker (USD-M's
+     *                aggTrade connection) a rollover does not wait for an update of every stream, and symbols are
+     *                not checked for staleness (their quotes come on another connection)
      */
     BinanceLeg(String name, URI uri, QuoteIngest ingest, ScheduledExecutorService scheduler, Backoff backoff,
-               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols) {
+               BinanceLegSettings settings, ConnectionBudget budget, List<String> symbols, StreamSelection streams) {
+        this.trades = streams.kinds().contains(StreamKind.TRADE) || streams.kinds().contains(StreamKind.AGG_TRADE);
+        this.bookTickers = streams.kinds().contains(StreamKind.BOOK_TICKER);
         this.name = name;
         this.uri = uri;
         this.ingest = ingest;
@@ -264,8 +277,14 @@ final class BinanceLeg implements AutoCloseable {
                     return;
                 }
             }
+            if (n.tradeOverlap != null && !n.tradeOverlap.overlaps(ingest)) { // never waived: see TradeOverlap
+                scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), OVERLAP_POLL_MILLIS,
+                        TimeUnit.MILLISECONDS);
+                return;
+            }
         }
-        completeRollover(n, "after an update of every stream on the new connection, overlapping the old one");
+        completeRollover(n, bookTickers ? "after an update of every stream on the new connection, overlapping the old"
+                + " one" : "once the old connection forwarded every trade before the new one's first");
     }
 
     /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
@@ -307,7 +326,7 @@ final class BinanceLeg implements AutoCloseable {
             long now = System.nanoTime();
             boolean shutdown = false;
             for (String text : n.buffer) {
-                shutdown |= ingest.onMessage(text, now, n.parser, false)
+                shutdown |= ingest.onMessage(text, now, n.parser, n.tradeParser, n.tradeScratch, false)
                         == BookTickerParser.Result.SERVER_SHUTDOWN;
             }
             n.buffer = null;
@@ -339,7 +358,7 @@ final class BinanceLeg implements AutoCloseable {
                 return;
             }
             long stale = settings.staleAfter().toNanos();
-            for (int i = 0; i < streamSymbols.size(); i++) {
+            for (int i = 0; bookTickers && i < streamSymbols.size(); i++) {
                 long last = ingest.lastQuoteNanos(symbolIndexes[i]); // 0: none yet; nanoTime may be negative
                 long since = now - (last != 0 && last - c.openedAtNanos() > 0 ? last : c.openedAtNanos());
                 if (since > stale) {
@@ -359,6 +378,10 @@ final class BinanceLeg implements AutoCloseable {
         }
         if (c == current && !c.retiring) {
             scheduleAgeRollover(c);
+        } else if (c == pending && !bookTickers) { // no bookTicker to wait for: only the trades' overlap
+            long openedAt = System.nanoTime();
+            scheduler.schedule(() -> completeWhenOverlapping(c, openedAt), IN_FLIGHT_GRACE_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
     }
 
@@ -477,6 +500,9 @@ final class BinanceLeg implements AutoCloseable {
         if (c != pending) {
             return;
         }
+        if (c.tradeOverlap != null && c.tradeOverlap.note(text, ingest)) {
+            return;
+        }
         int n = streamSymbols.size();
         if (c.firstUpdateId.size() < n) {
             if (c.parser.parse(text, c.scratch) == BookTickerParser.Result.QUOTE) {
@@ -534,6 +560,12 @@ final class BinanceLeg implements AutoCloseable {
          */
         final java.util.Map<Integer, Long> firstUpdateId = new java.util.HashMap<>();
         final BookTicker scratch = new BookTicker();
+        /** Parses this connection's trades (same threads as {@link #parser}); null when the leg has no trades. */
+        final TradeParser tradeParser;
+        /** The trade parser's reused instance (the ingest copies a trade into the trade queue). */
+        final Trade tradeScratch = new Trade();
+        /** The first trades received while not the owner; guarded by this; null when the leg has no trades. */
+        final TradeOverlap tradeOverlap;
         volatile boolean retiring;
         volatile String rolloverReason = "";
 
@@ -541,6 +573,8 @@ final class BinanceLeg implements AutoCloseable {
             super(uri);
             this.leg = leg;
             this.owner = owner;
+            this.tradeParser = leg.trades ? new TradeParser() : null;
+            this.tradeOverlap = leg.trades && !owner ? new TradeOverlap() : null;
             if (owner) {
                 buffer = null;
             }
@@ -561,7 +595,8 @@ final class BinanceLeg implements AutoCloseable {
                     }
                 }
             }
-            if (leg.ingest.onMessage(message, now, parser) == BookTickerParser.Result.SERVER_SHUTDOWN) {
+            if (leg.ingest.onMessage(message, now, parser, tradeParser, tradeScratch, true)
+                    == BookTickerParser.Result.SERVER_SHUTDOWN) {
                 leg.requestRollover(this, "serverShutdown announced");
             }
         }

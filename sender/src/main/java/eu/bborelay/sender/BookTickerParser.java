@@ -72,15 +72,12 @@ final class BookTickerParser {
     private static final int EVENT_SERVER_SHUTDOWN = 2;
     private static final int EVENT_OTHER = 3;
 
-    /** Most distinct symbols kept in {@link #symbols}; more are still parsed, as a new String each time. */
-    static final int MAX_INTERNED_SYMBOLS = 4096;
+    /** Most distinct symbols interned; more are still parsed, as a new String each time. */
+    static final int MAX_INTERNED_SYMBOLS = JsonText.MAX_INTERNED_SYMBOLS;
 
     private final Fields top = new Fields();
     private final Fields data = new Fields();
-    private final DecimalText decimal = new DecimalText();
-    /** Open addressing by String hash; the symbols seen so far, each one instance. */
-    private String[] symbols = new String[64];
-    private int symbolCount;
+    private final JsonText json = new JsonText();
     private InvalidReason invalidReason;
 
     /**
@@ -186,8 +183,8 @@ final class BookTickerParser {
                 case "stream" -> {
                     if (outer && v == JsonToken.VALUE_STRING) {
                         f.hasStream = true;
-                        f.streamIsBookTicker = textEndsWith(p, BOOK_TICKER_STREAM_SUFFIX);
-                        f.streamIsServerShutdown = textEquals(p, SERVER_SHUTDOWN_STREAM);
+                        f.streamIsBookTicker = JsonText.textEndsWith(p, BOOK_TICKER_STREAM_SUFFIX);
+                        f.streamIsServerShutdown = JsonText.textEquals(p, SERVER_SHUTDOWN_STREAM);
                     } else {
                         p.skipChildren();
                     }
@@ -206,8 +203,8 @@ final class BookTickerParser {
                 }
                 case "e" -> {
                     if (v == JsonToken.VALUE_STRING) {
-                        f.eventType = textEquals(p, BOOK_TICKER) ? EVENT_BOOK_TICKER
-                                : textEquals(p, SERVER_SHUTDOWN) ? EVENT_SERVER_SHUTDOWN : EVENT_OTHER;
+                        f.eventType = JsonText.textEquals(p, BOOK_TICKER) ? EVENT_BOOK_TICKER
+                                : JsonText.textEquals(p, SERVER_SHUTDOWN) ? EVENT_SERVER_SHUTDOWN : EVENT_OTHER;
                     } else {
                         f.eventTypeWrongType = true;
                         p.skipChildren();
@@ -232,7 +229,7 @@ final class BookTickerParser {
                 }
                 case "s" -> {
                     if (v == JsonToken.VALUE_STRING) {
-                        f.symbol = symbol(p);
+                        f.symbol = json.symbol(p);
                         f.present |= F_S;
                     } else {
                         f.wrongType = true;
@@ -261,103 +258,17 @@ final class BookTickerParser {
     private double number(JsonParser p, JsonToken v, Fields f, int bit) throws IOException {
         if (v == JsonToken.VALUE_STRING || v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {
             f.present |= bit;
-            char[] text = p.getTextCharacters();
-            int offset = p.getTextOffset();
-            int length = p.getTextLength();
-            if (decimal.parse(text, offset, length)) {
-                f.unparsable &= ~bit;
-                return decimal.value();
-            }
-            try {
-                double value = Double.parseDouble(new String(text, offset, length)); // exponents, long digits...
-                f.unparsable &= ~bit;
-                return value;
-            } catch (NumberFormatException e) {
+            double value = json.number(p);
+            if (Double.isNaN(value)) { // no number, or "NaN": a bad price either way
                 f.unparsable |= bit;
-                return Double.NaN;
+            } else {
+                f.unparsable &= ~bit;
             }
+            return value;
         }
         f.wrongType = true;
         p.skipChildren();
         return Double.NaN;
-    }
-
-    /** The current string token as a symbol: the instance seen before, or a new one (kept if there is room). */
-    private String symbol(JsonParser p) throws IOException {
-        char[] text = p.getTextCharacters();
-        int offset = p.getTextOffset();
-        int length = p.getTextLength();
-        int hash = 0;
-        for (int i = 0; i < length; i++) {
-            hash = 31 * hash + text[offset + i]; // String.hashCode, cached by every String in the table
-        }
-        int mask = symbols.length - 1;
-        for (int i = (hash ^ (hash >>> 16)) & mask; ; i = (i + 1) & mask) {
-            String known = symbols[i];
-            if (known == null) {
-                String fresh = new String(text, offset, length);
-                if (symbolCount < MAX_INTERNED_SYMBOLS) {
-                    symbols[i] = fresh;
-                    if (++symbolCount * 2 > symbols.length) {
-                        rehash();
-                    }
-                }
-                return fresh;
-            }
-            if (known.hashCode() == hash && sameChars(known, text, offset, length)) {
-                return known;
-            }
-        }
-    }
-
-    private void rehash() {
-        String[] old = symbols;
-        symbols = new String[old.length * 2];
-        int mask = symbols.length - 1;
-        for (String s : old) {
-            if (s != null) {
-                int h = s.hashCode();
-                int i = (h ^ (h >>> 16)) & mask;
-                while (symbols[i] != null) {
-                    i = (i + 1) & mask;
-                }
-                symbols[i] = s;
-            }
-        }
-    }
-
-    private static boolean sameChars(String s, char[] text, int offset, int length) {
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != text[offset + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Whether the current string token equals {@code s}, without making a String of it. */
-    private static boolean textEquals(JsonParser p, String s) throws IOException {
-        return sameChars(s, p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
-    }
-
-    /** Whether the current string token ends with {@code suffix}, without making a String of it. */
-    private static boolean textEndsWith(JsonParser p, String suffix) throws IOException {
-        int length = p.getTextLength();
-        int n = suffix.length();
-        if (length < n) {
-            return false;
-        }
-        char[] text = p.getTextCharacters();
-        int start = p.getTextOffset() + length - n;
-        for (int i = 0; i < n; i++) {
-            if (text[start + i] != suffix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The fields of one JSON object level; reused. */

@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Duplicates.</b> While two connections overlap (a rollover) both carry the same updates. An update whose
  * Binance update id {@code u} is not above the last forwarded {@code u} of its symbol is a duplicate: counted
  * ({@link #duplicates()}), not given a seq. Binance's {@code u} grows per symbol, so this never drops a new update.
+ *
+ * <p><b>Trades</b> (when the sender relays them): a message of a {@code @trade} or {@code @aggTrade} stream
+ * ({@link TradeParser#isTradeStream}, from its first bytes) goes to the connection's {@link TradeParser} instead, into
+ * the connection's scratch {@link Trade}, and a valid trade is handed to {@link QuoteSlots#publishTrade} (next seq,
+ * then the never-conflating {@link TradeQueue}). Duplicates from overlapping connections are dropped the same way,
+ * by the trade id {@code t} (aggregate id {@code a}), which Binance numbers consecutively per symbol.
  */
 final class QuoteIngest {
     private static final Logger log = LoggerFactory.getLogger(QuoteIngest.class);
@@ -61,6 +68,13 @@ final class QuoteIngest {
      * the rollover's overlap check.
      */
     private final AtomicLongArray forwardedUpdateId;
+    /** Per symbol: the last forwarded trade id {@code t} ({@link Long#MIN_VALUE} before the first); owner thread. */
+    private final AtomicLongArray forwardedTradeId;
+    /** Per symbol: the last forwarded aggregate trade id {@code a} ({@link Long#MIN_VALUE} before the first). */
+    private final AtomicLongArray forwardedAggId;
+    private final LongAdder tradesTaken = new LongAdder();
+    private final LongAdder aggTradesTaken = new LongAdder();
+    private final LongAdder tradeDuplicates = new LongAdder();
     private volatile boolean warnedUnknownSymbol;
     private volatile boolean closed;
 
@@ -87,8 +101,12 @@ final class QuoteIngest {
         }
         this.lastQuoteNanos = new AtomicLongArray(symbols.size());
         this.forwardedUpdateId = new AtomicLongArray(symbols.size());
+        this.forwardedTradeId = new AtomicLongArray(symbols.size());
+        this.forwardedAggId = new AtomicLongArray(symbols.size());
         for (int i = 0; i < symbols.size(); i++) {
             forwardedUpdateId.set(i, Long.MIN_VALUE);
+            forwardedTradeId.set(i, Long.MIN_VALUE);
+            forwardedAggId.set(i, Long.MIN_VALUE);
         }
         this.slots = slots;
         this.onPublished = onPublished;
@@ -116,10 +134,26 @@ final class QuoteIngest {
      * WebSocket read thread (the hand-over drain on the scheduler).
      */
     BookTickerParser.Result onMessage(String text, long nowNanos, BookTickerParser parser, boolean onReadThread) {
+        return onMessage(text, nowNanos, parser, null, null, onReadThread);
+    }
+
+    /**
+     * One WebSocket text message from Binance, trades included.
+     *
+     * @param tradeParser the calling connection's trade parser, or null when trades are not relayed (a trade
+     *                    message is then not data)
+     * @param trade the calling connection's scratch instance for the trade parser (copied into the queue)
+     */
+    BookTickerParser.Result onMessage(String text, long nowNanos, BookTickerParser parser, TradeParser tradeParser,
+                                      Trade trade, boolean onReadThread) {
         if (closed) {
             return BookTickerParser.Result.NOT_DATA;
         }
         received.increment();
+        if (tradeParser != null && TradeParser.isTradeStream(text)) {
+            onTradeMessage(text, tradeParser, trade, onReadThread);
+            return BookTickerParser.Result.NOT_DATA; // not a quote; never a serverShutdown
+        }
         BookTicker quote = new BookTicker();
         BookTickerParser.Result result = parser.parse(text, quote);
         switch (result) {
@@ -158,6 +192,68 @@ final class QuoteIngest {
             }
         }
         return result;
+    }
+
+    private void onTradeMessage(String text, TradeParser parser, Trade trade, boolean onReadThread) {
+        switch (parser.parse(text, trade)) {
+            case TRADE -> {
+                Integer index = symbolIndex.get(trade.symbol());
+                if (index == null) {
+                    notData.increment();
+                    if (!warnedUnknownSymbol) {
+                        warnedUnknownSymbol = true;
+                        log.warn("Ignoring a trade of {}, a symbol not subscribed (further ones counted as not_data"
+                                + " silently): {}", trade.symbol(), truncate(text));
+                    }
+                    return;
+                }
+                int i = index;
+                boolean agg = trade.type() == Trade.Type.AGG_TRADE;
+                AtomicLongArray forwarded = agg ? forwardedAggId : forwardedTradeId;
+                long id = agg ? trade.aggId() : trade.tradeId();
+                if (id <= forwarded.get(i)) {
+                    tradeDuplicates.increment(); // the same trade from the other connection of a rollover
+                    return;
+                }
+                forwarded.lazySet(i, id);
+                slots.publishTrade(trade);
+                (agg ? aggTradesTaken : tradesTaken).increment();
+                (onReadThread ? onPublished : onPublishedOffReadThread).run();
+            }
+            case NOT_DATA -> notData.increment();
+            case INVALID -> {
+                InvalidReason reason = parser.invalidReason();
+                invalid.incrementAndGet(reason.ordinal());
+                if (invalidExample.get() == null) {
+                    invalidExample.compareAndSet(null, reason + ": " + truncate(text));
+                }
+            }
+        }
+    }
+
+    /** Trades ({@code @trade}) taken: each got a seq. */
+    long tradesTaken() {
+        return tradesTaken.sum();
+    }
+
+    /** Aggregate trades ({@code @aggTrade}) taken: each got a seq. */
+    long aggTradesTaken() {
+        return aggTradesTaken.sum();
+    }
+
+    /** Trades (of either kind) received twice (overlapping connections) and forwarded once. */
+    long tradeDuplicates() {
+        return tradeDuplicates.sum();
+    }
+
+    /** The last trade id ({@code t}) forwarded for symbol {@code index}, {@link Long#MIN_VALUE} before the first. */
+    long forwardedTradeId(int index) {
+        return forwardedTradeId.get(index);
+    }
+
+    /** The last aggregate trade id ({@code a}) forwarded for symbol {@code index}, {@link Long#MIN_VALUE} before. */
+    long forwardedAggId(int index) {
+        return forwardedAggId.get(index);
     }
 
     private void recordLatency(long ms) {

@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
@@ -32,6 +33,10 @@ import java.util.function.LongSupplier;
  * several Binance connections, their read threads publish concurrently: then (constructed with
  * {@code producers > 1}) {@link #publish} runs under this object's monitor, a critical section of one
  * compare-and-set and two volatile writes, so that {@code seq} is assigned and published in the same order.
+ *
+ * <p><b>Trades</b> share the seq space: {@link #publishTrade} assigns the next seq to a trade and appends it to the
+ * {@link TradeQueue} (never conflated) under the same rules, then publishes {@link #lastPublishedSeq()}; the writer
+ * takes trades with {@code seq <= hi} from that queue and merges them with the quotes by seq.
  */
 final class QuoteSlots {
     /** One quote waiting in a slot; immutable once published. */
@@ -42,10 +47,17 @@ final class QuoteSlots {
         final int depth;
         /** {@link System#nanoTime()} when the oldest quote of this chain was published. */
         final long oldestNanos;
+        /** Trades published before this quote (the trade queue's {@link TradeQueue#offered()} then); 0 without. */
+        final long tradesBefore;
 
         Entry(BookTicker quote, int symbolIndex, Entry next, long nowNanos) {
+            this(quote, symbolIndex, next, nowNanos, 0);
+        }
+
+        Entry(BookTicker quote, int symbolIndex, Entry next, long nowNanos, long tradesBefore) {
             this.quote = quote;
             this.symbolIndex = symbolIndex;
+            this.tradesBefore = tradesBefore;
             this.next = next;
             this.depth = next == null ? 1 : next.depth + 1;
             this.oldestNanos = next == null ? nowNanos : next.oldestNanos;
@@ -60,6 +72,8 @@ final class QuoteSlots {
     private volatile long displaced;
     private volatile boolean backlog;
     private final boolean multiProducer;
+    /** Where trades wait; null when the sender relays no trades. */
+    private final TradeQueue trades;
 
     /**
      * @param symbols number of symbols (slots)
@@ -67,7 +81,7 @@ final class QuoteSlots {
      * @param maxBacklogAgeNanos a chain whose oldest quote is this old (ns) is replaced by the next quote
      */
     QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos) {
-        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, System::nanoTime);
+        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, null, System::nanoTime);
     }
 
     /**
@@ -75,15 +89,29 @@ final class QuoteSlots {
      * sharded sender).
      */
     QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers) {
-        this(symbols, maxBacklog, maxBacklogAgeNanos, producers, System::nanoTime);
+        this(symbols, maxBacklog, maxBacklogAgeNanos, producers, null, System::nanoTime);
+    }
+
+    /**
+     * As above, with the queue where trades wait for the writer ({@link #publishTrade}); null when the sender relays
+     * no trades.
+     */
+    QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers, TradeQueue trades) {
+        this(symbols, maxBacklog, maxBacklogAgeNanos, producers, trades, System::nanoTime);
     }
 
     /** As above, with a monotonic nanosecond clock for tests. */
     QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, LongSupplier nanoTime) {
-        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, nanoTime);
+        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, null, nanoTime);
     }
 
-    private QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers, LongSupplier nanoTime) {
+    /** As above, with a trade queue, for tests. */
+    QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, TradeQueue trades, LongSupplier nanoTime) {
+        this(symbols, maxBacklog, maxBacklogAgeNanos, 1, trades, nanoTime);
+    }
+
+    private QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers, TradeQueue trades,
+                       LongSupplier nanoTime) {
         if (symbols < 1 || maxBacklog < 1 || maxBacklogAgeNanos < 1) {
             throw new IllegalArgumentException("need at least one symbol and a positive backlog");
         }
@@ -92,6 +120,7 @@ final class QuoteSlots {
         this.maxBacklogAgeNanos = maxBacklogAgeNanos;
         this.nanoTime = nanoTime;
         this.multiProducer = producers > 1;
+        this.trades = trades;
     }
 
     /**
@@ -115,11 +144,12 @@ final class QuoteSlots {
         quote.seq(seq);
         boolean keep = backlog;
         long now = nanoTime.getAsLong();
+        long tradesBefore = trades == null ? 0 : trades.offered();
         while (true) {
             Entry head = slots.get(symbolIndex);
             boolean chain = head != null && keep && head.depth < maxBacklog
                     && now - head.oldestNanos < maxBacklogAgeNanos;
-            Entry entry = new Entry(quote, symbolIndex, chain ? head : null, now);
+            Entry entry = new Entry(quote, symbolIndex, chain ? head : null, now, tradesBefore);
             if (slots.compareAndSet(symbolIndex, head, entry)) {
                 if (head != null && !chain) {
                     displaced += head.depth;
@@ -130,6 +160,39 @@ final class QuoteSlots {
         }
         lastPublishedSeq = seq;
         return seq;
+    }
+
+    /**
+     * Producer side: gives {@code trade} the next seq and appends a copy of it to the trade queue (which drops its
+     * oldest trade when full, counted there). Serialised with {@link #publish} as that is.
+     *
+     * @param trade the caller's instance, reusable once this returns (the queue keeps a copy)
+     * @return the seq assigned
+     * @throws IllegalStateException when this sender relays no trades (no queue)
+     */
+    long publishTrade(Trade trade) {
+        if (trades == null) {
+            throw new IllegalStateException("no trade queue: trades are not relayed");
+        }
+        if (multiProducer) {
+            synchronized (this) {
+                return publishTradeAsOnlyProducer(trade);
+            }
+        }
+        return publishTradeAsOnlyProducer(trade);
+    }
+
+    private long publishTradeAsOnlyProducer(Trade trade) {
+        long seq = lastPublishedSeq + 1;
+        trade.seq(seq);
+        trades.offer(trade);
+        lastPublishedSeq = seq; // after the queue's release of the trade: the writer's hi rule holds for trades
+        return seq;
+    }
+
+    /** The queue where trades wait for the writer, or null when trades are not relayed. */
+    TradeQueue trades() {
+        return trades;
     }
 
     /**

@@ -5,6 +5,7 @@ import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.FrameDescriptor;
 import eu.bborelay.common.FrameEncoder;
 import eu.bborelay.common.Hello;
+import eu.bborelay.common.Trade;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;
@@ -182,7 +183,7 @@ final class ReceiverLink implements AutoCloseable {
             return true;
         }
         int n = collector.collect(false);
-        if (n > 0) {
+        if (n > 0 || collector.tradeCount() > 0) {
             directBatches++;
             writeBatch(c, n, false, true);
         }
@@ -286,7 +287,7 @@ final class ReceiverLink implements AutoCloseable {
             slots.backlog(false);
             long hi = slots.lastPublishedSeq();
             if (hi > accounting.accountedSeq()) { // on stop: every seq not written by now is dropped
-                accounting.unwrittenAtStop(hi, collector.drainAtStop());
+                accounting.unwrittenAtStop(hi, collector.drainAtStop(), tradesDropped());
             }
         }
     }
@@ -331,7 +332,7 @@ final class ReceiverLink implements AutoCloseable {
                 continue;
             }
             int n = collector.collect(false);
-            if (n > 0) {
+            if (n > 0 || collector.tradeCount() > 0) {
                 writeBatch(c, n, false, false);
                 continue;
             }
@@ -355,10 +356,17 @@ final class ReceiverLink implements AutoCloseable {
         // Stopping: the producer has stopped; write what is left.
         ReceiverConnection c = connection;
         if (c != null && c.broken == null) {
-            int n = collector.collect(false);
-            if (n > 0) {
-                writeBatch(c, n, false, false);
-            }
+            int n;
+            do { // the trades may take several batches
+                n = collector.collect(false);
+                if (n > 0 || collector.tradeCount() > 0) {
+                    if (!writeBatch(c, n, false, false)) {
+                        break;
+                    }
+                } else {
+                    break;
+                }
+            } while (c.broken == null);
         }
     }
 
@@ -393,12 +401,7 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     private String describeFailure(IOException e) {
-        String why = describe(e);
-        if (e instanceof javax.net.ssl.SSLException) {
-            return "TLS handshake refused: " + why + " (the receiver's certificate must be issued by CA_CERT and"
-                    + " name AMS_HOST=" + host + ")";
-        }
-        return why;
+        return ReceiverRefusal.attemptFailed(e, describe(e), host);
     }
 
     /** Answers a ping: {@code t3} is stamped as late as possible, just before the write. */
@@ -440,21 +443,33 @@ final class ReceiverLink implements AutoCloseable {
                 throw new IOException("connection already broken", c.broken);
             }
             QuoteSlots.Entry[] batch = collector.batch();
-            for (int k = 0; k < n; k++) {
-                BookTicker q = batch[k].quote;
-                q.sendEpochNanos(clock.epochNanos());
-                int len = encoder.encodeQuote(q);
+            Trade[] trades = collector.trades();
+            int m = collector.tradeCount();
+            int k = 0;
+            int j = 0;
+            while (k < n || j < m) { // quotes and trades, each sorted by seq: merged
+                int len;
+                if (j < m && (k >= n || trades[j].seq() < batch[k].quote.seq())) {
+                    Trade t = trades[j++];
+                    t.sendEpochNanos(clock.epochNanos());
+                    len = encoder.encodeTrade(t);
+                } else {
+                    BookTicker q = batch[k++].quote;
+                    q.sendEpochNanos(clock.epochNanos());
+                    len = encoder.encodeQuote(q);
+                }
                 c.out.write(encoder.buffer(), 0, len);
             }
             c.out.flush();
             lastWriteNanos = System.nanoTime();
-            accounting.account(collector.batch(), n, true, first);
+            accounting.account(batch, n, trades, collector.tradePositions(), m, true, first);
             if (first) {
                 onUp(c, n);
             }
             return true;
         } catch (IOException e) {
-            accounting.account(collector.batch(), n, false, first);
+            accounting.account(collector.batch(), n, collector.trades(), collector.tradePositions(),
+                    collector.tradeCount(), false, first);
             if (direct) {
                 c.breakWith(e);
             } else {
@@ -510,11 +525,7 @@ final class ReceiverLink implements AutoCloseable {
         }
         long delay = closing ? 0 : backoff.nextDelayMillis();
         nextAttemptNanos = now + TimeUnit.MILLISECONDS.toNanos(delay);
-        String why = describe(cause);
-        if (cause instanceof javax.net.ssl.SSLException) {
-            // TLS 1.3: a receiver that refuses our certificate says so with an alert after our handshake
-            why += " (if the receiver refused this sender's certificate: it must trust the CA that issued CERT)";
-        }
+        String why = describe(cause) + ReceiverRefusal.endedEarly(cause, wasUp ? upForNanos : 0);
         if (wasUp) {
             log.info("Receiver {}:{} disconnected after {} ms: {}; reconnecting in {} ms", host, port,
                     TimeUnit.NANOSECONDS.toMillis(upForNanos), why, delay);
@@ -566,7 +577,22 @@ final class ReceiverLink implements AutoCloseable {
      * batch); a racy estimate, never negative.
      */
     long unaccountedDisplaced() {
-        return accounting.unaccountedDisplaced(slots.displaced());
+        return accounting.unaccountedDisplaced(slots.displaced(), tradesDropped());
+    }
+
+    /** Trades the queue dropped that no counter holds yet (they are {@code dropped}); racy, never negative. */
+    long unaccountedTradeDrops() {
+        return accounting.unaccountedTradeDrops(tradesDropped());
+    }
+
+    /** Trades written to the receiver (part of {@link #sent()}). */
+    long tradesSent() {
+        return accounting.tradesSent();
+    }
+
+    private long tradesDropped() {
+        TradeQueue q = slots.trades();
+        return q == null ? 0 : q.dropped();
     }
 
     /** Batches written by a producer thread itself (direct writes), since start. */

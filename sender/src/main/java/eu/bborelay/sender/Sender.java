@@ -48,7 +48,7 @@ public final class Sender implements AutoCloseable {
     private final QuoteSlots slots;
     private final QuoteIngest ingest;
     private final ReceiverLink link;
-    /** One per shard of the symbols (usually one); see {@link SenderConfig#binanceShards()}. */
+    /** One per Binance connection (usually one); see {@link SenderConfig#binanceConnections()}. */
     private final List<BinanceLeg> binance;
     private final ScheduledExecutorService scheduler;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -58,9 +58,10 @@ public final class Sender implements AutoCloseable {
     private Sender(SenderConfig config, SSLContext sslContext, BinanceLegSettings binanceSettings) {
         this.config = config;
         this.sessionId = newSessionId();
-        List<List<String>> shards = config.binanceShards();
+        List<SenderConfig.BinanceConnection> connections = config.binanceConnections();
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
-                config.maxBacklogAge().toNanos(), shards.size());
+                config.maxBacklogAge().toNanos(), connections.size(),
+                config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null);
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
                 System::currentTimeMillis);
@@ -72,11 +73,12 @@ public final class Sender implements AutoCloseable {
         ConnectionBudget budget = new ConnectionBudget(binanceSettings.attemptBurst(),
                 binanceSettings.attemptRefill().toNanos());
         List<BinanceLeg> legs = new ArrayList<>();
-        for (int k = 0; k < shards.size(); k++) {
-            String name = shards.size() == 1 ? "Binance" : "Binance shard " + (k + 1) + "/" + shards.size();
-            legs.add(new BinanceLeg(name, config.binanceStreamUri(shards.get(k)), ingest, scheduler,
+        for (int k = 0; k < connections.size(); k++) {
+            SenderConfig.BinanceConnection c = connections.get(k);
+            String name = connections.size() == 1 ? "Binance" : "Binance shard " + (k + 1) + "/" + connections.size();
+            legs.add(new BinanceLeg(name, c.uri(), ingest, scheduler,
                     new Backoff(config.binanceReconnectMin().toMillis(), config.binanceReconnectMax().toMillis()),
-                    binanceSettings, budget, shards.get(k)));
+                    binanceSettings, budget, c.symbols(), c.streams()));
         }
         this.binance = List.copyOf(legs);
     }
@@ -103,8 +105,9 @@ public final class Sender implements AutoCloseable {
         Sender sender = new Sender(config, ssl, binanceSettings);
         int shards = sender.binance.size();
         log.info("Starting {} session {}: symbols {}, Binance {}, receiver {}:{}", NAME, sender.sessionId,
-                config.symbols(), shards == 1 ? config.binanceStreamUri() : shards + " connections of at most "
-                        + config.binanceStreamsPerConnection() + " streams on " + config.binanceBaseUri(),
+                config.symbols(), shards == 1 ? config.binanceConnections().get(0).uri()
+                        : shards + " connections of at most " + config.binanceStreamsPerConnection() + " streams on "
+                        + config.binanceBaseUri(),
                 config.receiverHost(), config.receiverPort());
         sender.link.start();
         sender.awaitReceiver(config.receiverStartupWait().toNanos());
@@ -149,11 +152,15 @@ public final class Sender implements AutoCloseable {
         }
         boolean up = link.connected();
         long unaccounted = link.unaccountedDisplaced();
-        long dropped = link.dropped() + (up ? 0 : unaccounted);
+        long dropped = link.dropped() + link.unaccountedTradeDrops() + (up ? 0 : unaccounted);
         long conflated = link.conflated() + (up ? unaccounted : 0);
         long taken = slots.lastPublishedSeq();
+        TradeQueue queue = slots.trades();
+        SenderStats.Trades trades = queue == null ? SenderStats.Trades.NONE
+                : new SenderStats.Trades(true, ingest.tradesTaken(), ingest.aggTradesTaken(), link.tradesSent(),
+                        queue.dropped(), queue.size(), ingest.tradeDuplicates());
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
-                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId);
+                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades);
     }
 
     /**

@@ -4,6 +4,7 @@ import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
 import eu.bborelay.sender.binance.BinanceMarket;
+import eu.bborelay.sender.binance.StreamKind;
 import eu.bborelay.sender.binance.StreamSelection;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -36,6 +37,8 @@ public final class SenderConfig {
      * next to everything else.
      */
     public static final int MAX_SYMBOLS = 400;
+    /** Largest {@code TRADE_QUEUE_CAPACITY}: 2^24 trades, about 1.6 GB, far beyond any container of ours. */
+    public static final int MAX_TRADE_QUEUE_CAPACITY = 1 << 24;
     /** Binance spot: at most 1024 streams per connection (WebSocket Streams, "WebSocket Limits"). */
     public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
     /** Binance USD-M and COIN-M futures: 200 streams per connection, the practical limit. */
@@ -68,6 +71,7 @@ public final class SenderConfig {
     private final Duration maxBacklogAge;
     private final EpochNanoClock clock;
     private final boolean directWrites;
+    private final int tradeQueueCapacity;
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
@@ -96,6 +100,7 @@ public final class SenderConfig {
         this.maxBacklogAge = b.maxBacklogAge;
         this.clock = b.clock;
         this.directWrites = b.directWrites;
+        this.tradeQueueCapacity = b.tradeQueueCapacity;
     }
 
     public static Builder builder() {
@@ -151,6 +156,16 @@ public final class SenderConfig {
         b.binanceReconnect(Builder.BINANCE_RECONNECT_MIN_MS, settings.integer(SenderSetting.BINANCE_RECONNECT_MAX_MS,
                 (int) Builder.BINANCE_RECONNECT_MIN_MS, 3_600_000, "milliseconds"), TimeUnit.MILLISECONDS);
         b.directWrites(settings.bool(SenderSetting.DIRECT_WRITES));
+        List<StreamKind> kinds = new ArrayList<>(List.of(StreamKind.BOOK_TICKER));
+        if (settings.bool(SenderSetting.INCLUDE_TRADES)) {
+            kinds.add(StreamKind.TRADE);
+        }
+        if (settings.bool(SenderSetting.INCLUDE_AGG_TRADES)) {
+            kinds.add(StreamKind.AGG_TRADE);
+        }
+        b.streams(StreamSelection.of(kinds.toArray(new StreamKind[0])));
+        b.tradeQueueCapacity(settings.integer(SenderSetting.TRADE_QUEUE_CAPACITY, 1, MAX_TRADE_QUEUE_CAPACITY,
+                "a number of trades"));
         b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -171,6 +186,8 @@ public final class SenderConfig {
      * the wrong path delivers nothing, silently), so a USD-M base URL without a path gets the selection's route.
      *
      * @param shardSymbols upper-case symbols, e.g. one element of {@link #binanceShards()}
+     * @throws IllegalStateException when the streams need connections of their own (USD-M with aggTrade): the
+     *         sender uses {@link #binanceConnections()}
      */
     public URI binanceStreamUri(List<String> shardSymbols) {
         return streams.streamUri(binanceBaseUri, shardSymbols);
@@ -197,8 +214,53 @@ public final class SenderConfig {
      * the usual case.
      */
     public List<List<String>> binanceShards() {
+        return shards(streams.streamsPerSymbol());
+    }
+
+    /**
+     * One Binance connection of the sender: the kinds of stream it carries, its symbols and its URI.
+     *
+     * @param streams the kinds subscribed for each of {@code symbols}
+     * @param symbols upper-case symbols, a shard of {@link #symbols()}
+     * @param uri the combined-stream URI
+     */
+    public record BinanceConnection(StreamSelection streams, List<String> symbols, URI uri) {
+    }
+
+    /**
+     * Every Binance connection the sender opens. Usually the {@link #binanceShards()} with all of {@link #streams()};
+     * on USD-M ({@code fstream.*} without a path), which serves aggTrade under {@code /market} and bookTicker and
+     * trade under {@code /public} (a stream on the wrong path delivers nothing), the kinds are split by route first,
+     * each group sharded on its own: {@code INCLUDE_AGG_TRADES} there adds connections rather than streams.
+     */
+    public List<BinanceConnection> binanceConnections() {
+        List<BinanceConnection> out = new ArrayList<>();
+        for (StreamSelection group : routeGroups()) {
+            for (List<String> shard : shards(group.streamsPerSymbol())) {
+                out.add(new BinanceConnection(group, shard, group.streamUri(binanceBaseUri, shard)));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@link #streams()} split by USD-M route when the base URL leaves the route to us; else just it. */
+    private List<StreamSelection> routeGroups() {
+        String path = binanceBaseUri.getRawPath() == null ? "" : binanceBaseUri.getRawPath();
+        if (!path.isEmpty() || !BinanceMarket.ofStreamUri(binanceBaseUri).routedByPath()) {
+            return List.of(streams);
+        }
+        java.util.Map<String, List<StreamKind>> byRoute = new java.util.LinkedHashMap<>();
+        for (StreamKind k : streams.kinds()) {
+            byRoute.computeIfAbsent(k.usdmRoute(), r -> new ArrayList<>()).add(k);
+        }
+        List<StreamSelection> groups = new ArrayList<>();
+        byRoute.values().forEach(kinds -> groups.add(StreamSelection.of(kinds.toArray(new StreamKind[0]))));
+        return groups;
+    }
+
+    private List<List<String>> shards(int streamsPerSymbol) {
         int n = symbols.size();
-        int perConnection = Math.max(1, binanceStreamsPerConnection / streams.streamsPerSymbol());
+        int perConnection = Math.max(1, binanceStreamsPerConnection / streamsPerSymbol);
         int shards = (n + perConnection - 1) / perConnection;
         List<List<String>> out = new ArrayList<>(shards);
         int from = 0;
@@ -332,9 +394,23 @@ public final class SenderConfig {
         return directWrites;
     }
 
+    /** Whether trades or aggregate trades are subscribed ({@link #streams()}), so a trade queue is needed. */
+    public boolean relaysTrades() {
+        return streams.kinds().contains(StreamKind.TRADE) || streams.kinds().contains(StreamKind.AGG_TRADE);
+    }
+
+    /**
+     * Most trades waiting for the receiver ({@code TRADE_QUEUE_CAPACITY}, rounded up to a power of two); when full
+     * the oldest is dropped and counted. Unused without {@link #relaysTrades()}.
+     */
+    public int tradeQueueCapacity() {
+        return tradeQueueCapacity;
+    }
+
     @Override
     public String toString() {
-        return "SenderConfig{binance=" + binanceStreamUri() + " (" + binanceShards().size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
+        List<BinanceConnection> connections = binanceConnections();
+        return "SenderConfig{binance=" + connections.get(0).uri() + " (" + connections.size() + " connection(s)), receiver=" + receiverHost + ":" + receiverPort
                 + ", caCert=" + caCert + ", cert=" + cert + ", key=" + key + ", statsInterval=" + statsInterval
                 + ", receiverReconnect=" + receiverReconnectMin.toMillis() + ".." + receiverReconnectMax.toMillis()
                 + " ms, binanceReconnect=" + binanceReconnectMin.toMillis() + ".." + binanceReconnectMax.toMillis()
@@ -375,6 +451,7 @@ public final class SenderConfig {
         private Duration maxBacklogAge = Duration.ofSeconds(1);
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
         private boolean directWrites = Boolean.parseBoolean(SenderSetting.DIRECT_WRITES.defaultValue());
+        private int tradeQueueCapacity = Integer.parseInt(SenderSetting.TRADE_QUEUE_CAPACITY.defaultValue());
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
@@ -390,8 +467,9 @@ public final class SenderConfig {
         }
 
         /**
-         * Which streams to subscribe per symbol; default {@link StreamSelection#BOOK_TICKER}. The relay path
-         * parses and forwards bookTicker only: other kinds are for the features that add their parsers and frames.
+         * Which streams to subscribe per symbol; default {@link StreamSelection#BOOK_TICKER}. The relay forwards
+         * bookTicker, trade and aggTrade ({@code INCLUDE_TRADES}, {@code INCLUDE_AGG_TRADES}); other kinds are
+         * received and counted as not data.
          */
         public Builder streams(StreamSelection streams) {
             this.streams = Objects.requireNonNull(streams, "streams");
@@ -524,6 +602,16 @@ public final class SenderConfig {
             return this;
         }
 
+        /** See {@link SenderConfig#tradeQueueCapacity()}; default 65,536. */
+        public Builder tradeQueueCapacity(int trades) {
+            if (trades < 1 || trades > MAX_TRADE_QUEUE_CAPACITY) {
+                throw new SettingException("trade queue capacity must be 1.." + MAX_TRADE_QUEUE_CAPACITY + ", got "
+                        + trades);
+            }
+            this.tradeQueueCapacity = trades;
+            return this;
+        }
+
         /** See {@link SenderConfig#directWrites()}; default false. */
         public Builder directWrites(boolean directWrites) {
             this.directWrites = directWrites;
@@ -570,12 +658,6 @@ public final class SenderConfig {
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
-            try {
-                streams.streamUri(binanceBaseUri, List.of("btcusdt"));
-            } catch (IllegalStateException e) {
-                throw new SettingException("streams " + streams + " cannot share a connection to "
-                        + binanceBaseUri.getHost() + ": " + e.getMessage());
-            }
             int limit = streamLimit(binanceBaseUri);
             if (streamsPerConnection > limit) {
                 throw new SettingException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"

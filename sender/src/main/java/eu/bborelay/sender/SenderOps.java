@@ -80,7 +80,7 @@ final class SenderOps {
     static StatsMetrics<Snapshot> metrics(Sender sender) {
         return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate()))
                 .counter("received", "WebSocket messages received from Binance, of any kind", x -> x.s.received())
-                .counter("taken", "Valid bookTicker updates taken (each got a seq)", x -> x.s.taken())
+                .counter("taken", "Valid updates taken, quotes and trades (each got a seq)", x -> x.s.taken())
                 .counter("sent", "Updates written to the receiver", x -> x.s.sent())
                 .counter("dropped", "Updates never written: receiver unreachable or a write failed",
                         x -> x.s.dropped())
@@ -93,6 +93,12 @@ final class SenderOps {
                 .gauge("connected", "1 while the leg is connected, else 0", "leg",
                         x -> Map.of("binance", x.s.binanceConnected() ? 1 : 0,
                                 "receiver", x.s.receiverConnected() ? 1 : 0))
+                .counter("trades_taken", "Trades taken (each got a seq), by Binance stream", "stream",
+                        x -> Map.of("trade", x.s.trades().trades(), "aggTrade", x.s.trades().aggTrades()))
+                .counter("trades_sent", "Trades written to the receiver (part of sent)", x -> x.s.trades().sent())
+                .counter("trades_queue_dropped", "Trades the full trade queue dropped, oldest first (part of dropped)",
+                        x -> x.s.trades().queueDropped())
+                .gauge("trades_waiting", "Trades waiting in the trade queue", x -> x.s.trades().waiting())
                 .gauge("last_seq", "The last seq assigned", x -> x.s.lastSeq())
                 .gauge("last_update_age_seconds", "Seconds since the latest valid Binance update; -1 before the first",
                         x -> x.sinceLastUpdateNanos < 0 ? -1 : x.sinceLastUpdateNanos / NANOS_PER_SECOND);

@@ -59,6 +59,13 @@ public enum SenderSetting implements Setting {
             + " writer thread is idle (one thread wake-up less per update), but a receiver that stops reading can"
             + " then block the Binance reading until the write-stall check; false: always hand it to the writer"
             + " thread"),
+    INCLUDE_TRADES("false", "true: also subscribe <symbol>@trade and relay every trade (type trade: price, qty,"
+            + " taker side, trade id, trade and event time), never conflated"),
+    INCLUDE_AGG_TRADES("false", "true: also subscribe <symbol>@aggTrade and relay every aggregate trade (type"
+            + " agg_trade: agg id, first and last trade id), never conflated. On USD-M (fstream.*) aggTrade is"
+            + " served under /market, bookTicker under /public: the sender opens connections of its own for it"),
+    TRADE_QUEUE_CAPACITY("65536", "Trades that may wait for the receiver (link down or slow); when full the"
+            + " oldest is dropped and counted (a gap at the receiver). About 100 bytes each, 1 to 16777216"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;

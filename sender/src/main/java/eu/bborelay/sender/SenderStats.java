@@ -11,12 +11,12 @@ import java.util.Objects;
  * {@code sent + dropped + conflated == taken}.
  *
  * @param received WebSocket messages received from Binance, of any kind
- * @param taken valid bookTicker updates taken; each got a {@code seq} (equals {@code lastSeq})
- * @param sent quotes written to the receiver (the first write of each seq; replays after a reconnect not counted)
- * @param dropped quotes never written because the receiver was unreachable (or a write failed), including those
- *                waiting while it is down
+ * @param taken valid updates taken, quotes and trades; each got a {@code seq} (equals {@code lastSeq})
+ * @param sent updates written to the receiver (the first write of each seq; replays after a reconnect not counted)
+ * @param dropped updates never written because the receiver was unreachable (or a write failed), including quotes
+ *                waiting while it is down, and trades the full trade queue dropped
  * @param conflated quotes replaced by a newer one of their symbol before they could be written, while the receiver
- *                  was connected
+ *                  was connected (never a trade)
  * @param notData well-formed messages that are not bookTicker updates (subscription results, other events)
  * @param invalid rejected bookTicker messages by reason; every reason is present
  * @param binanceReconnects Binance connections opened after the first one
@@ -25,11 +25,39 @@ import java.util.Objects;
  * @param binanceConnected whether the Binance WebSocket is open
  * @param receiverConnected whether the receiver link is up
  * @param sessionId this process's random 128-bit session id, 32 hex digits
+ * @param trades the trade counters ({@link Trades#NONE} when the sender relays no trades)
  */
 public record SenderStats(long received, long taken, long sent, long dropped, long conflated, long notData,
                           Map<InvalidReason, Long> invalid, long binanceReconnects, long receiverReconnects,
-                          long lastSeq, boolean binanceConnected, boolean receiverConnected, String sessionId) {
+                          long lastSeq, boolean binanceConnected, boolean receiverConnected, String sessionId,
+                          Trades trades) {
+    /**
+     * The trade counters, part of the totals above.
+     *
+     * @param enabled whether the sender relays trades ({@code INCLUDE_TRADES} or {@code INCLUDE_AGG_TRADES})
+     * @param trades {@code @trade} messages taken (each got a seq)
+     * @param aggTrades {@code @aggTrade} messages taken (each got a seq)
+     * @param sent trades of either kind written to the receiver
+     * @param queueDropped trades the full trade queue dropped, oldest first (counted in {@code dropped})
+     * @param waiting trades in the queue now
+     * @param duplicates trades received twice by overlapping Binance connections and taken once
+     */
+    public record Trades(boolean enabled, long trades, long aggTrades, long sent, long queueDropped, long waiting,
+                         long duplicates) {
+        /** A sender without trades. */
+        public static final Trades NONE = new Trades(false, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** A snapshot of a sender that relays no trades. */
+    public SenderStats(long received, long taken, long sent, long dropped, long conflated, long notData,
+                       Map<InvalidReason, Long> invalid, long binanceReconnects, long receiverReconnects,
+                       long lastSeq, boolean binanceConnected, boolean receiverConnected, String sessionId) {
+        this(received, taken, sent, dropped, conflated, notData, invalid, binanceReconnects, receiverReconnects,
+                lastSeq, binanceConnected, receiverConnected, sessionId, Trades.NONE);
+    }
+
     public SenderStats {
+        Objects.requireNonNull(trades, "trades");
         EnumMap<InvalidReason, Long> copy = new EnumMap<>(InvalidReason.class);
         for (InvalidReason r : InvalidReason.values()) {
             copy.put(r, invalid.getOrDefault(r, 0L));
@@ -56,8 +84,15 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
             sb.append(first ? "" : " ").append(e.getKey().label()).append('=').append(e.getValue());
             first = false;
         }
-        return sb.append("} not_data=").append(notData).append(" dropped=").append(dropped)
-                .append(" conflated=").append(conflated).append(" reconnects{binance=").append(binanceReconnects)
+        sb.append("} not_data=").append(notData).append(" dropped=").append(dropped)
+                .append(" conflated=").append(conflated);
+        if (trades.enabled()) {
+            sb.append(" trades{taken=").append(trades.trades()).append(" agg_taken=").append(trades.aggTrades())
+                    .append(" sent=").append(trades.sent()).append(" queue_dropped=").append(trades.queueDropped())
+                    .append(" waiting=").append(trades.waiting()).append(" duplicates=").append(trades.duplicates())
+                    .append('}');
+        }
+        return sb.append(" reconnects{binance=").append(binanceReconnects)
                 .append(" receiver=").append(receiverReconnects).append("} seq=").append(lastSeq)
                 .append(" binance=").append(binanceConnected ? "connected" : "disconnected")
                 .append(" receiver=").append(receiverConnected ? "connected" : "disconnected").toString();

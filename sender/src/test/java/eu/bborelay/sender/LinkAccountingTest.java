@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Trade;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,13 +22,16 @@ import org.junit.jupiter.api.Test;
  * The loss accounting without sockets: {@link LinkAccounting} and {@link BatchCollector} driven over real
  * {@link QuoteSlots} exactly as {@link ReceiverLink}'s writer drives them, by {@link Writer} below, for every
  * interleaving of take (publish), conflate (a slot's chain replaced: link down, backlog full or too old), write,
- * failed write, disconnect and reconnect (successful or failed opening batch). After every step each seq up to the
- * accounted one is counted exactly once; after stop, {@code sent + dropped + conflated == taken}.
+ * failed write, disconnect and reconnect (successful or failed opening batch), with trades in the same seq space
+ * through a {@link TradeQueue} small enough to overflow. After every step each seq up to the accounted one is
+ * counted exactly once, and no trade is ever counted as conflated; after stop,
+ * {@code sent + dropped + conflated == taken}, every trade is written once or dropped, and every trade the queue
+ * dropped is in {@code dropped}.
  */
 class LinkAccountingTest {
     private static final long MAX_AGE_NANOS = 1_000;
 
-    enum Kind { TAKE, AGE, WRITE, WRITE_FAILS, DISCONNECT, RECONNECT, RECONNECT_FAILS }
+    enum Kind { TAKE, TRADE, AGE, WRITE, WRITE_FAILS, DISCONNECT, RECONNECT, RECONNECT_FAILS }
 
     record Step(Kind kind, int symbol) {
     }
@@ -35,8 +39,9 @@ class LinkAccountingTest {
     @Property(tries = 2_000)
     void everySeqIsCountedOnceInEveryInterleaving(@ForAll("steps") List<Step> steps,
                                                  @ForAll("symbols") int symbols,
-                                                 @ForAll("backlogs") int maxBacklog) {
-        Writer w = new Writer(symbols, maxBacklog);
+                                                 @ForAll("backlogs") int maxBacklog,
+                                                 @ForAll("backlogs") int tradeCapacity) {
+        Writer w = new Writer(symbols, maxBacklog, tradeCapacity);
         for (Step s : steps) {
             w.apply(s.kind(), s.symbol() % symbols);
             w.checkAccounted();
@@ -50,6 +55,7 @@ class LinkAccountingTest {
     Arbitrary<List<Step>> steps() {
         Arbitrary<Kind> kinds = Arbitraries.frequency(
                 Tuple.of(8, Kind.TAKE),
+                Tuple.of(6, Kind.TRADE),
                 Tuple.of(1, Kind.AGE),
                 Tuple.of(3, Kind.WRITE),
                 Tuple.of(1, Kind.WRITE_FAILS),
@@ -67,6 +73,31 @@ class LinkAccountingTest {
     @Provide
     Arbitrary<Integer> backlogs() {
         return Arbitraries.integers().between(1, 4);
+    }
+
+    @Test
+    void tradesAreNeverConflatedAndAnOverflowIsDroppedExactly() {
+        Writer w = new Writer(1, 1, 2); // backlog of one quote, two trades
+        w.apply(Kind.RECONNECT, 0);
+        w.apply(Kind.TAKE, 0); // 1, replaced by 5
+        w.apply(Kind.TRADE, 0); // 2, dropped by 4's arrival
+        w.apply(Kind.TRADE, 0); // 3
+        w.apply(Kind.TRADE, 0); // 4
+        w.apply(Kind.TAKE, 0); // 5
+        w.apply(Kind.WRITE, 0);
+        assertEquals(List.of(3L, 4L, 5L), w.lastConnectionWire);
+        assertEquals(3, w.accounting.sent());
+        assertEquals(1, w.accounting.conflated(), "quote 1, replaced while up");
+        assertEquals(1, w.accounting.dropped(), "trade 2, dropped by the full queue");
+        assertEquals(2, w.accounting.tradesSent());
+        w.apply(Kind.DISCONNECT, 0);
+        w.apply(Kind.TRADE, 0); // 6
+        w.apply(Kind.TRADE, 0); // 7
+        w.apply(Kind.RECONNECT, 0);
+        assertEquals(List.of(5L, 6L, 7L), w.lastConnectionWire, "replayed quote, then the trades that waited");
+        assertEquals(5, w.accounting.sent());
+        w.stop();
+        w.checkDrained();
     }
 
     @Test
@@ -125,8 +156,21 @@ class LinkAccountingTest {
         long lastOnWire;
         final Set<Long> firstWrites = new HashSet<>();
 
+        final TradeQueue trades;
+        /** The seq of every trade published, and of every trade written. */
+        final Set<Long> tradeSeqs = new HashSet<>();
+        final Set<Long> tradesOnWire = new HashSet<>();
+        long tradesFailed;
+        long tradesWaitingAtStop;
+
         Writer(int symbols, int maxBacklog) {
-            slots = new QuoteSlots(symbols, maxBacklog, MAX_AGE_NANOS, () -> now[0]);
+            this(symbols, maxBacklog, 0);
+        }
+
+        /** @param tradeCapacity the trade queue's capacity; 0: no trades */
+        Writer(int symbols, int maxBacklog, int tradeCapacity) {
+            trades = tradeCapacity == 0 ? null : new TradeQueue(tradeCapacity);
+            slots = new QuoteSlots(symbols, maxBacklog, MAX_AGE_NANOS, trades, () -> now[0]);
             accounting = new LinkAccounting(symbols);
             collector = new BatchCollector(slots, accounting);
         }
@@ -136,6 +180,12 @@ class LinkAccountingTest {
                 case TAKE -> {
                     slots.publish(symbol, new BookTicker());
                     now[0]++;
+                }
+                case TRADE -> {
+                    if (trades != null) {
+                        tradeSeqs.add(slots.publishTrade(new Trade().setTrade("S" + symbol, 1, 1, Trade.Side.BUY,
+                                tradeSeqs.size() + 1, 0, 0)));
+                    }
                 }
                 case AGE -> now[0] += MAX_AGE_NANOS;
                 case WRITE -> write(true);
@@ -156,10 +206,13 @@ class LinkAccountingTest {
                 return;
             }
             int n = collector.collect(false);
-            if (n == 0) {
+            if (n == 0 && collector.tradeCount() == 0) {
                 return;
             }
-            accounting.account(collector.batch(), n, ok, false);
+            account(n, ok, false);
+            if (!ok) {
+                tradesFailed += collector.tradeCount();
+            }
             if (ok) {
                 wire(n);
             }
@@ -177,7 +230,10 @@ class LinkAccountingTest {
             int n = collector.collect(true);
             n = collector.addReplays(n);
             helloLastSeq = accounting.highestWrittenSeq();
-            accounting.account(collector.batch(), n, ok, true);
+            account(n, ok, true);
+            if (!ok) {
+                tradesFailed += collector.tradeCount();
+            }
             lastConnectionWire = new ArrayList<>();
             lastOnWire = 0;
             if (ok) {
@@ -190,10 +246,25 @@ class LinkAccountingTest {
             }
         }
 
+        private void account(int n, boolean ok, boolean opening) {
+            accounting.account(collector.batch(), n, collector.trades(), collector.tradePositions(),
+                    collector.tradeCount(), ok, opening);
+        }
+
         private void wire(int n) {
             QuoteSlots.Entry[] batch = collector.batch();
+            List<Long> seqs = new ArrayList<>();
             for (int k = 0; k < n; k++) {
-                long seq = batch[k].quote.seq();
+                seqs.add(batch[k].quote.seq());
+            }
+            for (int j = 0; j < collector.tradeCount(); j++) {
+                long seq = collector.trades()[j].seq();
+                seqs.add(seq);
+                assertTrue(tradeSeqs.contains(seq), "a trade's seq: " + seq);
+                assertTrue(tradesOnWire.add(seq), "trade " + seq + " written twice");
+            }
+            seqs.sort(null);
+            for (long seq : seqs) {
                 assertTrue(seq > lastOnWire, "seq strictly increases on a connection: " + seq + " after "
                         + lastOnWire);
                 lastOnWire = seq;
@@ -216,8 +287,9 @@ class LinkAccountingTest {
             write(true);
             down();
             long hi = slots.lastPublishedSeq();
+            tradesWaitingAtStop = trades == null ? 0 : trades.size();
             if (hi > accounting.accountedSeq()) {
-                accounting.unwrittenAtStop(hi, collector.drainAtStop());
+                accounting.unwrittenAtStop(hi, collector.drainAtStop(), trades == null ? 0 : trades.dropped());
             }
         }
 
@@ -227,15 +299,22 @@ class LinkAccountingTest {
             assertEquals(accounted, accounting.sent() + accounting.dropped() + accounting.conflated(),
                     "every seq up to " + accounted + " counted exactly once");
             assertEquals(firstWrites.size(), accounting.sent(), "sent = seqs written once");
+            assertEquals(tradesOnWire.size(), accounting.tradesSent());
+            assertTrue(accounting.conflated() <= slots.displaced() + accounting.discardedByWriter(),
+                    "no trade is ever counted as conflated");
         }
 
         void checkDrained() {
             long taken = slots.lastPublishedSeq();
             assertEquals(taken, accounting.sent() + accounting.dropped() + accounting.conflated(),
                     "sent + dropped + conflated == taken");
-            assertEquals(slots.displaced() + accounting.discardedByWriter(), accounting.lostInGaps(),
-                    "every displaced or discarded quote is a gap");
-            assertEquals(0, accounting.unaccountedDisplaced(slots.displaced()));
+            long tradeDrops = trades == null ? 0 : trades.dropped();
+            assertEquals(slots.displaced() + accounting.discardedByWriter() + tradeDrops, accounting.lostInGaps(),
+                    "every displaced or discarded quote and every trade the queue dropped is a gap");
+            assertEquals(0, accounting.unaccountedDisplaced(slots.displaced(), tradeDrops));
+            assertEquals(0, accounting.unaccountedTradeDrops(tradeDrops));
+            assertEquals(tradeSeqs.size(), tradesOnWire.size() + tradeDrops + tradesFailed + tradesWaitingAtStop,
+                    "every trade written once, dropped by the queue, lost in a failed write or left at stop");
         }
     }
 }

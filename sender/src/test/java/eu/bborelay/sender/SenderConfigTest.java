@@ -224,10 +224,14 @@ class SenderConfigTest {
         assertEquals("wss://fstream.binance.com/market/stream?streams=btcusdt@aggTrade",
                 SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols("btcusdt")
                         .streams(StreamSelection.of(StreamKind.AGG_TRADE)).build().binanceStreamUri().toString());
-        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.builder()
-                .binanceWsUrl("wss://fstream.binance.com")
-                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.AGG_TRADE)).build());
-        assertTrue(e.getMessage().contains("need separate connections"), e.getMessage());
+        SenderConfig usdmAgg = SenderConfig.builder().binanceWsUrl("wss://fstream.binance.com").symbols("btcusdt")
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.AGG_TRADE)).build();
+        assertEquals(List.of("wss://fstream.binance.com/public/stream?streams=btcusdt@bookTicker",
+                "wss://fstream.binance.com/market/stream?streams=btcusdt@aggTrade"),
+                usdmAgg.binanceConnections().stream().map(c -> c.uri().toString()).toList(),
+                "USD-M routes aggTrade under /market: a connection of its own");
+        assertTrue(assertThrows(IllegalStateException.class, usdmAgg::binanceStreamUri).getMessage()
+                .contains("need separate connections"));
         SenderConfig sharded = SenderConfig.builder().symbols("a1,b2,c3").streamsPerConnection(4)
                 .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.DEPTH_100MS)).build();
         assertEquals(List.of(List.of("A1", "B2"), List.of("C3")), sharded.binanceShards(),

@@ -26,4 +26,14 @@ class SenderStatsTest {
                 + " binance=disconnected receiver=disconnected", s.logLine());
         assertThrows(UnsupportedOperationException.class, () -> s.invalid().put(InvalidReason.BAD_PRICE, 1L));
     }
+
+    @Test
+    void aSenderWithTradesShowsThemInItsLine() {
+        SenderStats s = new SenderStats(100, 90, 80, 6, 4, 10, Map.of(), 0, 0, 90, true, true, "x",
+                new SenderStats.Trades(true, 30, 5, 33, 2, 0, 1));
+        assertEquals("Stats: received=100 taken=90 sent=80 invalid{missing_field=0 bad_price=0 crossed_book=0"
+                + " malformed_json=0} not_data=10 dropped=6 conflated=4 trades{taken=30 agg_taken=5 sent=33"
+                + " queue_dropped=2 waiting=0 duplicates=1} reconnects{binance=0 receiver=0} seq=90 binance=connected"
+                + " receiver=connected", s.logLine());
+    }
 }

@@ -35,7 +35,21 @@ public final class ReceiverDaemonConfig {
                 "largest accepted frame payload in bytes, 1.." + FrameDescriptor.MAX_MAX_FRAME_LENGTH),
         STATS_INTERVAL_SECONDS("--stats-interval-seconds", "10", "seconds between stats lines (0 = none)"),
         MAX_CONNECTIONS("--max-connections", String.valueOf(ReceiverConfig.DEFAULT_MAX_CONNECTIONS),
-                "most sender connections at once, 1..1024; more are refused"),
+                "most sender connections at once whose TLS handshake succeeded, 1..1024; a further sender is closed"
+                + " right after its handshake and retries (connections still in their handshake count against"
+                + " MAX_PENDING_HANDSHAKES instead)"),
+        HANDSHAKE_TIMEOUT_MS("--handshake-timeout-ms",
+                String.valueOf(TimeUnit.NANOSECONDS.toMillis(ReceiverConfig.DEFAULT_HANDSHAKE_TIMEOUT_NANOS)),
+                "a connecting client must complete its TLS handshake within this many ms of connecting (a total"
+                + " deadline, however slowly it sends), else it is closed; 1..600000"),
+        MAX_PENDING_HANDSHAKES("--max-pending-handshakes",
+                String.valueOf(ReceiverConfig.DEFAULT_MAX_PENDING_HANDSHAKES), "most connections in their TLS"
+                + " handshake at once, 1..1024; when all are taken a newcomer evicts the oldest handshake of the"
+                + " address holding the most (if it holds 2 more than the newcomer's), else is refused"),
+        MAX_PENDING_HANDSHAKES_PER_ADDRESS("--max-pending-handshakes-per-address",
+                String.valueOf(ReceiverConfig.DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS), "most connections in"
+                + " their TLS handshake at once from one source address (IPv6: one /64),"
+                + " at most MAX_PENDING_HANDSHAKES; more are refused at once"),
         SILENCE_TIMEOUT_MS("--silence-timeout-ms", "5000", "close a sender connection (one that said hello) after"
                 + " this many ms without any frame: dead or half-open (0 = never)"),
         RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)"),
@@ -86,6 +100,10 @@ public final class ReceiverDaemonConfig {
     final int maxFrameLength;
     final long statsIntervalSeconds;
     final int maxConnections;
+    final long handshakeTimeoutMillis;
+    final int maxPendingHandshakes;
+    /** 0 when not set: the library's default (8, or MAX_PENDING_HANDSHAKES if smaller). */
+    final int maxPendingHandshakesPerAddress;
     final long silenceTimeoutMillis;
     final long runSeconds;
     final int httpPort;
@@ -102,6 +120,12 @@ public final class ReceiverDaemonConfig {
         statsIntervalSeconds = v.longInteger(Setting.STATS_INTERVAL_SECONDS, 0, TimeUnit.DAYS.toSeconds(1),
                 "a whole number");
         maxConnections = v.integer(Setting.MAX_CONNECTIONS, 1, 1024, "a whole number");
+        handshakeTimeoutMillis = v.longInteger(Setting.HANDSHAKE_TIMEOUT_MS, 1, TimeUnit.MINUTES.toMillis(10),
+                "a whole number");
+        maxPendingHandshakes = v.integer(Setting.MAX_PENDING_HANDSHAKES, 1, 1024, "a whole number");
+        maxPendingHandshakesPerAddress = v.isSet(Setting.MAX_PENDING_HANDSHAKES_PER_ADDRESS)
+                ? v.integer(Setting.MAX_PENDING_HANDSHAKES_PER_ADDRESS, 1, maxPendingHandshakes, "a whole number")
+                : 0;
         silenceTimeoutMillis = v.longInteger(Setting.SILENCE_TIMEOUT_MS, 0, TimeUnit.HOURS.toMillis(1),
                 "a whole number");
         runSeconds = v.longInteger(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L, "a whole number");
@@ -150,7 +174,7 @@ public final class ReceiverDaemonConfig {
 
     /** The library configuration these settings describe. */
     public ReceiverConfig toReceiverConfig() {
-        return ReceiverConfig.builder()
+        ReceiverConfig.Builder b = ReceiverConfig.builder()
                 .bindAddress(bindHost)
                 .port(port)
                 .tls(cert, key, caCert)
@@ -158,8 +182,13 @@ public final class ReceiverDaemonConfig {
                 .maxFrameLength(maxFrameLength)
                 .statsInterval(statsIntervalSeconds, TimeUnit.SECONDS)
                 .maxConnections(maxConnections)
-                .silenceTimeout(silenceTimeoutMillis, TimeUnit.MILLISECONDS)
-                .build();
+                .handshakeTimeout(handshakeTimeoutMillis, TimeUnit.MILLISECONDS)
+                .maxPendingHandshakes(maxPendingHandshakes)
+                .silenceTimeout(silenceTimeoutMillis, TimeUnit.MILLISECONDS);
+        if (maxPendingHandshakesPerAddress > 0) {
+            b.maxPendingHandshakesPerAddress(maxPendingHandshakesPerAddress);
+        }
+        return b.build();
     }
 
     /** The table {@code --help} prints: every variable with its default and help ({@link Settings#table}). */
@@ -172,7 +201,10 @@ public final class ReceiverDaemonConfig {
         return "PORT=" + port + " BIND_HOST=" + bindHost + " CERT=" + cert + " KEY=" + key + " CA_CERT="
                 + (caCert == null ? "(not used)" : caCert) + " REQUIRE_CLIENT_CERT=" + requireClientCert
                 + " MAX_FRAME_LENGTH=" + maxFrameLength + " STATS_INTERVAL_SECONDS=" + statsIntervalSeconds
-                + " MAX_CONNECTIONS=" + maxConnections + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis
+                + " MAX_CONNECTIONS=" + maxConnections + " HANDSHAKE_TIMEOUT_MS=" + handshakeTimeoutMillis
+                + " MAX_PENDING_HANDSHAKES=" + maxPendingHandshakes + " MAX_PENDING_HANDSHAKES_PER_ADDRESS="
+                + (maxPendingHandshakesPerAddress > 0 ? String.valueOf(maxPendingHandshakesPerAddress)
+                : "(default)") + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis
                 + " RUN_SECONDS=" + runSeconds + " HTTP_PORT=" + httpPort + " HEALTH_MAX_AGE_SECONDS="
                 + healthMaxAgeSeconds + " LOG_FORMAT=" + logFormat;
     }

@@ -48,10 +48,14 @@ public final class ReceiverOps {
     public static Health health(ReceiverStats s, long maxAgeNanos, LongSupplier nowEpochNanos) {
         if (s.connectionsOpen() == 0) {
             return Health.unhealthy("no sender connected (" + s.connectionsAccepted() + " connections since start,"
-                    + " " + s.handshakeFailures() + " TLS handshake failures)");
+                    + " " + s.handshakeFailures() + " TLS handshake failures, " + s.refusedForCapacity()
+                    + " refused for capacity)");
         }
         ReceiverStats.SymbolStats freshest = null;
         for (ReceiverStats.SymbolStats sym : s.symbols()) {
+            if (sym.lastReceiveEpochNanos() == 0) {
+                continue; // seen by its trades only: no quote to be fresh
+            }
             if (freshest == null || sym.lastReceiveEpochNanos() > freshest.lastReceiveEpochNanos()) {
                 freshest = sym;
             }
@@ -71,10 +75,21 @@ public final class ReceiverOps {
 
     /** Every metric of the receiver daemon; one line each. */
     public static StatsMetrics<ReceiverStats> metrics(Receiver receiver) {
-        return new StatsMetrics<>(PREFIX, receiver::stats)
+        return metrics(receiver::stats);
+    }
+
+    /** The metrics of the snapshots {@code stats} supplies (one per scrape). */
+    static StatsMetrics<ReceiverStats> metrics(java.util.function.Supplier<ReceiverStats> stats) {
+        return new StatsMetrics<>(PREFIX, stats)
                 .counter("quotes", "Quotes delivered (updates received and passed on), all symbols",
                         ReceiverStats::quotesDelivered)
                 .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
+                .counter("trades", "Trades delivered, by type (trade, agg_trade)", "type",
+                        s -> Map.of("trade", s.tradesDelivered(), "agg_trade", s.aggTradesDelivered()))
+                .counter("symbol_trades", "Trades (type trade) delivered, per symbol", "symbol",
+                        s -> bySymbol(s, ReceiverStats.SymbolStats::trades))
+                .counter("symbol_agg_trades", "Aggregate trades (type agg_trade) delivered, per symbol", "symbol",
+                        s -> bySymbol(s, ReceiverStats.SymbolStats::aggTrades))
                 .counter("gaps", "Updates lost between sender and receiver (missing seq; the sender counts them as"
                         + " dropped or conflated)", ReceiverStats::gaps)
                 .counter("duplicates", "Quotes dropped because their seq was delivered already",
@@ -91,8 +106,17 @@ public final class ReceiverOps {
                         ReceiverStats::latencyClamped)
                 .counter("connections_accepted", "Sender connections whose TLS handshake completed",
                         ReceiverStats::connectionsAccepted)
-                .counter("handshake_failures", "Connection attempts refused in the TLS handshake (no or a foreign"
-                        + " client certificate, plaintext, timeout)", ReceiverStats::handshakeFailures)
+                .counter("handshake_failures", "TLS handshakes that failed (no or a foreign client certificate,"
+                        + " plaintext, lost, total deadline); never a refusal for capacity",
+                        ReceiverStats::handshakeFailures)
+                .counter("handshake_timeouts", "Of handshake_failures: handshakes closed at their total deadline"
+                        + " (HANDSHAKE_TIMEOUT_MS), however slowly the client sent", ReceiverStats::handshakeTimeouts)
+                .gauge("handshakes_pending", "Connections in their TLS handshake now (at most"
+                        + " MAX_PENDING_HANDSHAKES)", ReceiverStats::handshakesPending)
+                .counter("refused_capacity", "Connections refused or closed for capacity, by reason: per_address"
+                        + " (MAX_PENDING_HANDSHAKES_PER_ADDRESS), pending_full (MAX_PENDING_HANDSHAKES), evicted (a"
+                        + " pending handshake closed for a newcomer), connection_limit (MAX_CONNECTIONS senders open)",
+                        "reason", ReceiverOps::refusedByReason)
                 .gauge("connections_open", "Sender connections open now", ReceiverStats::connectionsOpen)
                 .gauge("sessions", "Sender sessions known (one per sender process)", ReceiverStats::sessions)
                 .gauge("last_update_age_seconds", "Seconds since the latest quote of each symbol was received",
@@ -117,9 +141,25 @@ public final class ReceiverOps {
                         "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles);
     }
 
+    private static Map<String, Long> refusedByReason(ReceiverStats s) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("per_address", s.refusedPerAddress());
+        m.put("pending_full", s.refusedPendingFull());
+        m.put("evicted", s.handshakesEvicted());
+        m.put("connection_limit", s.refusedAtConnectionLimit());
+        return m;
+    }
+
     private static Map<String, Long> quotesBySymbol(ReceiverStats s) {
         Map<String, Long> m = new LinkedHashMap<>();
         s.symbols().forEach(sym -> m.put(sym.symbol(), sym.quotes()));
+        return m;
+    }
+
+    private static Map<String, Long> bySymbol(ReceiverStats s,
+                                              java.util.function.ToLongFunction<ReceiverStats.SymbolStats> count) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        s.symbols().forEach(sym -> m.put(sym.symbol(), count.applyAsLong(sym)));
         return m;
     }
 
@@ -134,7 +174,8 @@ public final class ReceiverOps {
     private static Map<String, Double> ageBySymbol(ReceiverStats s) {
         long now = nowEpochNanos();
         Map<String, Double> m = new LinkedHashMap<>();
-        s.symbols().forEach(sym -> m.put(sym.symbol(), (now - sym.lastReceiveEpochNanos()) / NANOS_PER_SECOND));
+        s.symbols().stream().filter(sym -> sym.lastReceiveEpochNanos() != 0) // a symbol seen by its trades only
+                .forEach(sym -> m.put(sym.symbol(), (now - sym.lastReceiveEpochNanos()) / NANOS_PER_SECOND));
         return m;
     }
 

@@ -34,6 +34,27 @@ class ReceiverDaemonConfigTest {
         assertEquals("text", ReceiverDaemonConfig.Setting.LOG_FORMAT.defaultValue);
         assertEquals("10", ReceiverDaemonConfig.Setting.STATS_INTERVAL_SECONDS.defaultValue);
         assertEquals("0", ReceiverDaemonConfig.Setting.RUN_SECONDS.defaultValue);
+        assertEquals("5000", ReceiverDaemonConfig.Setting.HANDSHAKE_TIMEOUT_MS.defaultValue);
+        assertEquals("64", ReceiverDaemonConfig.Setting.MAX_PENDING_HANDSHAKES.defaultValue);
+        assertEquals("8", ReceiverDaemonConfig.Setting.MAX_PENDING_HANDSHAKES_PER_ADDRESS.defaultValue);
+    }
+
+    @Test
+    void handshakeLimits() {
+        Map<String, String> env = certEnv();
+        ReceiverConfig defaults = ReceiverDaemonConfig.parse(env, NO_FLAGS).toReceiverConfig();
+        assertEquals(TimeUnit.SECONDS.toNanos(5), defaults.handshakeTimeoutNanos());
+        assertEquals(64, defaults.maxPendingHandshakes());
+        assertEquals(8, defaults.maxPendingHandshakesPerAddress());
+        env.put("HANDSHAKE_TIMEOUT_MS", "1500");
+        env.put("MAX_PENDING_HANDSHAKES", "4");
+        ReceiverConfig small = ReceiverDaemonConfig.parse(env, NO_FLAGS).toReceiverConfig();
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(1500), small.handshakeTimeoutNanos());
+        assertEquals(4, small.maxPendingHandshakes());
+        assertEquals(4, small.maxPendingHandshakesPerAddress(), "unset: never more than MAX_PENDING_HANDSHAKES");
+        env.put("MAX_PENDING_HANDSHAKES_PER_ADDRESS", "2");
+        assertEquals(2, ReceiverDaemonConfig.parse(env, NO_FLAGS).toReceiverConfig()
+                .maxPendingHandshakesPerAddress());
     }
 
     @Test
@@ -94,6 +115,12 @@ class ReceiverDaemonConfigTest {
         assertBad("HEALTH_MAX_AGE_SECONDS", "0", "HEALTH_MAX_AGE_SECONDS must be a whole"
                 + " number from 1 to 86400, got '0'");
         assertBad("LOG_FORMAT", "JSON", "LOG_FORMAT must be text or json, got 'JSON'");
+        assertBad("HANDSHAKE_TIMEOUT_MS", "0", "HANDSHAKE_TIMEOUT_MS must be a whole number from 1 to 600000,"
+                + " got '0'");
+        assertBad("MAX_PENDING_HANDSHAKES", "2000", "MAX_PENDING_HANDSHAKES must be a whole number from 1 to"
+                + " 1024, got '2000'");
+        assertBad("MAX_PENDING_HANDSHAKES_PER_ADDRESS", "65", "MAX_PENDING_HANDSHAKES_PER_ADDRESS must be a whole"
+                + " number from 1 to 64, got '65'");
         assertTrue(message("CERT", "/nonexistent/receiver.crt").startsWith("CERT=/nonexistent/receiver.crt is not a readable file"));
         assertTrue(message("CA_CERT", "/nonexistent/ca.crt").startsWith("CA_CERT=/nonexistent/ca.crt is not a readable file"));
     }

@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.ops.Health;
+import eu.bborelay.ops.OpsServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import eu.bborelay.receiver.ReceiverStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,6 +24,28 @@ class ReceiverOpsTest {
         Health h = ReceiverOps.health(stats(1, NOW - 3 * SECOND, NOW - SECOND / 2), 10 * SECOND, () -> NOW);
         assertTrue(h.healthy(), h.reason());
         assertEquals("1 sender connected, freshest quote ETHUSDT 0.500 s old, gaps 0", h.reason());
+    }
+
+    @Test
+    void metricsTellCapacityRefusalsFromHandshakeFailures() throws Exception {
+        ReceiverStats s = ReceiverStats.builder().handshakeFailures(5).handshakeTimeouts(4).handshakesPending(3)
+                .refusedPerAddress(10).refusedPendingFull(11).handshakesEvicted(12).refusedAtConnectionLimit(13)
+                .build();
+        assertEquals(46, s.refusedForCapacity());
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> Health.healthy("ok"),
+                ReceiverOps.metrics(() -> s).registry())) {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : List.of("bbo_relay_receiver_handshake_failures_total 5.0",
+                    "bbo_relay_receiver_handshake_timeouts_total 4.0", "bbo_relay_receiver_handshakes_pending 3.0",
+                    "bbo_relay_receiver_refused_capacity_total{reason=\"per_address\"} 10.0",
+                    "bbo_relay_receiver_refused_capacity_total{reason=\"pending_full\"} 11.0",
+                    "bbo_relay_receiver_refused_capacity_total{reason=\"evicted\"} 12.0",
+                    "bbo_relay_receiver_refused_capacity_total{reason=\"connection_limit\"} 13.0")) {
+                assertTrue(body.contains(line), () -> line + " missing in:\n" + body);
+            }
+        }
     }
 
     @Test
@@ -39,6 +66,16 @@ class ReceiverOpsTest {
     void unhealthyBeforeTheFirstQuote() {
         ReceiverStats none = ReceiverStats.builder().connectionsOpen(1).connectionsAccepted(1).sessions(1).build();
         Health h = ReceiverOps.health(none, 10 * SECOND, () -> NOW);
+        assertFalse(h.healthy());
+        assertEquals("1 sender connected, no quote received yet", h.reason());
+    }
+
+    @Test
+    void aSymbolSeenByItsTradesOnlyIsNoQuote() {
+        ReceiverStats tradesOnly = ReceiverStats.builder().connectionsOpen(1).connectionsAccepted(1).sessions(1)
+                .tradesDelivered(5).symbols(List.of(new ReceiverStats.SymbolStats("SOLUSDT", 0, 0, Double.NaN, 0, 0,
+                        0, 0, 5, 0))).build();
+        Health h = ReceiverOps.health(tradesOnly, 10 * SECOND, () -> NOW);
         assertFalse(h.healthy());
         assertEquals("1 sender connected, no quote received yet", h.reason());
     }
