@@ -31,7 +31,7 @@ public final class StatsMetrics<S> {
 
     private final String prefix;
     private final Supplier<S> stats;
-    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusRegistry registry;
     private S snapshot;
     private long snapshotNanos;
 
@@ -40,8 +40,17 @@ public final class StatsMetrics<S> {
      * @param stats takes a fresh snapshot; called from the scraping thread
      */
     public StatsMetrics(String prefix, Supplier<S> stats) {
+        this(prefix, stats, new PrometheusRegistry());
+    }
+
+    /**
+     * As {@link #StatsMetrics(String, Supplier)}, registering into {@code registry}, so that a daemon made of
+     * several parts (the collector: receiver and recorder) serves all their metrics on one {@code /metrics}.
+     */
+    public StatsMetrics(String prefix, Supplier<S> stats, PrometheusRegistry registry) {
         this.prefix = Objects.requireNonNull(prefix, "prefix");
         this.stats = Objects.requireNonNull(stats, "stats");
+        this.registry = Objects.requireNonNull(registry, "registry");
     }
 
     /** The registry that {@code GET /metrics} exports. */

@@ -545,6 +545,11 @@ final class Connection implements Runnable {
         LOG.info("Session {} on {}: {} (sender '{}', protocol {}, symbols {}, last_seq {}, tracked up to {})",
                 hello.sessionId(), peer, first ? "new to this receiver" : "resumed", hello.sender(),
                 hello.protocolVersion(), hello.symbols(), hello.lastSeq(), s.tracker.lastSeq());
+        try {
+            listener.onSession(hello.sessionId(), hello.lastSeq());
+        } catch (Throwable t) {
+            listenerFailed(t);
+        }
     }
 
     /**

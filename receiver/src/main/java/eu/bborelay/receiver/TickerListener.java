@@ -70,6 +70,18 @@ public interface TickerListener {
     }
 
     /**
+     * A sender announced its session on a connection (its {@code hello}; see docs/PROTOCOL.md): the quotes that
+     * follow on this connection, up to the next call, belong to it and carry its sequence numbers. Called on the
+     * connection's reader thread before any of those quotes. A recorder uses it to resume a session it recorded
+     * before a restart (updates with {@code seq} at or below what it had recorded are then duplicates to it).
+     *
+     * @param sessionId the sender process's random session id (hex)
+     * @param lastSeq the highest {@code seq} the sender wrote on an earlier connection, 0 if none
+     */
+    default void onSession(String sessionId, long lastSeq) {
+    }
+
+    /**
      * Updates were lost: sequence numbers {@code expectedSeq} up to {@code receivedSeq - 1} never arrived (so far).
      * Called just before {@link #onBookTicker} (or {@link #onTrade}) with the update of {@code receivedSeq}.
      *

@@ -15,11 +15,13 @@ import java.util.concurrent.TimeUnit;
  * overrides each one for local runs. {@link Setting} keeps every variable's name, flag, default and help line
  * together; {@link #parse} validates them all once, at start, with the daemons' shared parser
  * ({@link eu.bborelay.ops.settings.Settings}) and a message naming the variable.
+ *
+ * <p>Public so that a daemon embedding the receiver (the collector) offers exactly these settings next to its own.
  */
-final class ReceiverDaemonConfig {
+public final class ReceiverDaemonConfig {
 
     /** Every setting: environment variable name (the constant's name), flag, default, help. */
-    enum Setting implements eu.bborelay.ops.settings.Setting {
+    public enum Setting implements eu.bborelay.ops.settings.Setting {
         PORT("--port", "9001", "TCP port to listen on for senders, 0..65535 (0 = an ephemeral port)"),
         BIND_HOST("--bind-host", "0.0.0.0", "local address to listen on (0.0.0.0 = all IPv4 addresses)"),
         CERT("--cert", "/certs/receiver.crt", "this receiver's certificate (chain), PEM; senders check that it names"
@@ -151,12 +153,27 @@ final class ReceiverDaemonConfig {
     }
 
     /** As {@link #parse(Map, Map)} from flags already keyed by variable name. */
-    static ReceiverDaemonConfig parse(Settings settings) {
+    public static ReceiverDaemonConfig parse(Settings settings) {
         return new ReceiverDaemonConfig(settings);
     }
 
+    /** {@code HTTP_PORT}: port of {@code /health} and {@code /metrics}, 0 = none. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** {@code HEALTH_MAX_AGE_SECONDS}: the freshest quote older than this makes {@code /health} fail, seconds. */
+    public long healthMaxAgeSeconds() {
+        return healthMaxAgeSeconds;
+    }
+
+    /** {@code RUN_SECONDS}: stop after this many seconds, 0 = until stopped. */
+    public long runSeconds() {
+        return runSeconds;
+    }
+
     /** The library configuration these settings describe. */
-    ReceiverConfig toReceiverConfig() {
+    public ReceiverConfig toReceiverConfig() {
         ReceiverConfig.Builder b = ReceiverConfig.builder()
                 .bindAddress(bindHost)
                 .port(port)

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReceiverMain {
     /** The daemon's logback configuration, a class path resource not named logback.xml (see the pom). */
-    static final String LOGBACK_CONFIGURATION = "relay-receiver-logback.xml";
+    public static final String LOGBACK_CONFIGURATION = "relay-receiver-logback.xml";
     static final int EXIT_OK = 0;
     static final int EXIT_FAILURE = 1;
     static final int EXIT_BAD_SETTING = 2;

@@ -23,8 +23,10 @@ import java.util.function.LongSupplier;
  * gauges {@code bbo_relay_receiver_one_way_latency_seconds{quantile="0.5"}} (and per symbol), not as a Prometheus
  * summary: a summary promises a sum and a client-side sliding window that we do not have. The per-interval
  * percentiles stay in the stats log lines.
+ *
+ * <p>Public so that a daemon embedding the receiver (the collector) serves the same health rule and metrics.
  */
-final class ReceiverOps {
+public final class ReceiverOps {
     static final String PREFIX = "bbo_relay_receiver_";
     private static final double NANOS_PER_SECOND = 1e9;
 
@@ -43,7 +45,7 @@ final class ReceiverOps {
     }
 
     /** Healthy when a sender is connected and the freshest quote is younger than {@code maxAgeNanos}. */
-    static Health health(ReceiverStats s, long maxAgeNanos, LongSupplier nowEpochNanos) {
+    public static Health health(ReceiverStats s, long maxAgeNanos, LongSupplier nowEpochNanos) {
         if (s.connectionsOpen() == 0) {
             return Health.unhealthy("no sender connected (" + s.connectionsAccepted() + " connections since start,"
                     + " " + s.handshakeFailures() + " TLS handshake failures, " + s.refusedForCapacity()
@@ -72,7 +74,7 @@ final class ReceiverOps {
     }
 
     /** Every metric of the receiver daemon; one line each. */
-    static StatsMetrics<ReceiverStats> metrics(Receiver receiver) {
+    public static StatsMetrics<ReceiverStats> metrics(Receiver receiver) {
         return metrics(receiver::stats);
     }
 

@@ -1,0 +1,171 @@
+package eu.bborelay.collector;
+
+import eu.bborelay.receiver.Receiver;
+import eu.bborelay.receiver.ReceiverConfig;
+import eu.bborelay.recording.BinanceTables;
+import eu.bborelay.recording.Recorder;
+import eu.bborelay.recording.RecorderConfig;
+import eu.bborelay.recording.RecorderStats;
+import eu.bborelay.recording.S3Uploader;
+import eu.bborelay.recording.S3UploaderConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running collector: {@link S3Uploader} (started first: it queues the files a previous run left), the
+ * {@link Recorder} (rebuilds unclosed files from their journals and hands them to the uploader), the
+ * {@link SessionMark} and a {@link Receiver} whose listener records every update. {@link #close()} stops in the
+ * reverse order: no more input, every open file committed, then up to {@code drain} for their uploads.
+ *
+ * <p>Thread-safe accessors; {@link #close()} once, from one thread.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
+
+    private final S3Uploader uploader;
+    private final Recorder recorder;
+    private final SessionMark mark;
+    private final RecordingListener listener;
+    private final Receiver receiver;
+    private final ScheduledExecutorService markSync;
+    private final Duration drain;
+
+    private Collector(S3Uploader uploader, Recorder recorder, SessionMark mark, RecordingListener listener,
+                      Receiver receiver, Duration drain) {
+        this.uploader = uploader;
+        this.recorder = recorder;
+        this.mark = mark;
+        this.listener = listener;
+        this.receiver = receiver;
+        this.drain = drain;
+        this.markSync = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "collector-mark-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        markSync.scheduleWithFixedDelay(mark::force, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Starts a collector with the daemon's settings. */
+    public static Collector start(CollectorConfig config) {
+        return start(config.receiver().toReceiverConfig(), config.recorderConfig(), config.uploaderConfig(),
+                Duration.ofSeconds(config.uploadDrainSeconds()));
+    }
+
+    /**
+     * Starts a collector from the three parts' configurations (tests inject clocks and backoffs this way).
+     *
+     * @param drain how long {@link #close()} waits for the files it closed to be uploaded
+     * @throws UncheckedIOException if {@code DATA_DIR} cannot be used; the receiver's exceptions for a bad port or
+     *                              TLS files
+     */
+    public static Collector start(ReceiverConfig receiverConfig, RecorderConfig recorderConfig,
+                                  S3UploaderConfig uploaderConfig, Duration drain) {
+        Path dataDir = recorderConfig.dataDir();
+        S3Uploader uploader = null;
+        Recorder recorder = null;
+        SessionMark mark = null;
+        try {
+            Files.createDirectories(dataDir);
+            uploader = S3Uploader.start(uploaderConfig);
+            recorder = Recorder.open(recorderConfig, BinanceTables.ALL, uploader);
+            mark = SessionMark.open(dataDir);
+            RecordingListener listener = new RecordingListener(recorder, mark);
+            Receiver receiver = Receiver.start(receiverConfig, listener);
+            LOG.info("Recording to {} ({} file(s) waiting for upload to s3://{}/{})", dataDir,
+                    uploader.pendingFiles(), uploaderConfig.bucket(), uploaderConfig.prefix());
+            return new Collector(uploader, recorder, mark, listener, receiver, drain);
+        } catch (IOException e) {
+            closeQuietly(mark, recorder, uploader);
+            throw new UncheckedIOException("DATA_DIR " + dataDir + " cannot be used: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(mark, recorder, uploader);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable... things) {
+        for (AutoCloseable c : things) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing {} after a failed start: {}", c.getClass().getSimpleName(), e.toString());
+                }
+            }
+        }
+    }
+
+    /** The embedded receiver (port, stats, latest quotes). */
+    public Receiver receiver() {
+        return receiver;
+    }
+
+    /** The recorder (rows written and refused per table, files, storage failure). */
+    public Recorder recorder() {
+        return recorder;
+    }
+
+    /** The uploader (backlog, uploads, errors). */
+    public S3Uploader uploader() {
+        return uploader;
+    }
+
+    /** Updates skipped at a restart because a previous run had recorded them. */
+    public long alreadyRecorded() {
+        return listener.alreadyRecorded();
+    }
+
+    /** Updates lost in a restart (written by the sender into the dead process, never recorded): gaps. */
+    public long restartGaps() {
+        return listener.restartGaps();
+    }
+
+    /** All updates lost between the sender and the recording: the receiver's gaps plus {@link #restartGaps()}. */
+    public long gaps() {
+        return receiver.stats().gaps() + listener.restartGaps();
+    }
+
+    @Override
+    public void close() {
+        receiver.close();
+        recorder.close();
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (uploader.pendingFiles() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (uploader.pendingFiles() > 0) {
+            LOG.warn("{} file(s), {} bytes not uploaded yet; they are uploaded at the next start (last error: {})",
+                    uploader.pendingFiles(), uploader.pendingBytes(), uploader.lastError());
+        }
+        uploader.close();
+        markSync.shutdownNow();
+        mark.close();
+        LOG.info("Recorded since start: {}; gaps {} (receiver {}, restart {}); already recorded {}; uploaded {}"
+                + " file(s), {} bytes; waiting for upload {} file(s)", rowsSummary(), gaps(),
+                receiver.stats().gaps(), restartGaps(), alreadyRecorded(), uploader.filesUploaded(),
+                uploader.bytesUploaded(), uploader.pendingFiles());
+    }
+
+    private String rowsSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (RecorderStats.TableStats t : recorder.stats().tables()) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(t.path()).append(' ').append(t.rowsWritten())
+                    .append(" rows (").append(t.rowsRejectedTotal()).append(" refused)");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,134 @@
+package eu.bborelay.collector;
+
+import eu.bborelay.ops.settings.Setting;
+import eu.bborelay.ops.settings.SettingException;
+import eu.bborelay.ops.settings.Settings;
+import eu.bborelay.receiver.daemon.ReceiverDaemonConfig;
+import eu.bborelay.recording.RecorderConfig;
+import eu.bborelay.recording.S3UploaderConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The collector's settings: the receiver daemon's ({@link ReceiverDaemonConfig}, parsed by its own code) plus
+ * {@link CollectorSetting}, read once at start by the daemons' one parser ({@link Settings}). Immutable.
+ */
+public final class CollectorConfig {
+    private final ReceiverDaemonConfig receiver;
+    private final Path dataDir;
+    private final String bucket;
+    private final String prefix;
+    private final String region;
+    private final URI endpoint;
+    private final int keepLocalHours;
+    private final int closeGraceSeconds;
+    private final int maxOpenFiles;
+    private final boolean parquetV1;
+    private final long uploadMaxAgeSeconds;
+    private final int uploadDrainSeconds;
+
+    private CollectorConfig(Settings v) {
+        receiver = ReceiverDaemonConfig.parse(v);
+        String dir = v.text(CollectorSetting.DATA_DIR);
+        try {
+            dataDir = Path.of(dir);
+        } catch (InvalidPathException e) {
+            throw SettingException.mustBe(CollectorSetting.DATA_DIR, dir, "a folder path (" + e.getMessage() + ")");
+        }
+        bucket = v.text(CollectorSetting.S3_BUCKET);
+        if (bucket.isEmpty()) {
+            throw new SettingException("S3_BUCKET must be set: the bucket the Parquet files are uploaded to ("
+                    + CollectorSetting.S3_BUCKET.help() + ")");
+        }
+        prefix = v.text(CollectorSetting.S3_PREFIX);
+        region = v.text(CollectorSetting.S3_REGION);
+        endpoint = endpoint(v.text(CollectorSetting.S3_ENDPOINT));
+        keepLocalHours = v.integer(CollectorSetting.KEEP_LOCAL_HOURS, 0, 24 * 366, "a whole number of hours");
+        closeGraceSeconds = v.integer(CollectorSetting.CLOSE_GRACE_SECONDS, 0, 3600, "a whole number of seconds");
+        maxOpenFiles = v.integer(CollectorSetting.MAX_OPEN_FILES, 1, 1024, "a whole number");
+        parquetV1 = v.bool(CollectorSetting.PARQUET_V1);
+        uploadMaxAgeSeconds = v.longInteger(CollectorSetting.UPLOAD_MAX_AGE_SECONDS, 60, 30L * 24 * 3600,
+                "a whole number of seconds");
+        uploadDrainSeconds = v.integer(CollectorSetting.UPLOAD_DRAIN_SECONDS, 0, 60, "a whole number of seconds");
+    }
+
+    private static URI endpoint(String value) {
+        if (value.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw SettingException.mustBe(CollectorSetting.S3_ENDPOINT, value,
+                "an http:// or https:// URL such as https://<account>.r2.cloudflarestorage.com");
+    }
+
+    /**
+     * Reads and validates every setting: flag, then environment, then default.
+     *
+     * @throws SettingException naming the first variable with an unusable value
+     */
+    public static CollectorConfig parse(Settings settings) {
+        return new CollectorConfig(Objects.requireNonNull(settings, "settings"));
+    }
+
+    /** Every setting, the receiver's first, in the order {@code --help} lists them. */
+    public static List<Setting> settings() {
+        List<Setting> all = new ArrayList<>(List.of(ReceiverDaemonConfig.Setting.values()));
+        all.addAll(List.of(CollectorSetting.values()));
+        return all;
+    }
+
+    /** The receiver daemon's settings (port, TLS, health age, ...). */
+    public ReceiverDaemonConfig receiver() {
+        return receiver;
+    }
+
+    /** {@code DATA_DIR}. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The recorder's configuration: grace, open files, Parquet version. */
+    public RecorderConfig recorderConfig() {
+        return RecorderConfig.defaults(dataDir).withGrace(Duration.ofSeconds(closeGraceSeconds))
+                .withMaxOpenFiles(maxOpenFiles).withParquetV2(!parquetV1);
+    }
+
+    /** The uploader's configuration: bucket, prefix, region, endpoint, local retention. */
+    public S3UploaderConfig uploaderConfig() {
+        return S3UploaderConfig.defaults(dataDir, bucket).withPrefix(prefix)
+                .withRegion(region.isEmpty() ? null : region).withEndpoint(endpoint)
+                .withKeepLocal(Duration.ofHours(keepLocalHours));
+    }
+
+    /** {@code UPLOAD_MAX_AGE_SECONDS}. */
+    public long uploadMaxAgeSeconds() {
+        return uploadMaxAgeSeconds;
+    }
+
+    /** {@code UPLOAD_DRAIN_SECONDS}. */
+    public int uploadDrainSeconds() {
+        return uploadDrainSeconds;
+    }
+
+    @Override
+    public String toString() {
+        return receiver + " DATA_DIR=" + dataDir + " S3_BUCKET=" + bucket + " S3_PREFIX=" + prefix + " S3_REGION="
+                + (region.isEmpty() ? "(SDK chain)" : region) + " S3_ENDPOINT=" + (endpoint == null ? "(AWS)" : endpoint)
+                + " KEEP_LOCAL_HOURS=" + keepLocalHours + " CLOSE_GRACE_SECONDS=" + closeGraceSeconds
+                + " MAX_OPEN_FILES=" + maxOpenFiles + " PARQUET_V1=" + parquetV1 + " UPLOAD_MAX_AGE_SECONDS="
+                + uploadMaxAgeSeconds + " UPLOAD_DRAIN_SECONDS=" + uploadDrainSeconds;
+    }
+}
