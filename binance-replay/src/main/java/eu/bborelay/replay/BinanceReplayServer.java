@@ -64,6 +64,9 @@ import org.slf4j.LoggerFactory;
  * one heartbeat thread {@code binance-replay-heartbeat} ({@link Heartbeat}) and the REST dispatcher thread
  * ({@link RestEndpoints}), all daemon threads, all stopped by {@link #close()}. Fault injection ({@link FaultInjector})
  * runs on the caller's thread.
+ *
+ * <p>Size: about 630 lines, mostly the public builder and API that tests and the CLI use, each documented; the
+ * WebSocket side, the timeline, the heartbeat, the REST endpoints and the fault injector are their own classes.
  */
 public final class BinanceReplayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceReplayServer.class);

@@ -39,6 +39,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Shards.</b> Binance caps the streams of one connection; a sender with more symbols runs one leg per shard
  * of its symbols, each with its own connections, rollovers and watchdog, sharing the scheduler thread and the
  * attempt budget (Binance counts attempts per IP). Each leg is the single producer for its own symbols.
+ *
+ * <p>Size: about 620 lines, the reconnect and make-before-break rollover state machine of one shard and the owner
+ * hand-over between its two connections; the WebSocket client, Retry-After and the trades' overlap bookkeeping are
+ * their own classes ({@code eu.bborelay.binance.BinanceStreamClient}, {@code UpgradeRefusal}, {@link TradeOverlap}).
+ * Splitting the rollover state machine out is still open (issue 13).
  */
 final class BinanceLeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceLeg.class);

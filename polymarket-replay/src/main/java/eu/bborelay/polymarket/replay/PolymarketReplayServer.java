@@ -61,6 +61,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads.</b> All public methods are thread-safe. Java-WebSocket's selector and worker threads and one replay
  * thread, all daemon threads, stopped by {@link #close()}.
+ *
+ * <p>Size: about 640 lines: the WebSocket server, the subscription protocol and the fault commands of a test
+ * server; the recording, the server's own book and the client requests are their own classes.
  */
 public final class PolymarketReplayServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PolymarketReplayServer.class);
