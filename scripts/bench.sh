@@ -24,6 +24,7 @@
 #   scripts/bench.sh --scenario cold --repeat 3     # what a restarted daemon gives (~4 min)
 #   scripts/bench.sh --jmh
 #   DIRECT_WRITES=true scripts/bench.sh --repeat 3  # the sender with DIRECT_WRITES=true (default false)
+#   BENCH_EXTRA_DAEMON_FLAGS=-Dbborelay.warmup=false scripts/bench.sh --scenario cold   # appended to both daemons' flags
 set -euo pipefail
 
 # JVM flags of the deployment images: MUST equal JAVA_OPTS in sender/Dockerfile and receiver/Dockerfile; change
@@ -57,11 +58,15 @@ while [ $# -gt 0 ]; do
     --recording) recording="$2"; shift ;;
     --scenario|--repeat|--out|--stop-receiver-ms|--rate|--messages|--warmup-messages) runner_args+=("$1" "$2"); shift ;;
     --jmh) jmh=1; shift; jmh_args=("$@"); break ;;
-    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (--help)" >&2; exit 2 ;;
   esac
   shift
 done
+
+if [ -n "${BENCH_EXTRA_DAEMON_FLAGS:-}" ]; then
+  flags="$flags $BENCH_EXTRA_DAEMON_FLAGS"; label="$label+$BENCH_EXTRA_DAEMON_FLAGS"
+fi
 
 [ -n "$recording" ] && [ -f "$recording" ] || {
   echo "recording not found: set RELAY_DATA_DIR (holding binance/$recording_name) or pass --recording FILE" >&2
