@@ -190,9 +190,9 @@ class BinanceLegFaultTest extends EndToEndSupport {
     @Timeout(60)
     void refusedUpgradeHonoursRetryAfter() throws Exception {
         receiver = RecordingFrameServer.project().start();
-        int port = freePort();
-        replay = replayOf(SharedData.SPOT_BTCUSDT_20240808, 10).port(port).build();
+        replay = replayOf(SharedData.SPOT_BTCUSDT_20240808, 10).build(); // port 0: an ephemeral port
         replay.start();
+        int port = replay.port();
         replay.refuseUpgrades(429, Duration.ofSeconds(2), 1);
         sender = Sender.start(config("btcusdt", port).build(), FAST);
         Await.until("refused once", WAIT, () -> replay.upgradesRefused() == 1);
@@ -230,9 +230,9 @@ class BinanceLegFaultTest extends EndToEndSupport {
     @Timeout(60)
     void reconnectStormStaysWithinTheAttemptBudget() throws Exception {
         receiver = RecordingFrameServer.project().start();
-        int port = freePort();
-        replay = replayOf(SharedData.SPOT_BTCUSDT_20240808, 10).port(port).build();
+        replay = replayOf(SharedData.SPOT_BTCUSDT_20240808, 10).build(); // port 0: an ephemeral port
         replay.start();
+        int port = replay.port();
         replay.refuseUpgrades(503, null, 1_000);
         long started = System.nanoTime();
         sender = Sender.start(config("btcusdt", port).build(), FAST.withAttempts(3, Duration.ofMillis(500)));

@@ -8,10 +8,8 @@ import eu.bborelay.common.FrameType;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.common.testing.TestPorts;
 import eu.bborelay.replay.BinanceReplayServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,8 +60,8 @@ abstract class EndToEndSupport {
     }
 
     /**
-     * Starts the sender with the receiver up and Binance not yet listening, waits for the receiver link, then starts
-     * the replay on the reserved port: the timeline starts with the sender's first Binance connection, so every
+     * Starts the sender with the receiver up and Binance not yet listening (its port reserved, connections refused),
+     * waits for the receiver link, then starts the replay on the reserved port: the timeline starts with the sender's first Binance connection, so every
      * update finds the link up.
      */
     void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
@@ -75,21 +73,22 @@ abstract class EndToEndSupport {
     void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
                             java.util.function.UnaryOperator<SenderConfig.Builder> tweak,
                             BinanceLegSettings binanceSettings) throws Exception {
-        int binancePort = freePort();
-        sender = Sender.start(tweak.apply(config(symbols, binancePort)).build(), binanceSettings);
-        Await.until("the receiver link is up", WAIT, () -> sender.stats().receiverConnected(), sender::stats);
-        replay = replayBuilder.port(binancePort).build();
-        replay.start();
+        TestPorts.Reservation binancePort = TestPorts.reserve(); // connections refused until the replay binds it
+        try {
+            sender = Sender.start(tweak.apply(config(symbols, binancePort.port())).build(), binanceSettings);
+            Await.until("the receiver link is up", WAIT, () -> sender.stats().receiverConnected(), sender::stats);
+        } catch (RuntimeException | Error e) {
+            binancePort.close();
+            throw e;
+        }
+        replay = TestPorts.startOn(binancePort, port -> {
+            BinanceReplayServer r = replayBuilder.port(port).build();
+            r.start();
+            return r;
+        });
         // the replay accepted the sender's connection (with closeWhenDone it may be closed again by the time we look)
         Await.until("Binance is connected", WAIT, () -> sender.stats().binanceConnected()
                 || replay.connectionsOpened() >= 1, sender::stats);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
     }
 
     /** The next frame must be a hello of this sender's session with {@code lastSeq}. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
+import eu.bborelay.common.testing.TestPorts;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
 import eu.bborelay.replay.BinanceReplayServer;
 import java.io.PrintWriter;
@@ -107,13 +108,15 @@ class SenderMainTest {
     void runSecondsStopsTheDaemon() throws Exception {
         receiver = RecordingFrameServer.project().start();
         Map<String, String> env = SenderConfigTest.tlsEnv();
-        env.put("BINANCE_WS_URL", "ws://127.0.0.1:" + EndToEndSupport.freePort());
-        env.put("AMS_PORT", Integer.toString(receiver.port()));
-        env.put("RUN_SECONDS", "1");
-        long start = System.nanoTime();
-        assertEquals(0, run(env, new CountDownLatch(1)));
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(ms >= 1_000 && ms < 10_000, ms + " ms");
+        try (TestPorts.Reservation binance = TestPorts.refusing()) {
+            env.put("BINANCE_WS_URL", "ws://127.0.0.1:" + binance.port());
+            env.put("AMS_PORT", Integer.toString(receiver.port()));
+            env.put("RUN_SECONDS", "1");
+            long start = System.nanoTime();
+            assertEquals(0, run(env, new CountDownLatch(1)));
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(ms >= 1_000 && ms < 10_000, ms + " ms");
+        }
     }
 
     private int run(Map<String, String> env, String... args) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
+import eu.bborelay.common.testing.TestPorts;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.replay.BinanceReplayServer;
@@ -76,25 +77,28 @@ class SymbolCheckTest {
     void unreachableRestStopsTheDaemonUnlessSkipped() throws Exception {
         startReplay();
         Map<String, String> env = env("nknusdt");
-        env.put("BINANCE_REST_URL", "http://127.0.0.1:" + EndToEndSupport.freePort()); // nothing listens there
-        assertEquals(SenderMain.EXIT_FAILURE, run(env));
-        assertTrue(err.toString().contains("set SKIP_SYMBOL_CHECK=true to start without the check"), err.toString());
+        try (TestPorts.Reservation rest = TestPorts.refusing()) { // nothing listens there
+            env.put("BINANCE_REST_URL", "http://127.0.0.1:" + rest.port());
+            assertEquals(SenderMain.EXIT_FAILURE, run(env));
+            assertTrue(err.toString().contains("set SKIP_SYMBOL_CHECK=true to start without the check"),
+                    err.toString());
 
-        env.put("SKIP_SYMBOL_CHECK", "true");
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread stopper = new Thread(() -> {
-            Await.until("the sender connects to Binance", Duration.ofSeconds(30),
-                    () -> replay.connectionsOpened() == 1);
-            stop.countDown();
-        }, "test-stopper");
-        stopper.start();
-        assertEquals(SenderMain.EXIT_OK, run(env, stop), err.toString());
-        stopper.join();
-        assertEquals(1, replay.connectionsOpened(), "the sender started without the check");
+            env.put("SKIP_SYMBOL_CHECK", "true");
+            CountDownLatch stop = new CountDownLatch(1);
+            Thread stopper = new Thread(() -> {
+                Await.until("the sender connects to Binance", Duration.ofSeconds(30),
+                        () -> replay.connectionsOpened() == 1);
+                stop.countDown();
+            }, "test-stopper");
+            stopper.start();
+            assertEquals(SenderMain.EXIT_OK, run(env, stop), err.toString());
+            stopper.join();
+            assertEquals(1, replay.connectionsOpened(), "the sender started without the check");
 
-        env.put("SKIP_SYMBOL_CHECK", "maybe");
-        assertEquals(SenderMain.EXIT_CONFIG, run(env));
-        assertTrue(err.toString().contains("SKIP_SYMBOL_CHECK must be true or false, got 'maybe'"), err.toString());
+            env.put("SKIP_SYMBOL_CHECK", "maybe");
+            assertEquals(SenderMain.EXIT_CONFIG, run(env));
+            assertTrue(err.toString().contains("SKIP_SYMBOL_CHECK must be true or false, got 'maybe'"), err.toString());
+        }
     }
 
     @Test
