@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  *       listening, held until closed, so nobody else can take it meanwhile.</li>
  *   <li>A server whose port must be known before it starts (the client is configured first, or the setting uses 0
  *       for "off") keeps a {@link #reserve() reservation} until the moment it binds, and
- *       {@link #startOn(Reservation, PortStarter)} retries that bind while the port is briefly taken.</li>
+ *       {@link #startOn(Reservation, PortStarter)} retries that bind while the port is briefly taken; one that binds
+ *       too late for that (a child JVM) is restarted on another port by {@link #retryOnBind}.</li>
  * </ul>
  * Everything is on the loopback address. Thread-safe (no state).
  */
@@ -91,6 +92,29 @@ public final class TestPorts {
                     throw e;
                 }
                 Thread.sleep(50);
+            }
+        }
+    }
+
+    /**
+     * For a server that binds later than the test can hold a reservation (a child JVM with a port setting where 0
+     * means "off"): reserves a fresh port, releases it and starts; when that start fails because the port was taken
+     * meanwhile, tries again with another fresh port, up to {@code attempts} times.
+     *
+     * @throws Exception what the last attempt threw
+     */
+    public static <T> T retryOnBind(int attempts, PortStarter<T> starter) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            int port;
+            try (Reservation r = reserve()) {
+                port = r.port();
+            }
+            try {
+                return starter.start(port);
+            } catch (Exception e) {
+                if (!isBindFailure(e) || attempt >= attempts) {
+                    throw e;
+                }
             }
         }
     }

@@ -57,6 +57,23 @@ class TestPortsTest {
     }
 
     @Test
+    void retryOnBindTriesAnotherPortWhenTheFirstIsTaken() throws Exception {
+        try (TestPorts.Reservation taken = TestPorts.reserve()) {
+            AtomicInteger attempts = new AtomicInteger();
+            int[] ports = new int[2];
+            try (ServerSocket server = TestPorts.retryOnBind(3, p -> {
+                ports[attempts.get()] = p;
+                // the first port "was taken meanwhile": bind the held one instead
+                return attempts.incrementAndGet() == 1 ? listen(taken.port()) : listen(p);
+            })) {
+                assertEquals(2, attempts.get());
+                assertEquals(ports[1], server.getLocalPort());
+            }
+            assertThrows(BindException.class, () -> TestPorts.retryOnBind(2, p -> listen(taken.port())));
+        }
+    }
+
+    @Test
     void startOnDoesNotRetryOtherFailures() {
         AtomicInteger attempts = new AtomicInteger();
         UncheckedIOException failure = new UncheckedIOException(new IOException("no such recording"));
