@@ -11,9 +11,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.common.testing.TestPorts;
 import eu.bborelay.replay.BinanceReplayServer;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.BindException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,34 +69,34 @@ class DeployedDaemonsTest {
     void daemonsRunWithTheExampleSettingsAndHealthFollowsTheFeed() throws Exception {
         Path root = TestCerts.repoRoot();
         TestCerts certs = TestCerts.project();
-        int replayPort = freePort();
-        replay = startReplay(replayPort);
-        int receiverPort = freePort();
-        int receiverHttp = freePort();
-        int senderHttp = freePort();
+        replay = startReplay(0);
+        int replayPort = replay.port();
 
         Map<String, String> receiverEnv = envExample(root);
-        receiverEnv.put("PORT", String.valueOf(receiverPort));
-        receiverEnv.put("HTTP_PORT", String.valueOf(receiverHttp));
+        receiverEnv.put("PORT", "0"); // the bound port is read back from its 'Listening on' line
         receiverEnv.put("CERT", certs.receiverCert().toString());
         receiverEnv.put("KEY", certs.receiverKey().toString());
         receiverEnv.put("CA_CERT", certs.caCert().toString());
         receiverEnv.put("HEALTH_MAX_AGE_SECONDS", "3"); // timing: the test waits for staleness
         Path receiverLog = Files.createTempFile("receiver", ".log");
-        Process receiver = daemon(root.resolve("receiver/target/relay-receiver-daemon.jar"), receiverEnv, receiverLog);
+        Process receiver = daemonWithHttp(root.resolve("receiver/target/relay-receiver-daemon.jar"), receiverEnv,
+                receiverLog);
+        int receiverHttp = Integer.parseInt(receiverEnv.get("HTTP_PORT"));
+        int receiverPort = TestPorts.awaitListeningPort(() -> read(receiverLog), WAIT);
 
         Map<String, String> senderEnv = envExample(root);
         senderEnv.put("AMS_HOST", "127.0.0.1");
         senderEnv.put("AMS_PORT", String.valueOf(receiverPort));
         senderEnv.put("BINANCE_WS_URL", "ws://127.0.0.1:" + replayPort);
-        senderEnv.put("HTTP_PORT", String.valueOf(senderHttp));
         senderEnv.put("CERT", certs.senderCert().toString());
         senderEnv.put("KEY", certs.senderKey().toString());
         senderEnv.put("CA_CERT", certs.caCert().toString());
         senderEnv.put("BINANCE_RECONNECT_MAX_MS", "1000"); // timing: reconnect soon after the feed resumes
         senderEnv.put("LOG_FORMAT", "json");
         Path senderLog = Files.createTempFile("sender", ".log");
-        Process sender = daemon(root.resolve("sender/target/relay-sender.jar"), senderEnv, senderLog);
+        Process sender = daemonWithHttp(root.resolve("sender/target/relay-sender.jar"), senderEnv, senderLog);
+        int senderHttp = Integer.parseInt(senderEnv.get("HTTP_PORT"));
+        assertTrue(receiver.isAlive(), read(receiverLog));
 
         awaitStatus("receiver healthy", receiverHttp, 200, receiverLog);
         awaitStatus("sender healthy", senderHttp, 200, senderLog);
@@ -135,7 +136,7 @@ class DeployedDaemonsTest {
         assertNotEquals(0, dockerHealthcheck(root.resolve("sender/Dockerfile"), senderHttp));
 
         // It resumes: the sender reconnects by itself and both are healthy again.
-        replay = startReplay(replayPort);
+        replay = TestPorts.startOn(replayPort, DeployedDaemonsTest::startReplay); // the sender's URL
         awaitStatus("sender healthy again", senderHttp, 200, senderLog);
         awaitStatus("receiver healthy again", receiverHttp, 200, receiverLog);
         assertEquals(0, dockerHealthcheck(root.resolve("receiver/Dockerfile"), receiverHttp));
@@ -164,7 +165,7 @@ class DeployedDaemonsTest {
         Path root = TestCerts.repoRoot();
         TestCerts certs = TestCerts.project();
         Map<String, String> env = envExample(root);
-        env.put("PORT", String.valueOf(freePort()));
+        env.put("PORT", "0");
         env.put("HTTP_PORT", "0");
         env.put("CERT", certs.receiverCert().toString());
         env.put("KEY", certs.receiverKey().toString());
@@ -260,6 +261,25 @@ class DeployedDaemonsTest {
         return p;
     }
 
+    /**
+     * Starts a daemon with {@code HTTP_PORT} on a free port (0 would mean no endpoint) and waits until its endpoint
+     * is up; when the port was taken between the reservation and the child JVM's bind, starts it again on another.
+     * Leaves the port used in {@code env}.
+     */
+    private Process daemonWithHttp(Path jar, Map<String, String> env, Path log) throws Exception {
+        return TestPorts.retryOnBind(3, httpPort -> {
+            env.put("HTTP_PORT", String.valueOf(httpPort));
+            Process p = daemon(jar, env, log); // the log file is truncated on each start
+            Await.until("the HTTP endpoint of " + jar.getFileName() + " on port " + httpPort, WAIT,
+                    () -> read(log).contains("Health and metrics on http://") || !p.isAlive(), () -> read(log));
+            if (!p.isAlive() && read(log).contains("Address already in use")) {
+                processes.remove(p);
+                throw new BindException("HTTP_PORT " + httpPort + " taken: " + read(log));
+            }
+            return p;
+        });
+    }
+
     /** Runs the Dockerfile's HEALTHCHECK command with bash, as Docker would (CMD shell form: /bin/sh -c). */
     private static int dockerHealthcheck(Path dockerfile, int httpPort) throws Exception {
         Matcher m = HEALTHCHECK.matcher(Files.readString(dockerfile, StandardCharsets.UTF_8));
@@ -340,12 +360,6 @@ class DeployedDaemonsTest {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

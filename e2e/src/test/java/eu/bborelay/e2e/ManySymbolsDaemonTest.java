@@ -10,10 +10,10 @@ import eu.bborelay.common.Hello;
 import eu.bborelay.common.PemTls;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.common.testing.TestPorts;
 import eu.bborelay.sender.SenderConfig;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,14 +58,13 @@ class ManySymbolsDaemonTest {
         assertTrue(Files.isRegularFile(jar), jar + " missing: run mvn verify (it packages the jars before e2e)");
         Matcher opts = JAVA_OPTS.matcher(Files.readString(root.resolve("receiver/Dockerfile")));
         assertTrue(opts.find(), "JAVA_OPTS=\"...\" in receiver/Dockerfile");
-        int port = freePort();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(opts.group(1).trim().split("\\s+")));
         command.addAll(List.of("-jar", jar.toString()));
         Path log = Files.createTempFile("receiver-many-symbols", ".log");
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("PORT", String.valueOf(port));
+        pb.environment().put("PORT", "0"); // the bound port is read back from its 'Listening on' line
         pb.environment().put("BIND_HOST", "127.0.0.1");
         pb.environment().put("HTTP_PORT", "0");
         pb.environment().put("STATS_INTERVAL_SECONDS", "1");
@@ -73,8 +72,7 @@ class ManySymbolsDaemonTest {
         pb.environment().put("KEY", certs.receiverKey().toString());
         pb.environment().put("CA_CERT", certs.caCert().toString());
         receiver = pb.start();
-        Await.until("receiver listening", Duration.ofSeconds(20), () -> read(log).contains("istening"),
-                () -> read(log));
+        int port = TestPorts.awaitListeningPort(() -> read(log), Duration.ofSeconds(20));
 
         int symbols = SenderConfig.MAX_SYMBOLS;
         int perSymbol = 5;
@@ -134,12 +132,6 @@ class ManySymbolsDaemonTest {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }
