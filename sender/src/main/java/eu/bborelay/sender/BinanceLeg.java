@@ -40,23 +40,15 @@ import org.slf4j.LoggerFactory;
  * of its symbols, each with its own connections, rollovers and watchdog, sharing the scheduler thread and the
  * attempt budget (Binance counts attempts per IP). Each leg is the single producer for its own symbols.
  *
- * <p>Size: about 620 lines, the reconnect and make-before-break rollover state machine of one shard and the owner
- * hand-over between its two connections; the WebSocket client, Retry-After and the trades' overlap bookkeeping are
- * their own classes ({@code eu.bborelay.binance.BinanceStreamClient}, {@code UpgradeRefusal}, {@link TradeOverlap}).
- * Splitting the rollover state machine out is still open (issue 13).
+ * <p>The rollover's state (which connection is the new one, why, how many completed) and its overlap rule are
+ * {@link Rollover}; the WebSocket client, Retry-After and the trades' overlap bookkeeping are their own classes
+ * ({@code eu.bborelay.binance.BinanceStreamClient}, {@code UpgradeRefusal}, {@link TradeOverlap}). This class keeps
+ * the reconnects, the scheduling of the rollover's steps and the owner hand-over between two connections.
  */
 final class BinanceLeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceLeg.class);
     /** An attempt that has not completed the WebSocket handshake after this long is abandoned. */
     static final long OPEN_TIMEOUT_MILLIS = 20_000;
-    /** A new connection with this many buffered messages takes over without waiting for every stream. */
-    static final int MAX_BUFFERED = 100_000;
-    /** How often a rollover looks again whether the old connection has caught up with the new one. */
-    static final long OVERLAP_POLL_MILLIS = 5;
-    /** See {@link #completeWhenOverlapping}. */
-    static final long OLD_STREAM_QUIET_MILLIS = 1_000;
-    /** See {@link #completeWhenOverlapping}. */
-    static final long IN_FLIGHT_GRACE_MILLIS = 200;
     /** How often the hand-over looks again whether the old read thread has ended. */
     private static final long HANDOVER_POLL_MILLIS = 20;
 
@@ -76,11 +68,10 @@ final class BinanceLeg implements AutoCloseable {
     private final int[] symbolIndexes;
     /** The connection that is (or is about to become) the owner; gets reconnect handling. */
     private volatile StreamClient current;
-    /** The new connection of a rollover in progress; scheduler thread writes. */
-    private volatile StreamClient pending;
+    /** The rollover in progress, if any, and the rollovers completed; scheduler thread writes. */
+    private final Rollover<StreamClient> rollover = new Rollover<>();
     private volatile boolean closed;
     private volatile long reconnects;
-    private volatile long rollovers;
     private volatile long attempts;
     private boolean everConnected; // under this monitor: set in onOpen, on the opening connection's read thread
     private int consecutiveFailures; // scheduler thread
@@ -139,7 +130,7 @@ final class BinanceLeg implements AutoCloseable {
 
     /** Rollovers completed (the new connection took over from the old one). */
     long rollovers() {
-        return rollovers;
+        return rollover.completed();
     }
 
     /** Connection attempts started (reconnects and rollovers), including the first. */
@@ -154,7 +145,7 @@ final class BinanceLeg implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        closeAndWait(pending);
+        closeAndWait(rollover.pending());
         closeAndWait(current);
     }
 
@@ -209,7 +200,7 @@ final class BinanceLeg implements AutoCloseable {
 
     /** Abandons an attempt stuck before the WebSocket handshake completed. */
     private void checkOpened(StreamClient c) {
-        if (closed || (c != current && c != pending) || c.opened() || c.closeReported()) {
+        if (closed || (c != current && !rollover.isPending(c)) || c.opened() || c.closeReported()) {
             return;
         }
         log.warn("{} {} did not complete the WebSocket handshake within {} ms; abandoning the attempt", name, uri,
@@ -224,7 +215,7 @@ final class BinanceLeg implements AutoCloseable {
      * the budget is spent (then it tries again when an attempt is available).
      */
     private void startRollover(StreamClient c, String reason) {
-        if (closed || c != current || pending != null || !c.opened() || c.retiring) {
+        if (closed || c != current || rollover.inProgress() || !c.opened() || c.retiring) {
             return;
         }
         long now = System.nanoTime();
@@ -238,8 +229,7 @@ final class BinanceLeg implements AutoCloseable {
         budget.tryAcquire(now);
         attempts++;
         StreamClient n = new StreamClient(uri, this, false);
-        n.rolloverReason = reason;
-        pending = n;
+        rollover.begin(n, reason);
         log.info("{} rollover ({}): opening a second connection before closing the current one", name, reason);
         n.connect();
         scheduler.schedule(() -> checkOpened(n), OPEN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
@@ -247,7 +237,7 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     private void overlapTimedOut(StreamClient n) {
-        if (n != pending || closed) {
+        if (!rollover.isPending(n) || closed) {
             return;
         }
         if (n.opened()) {
@@ -258,34 +248,19 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     /**
-     * The new connection has an update of every stream; it takes over once the old one has forwarded, for every
-     * stream, the update the new one started with (or a later one): then the two overlap and closing the old one
-     * loses nothing. Closing it any earlier would: Java-WebSocket drops every frame that arrives after
-     * {@code close()}, and the old connection may still have updates in flight that the new one never got. Checked
-     * again every {@value #OVERLAP_POLL_MILLIS} ms; the overlap timeout still bounds the wait. A stream the old
-     * connection has not updated for {@value #OLD_STREAM_QUIET_MILLIS} ms stops counting once the new one has had
-     * every stream for {@value #IN_FLIGHT_GRACE_MILLIS} ms (longer than any update takes in flight): the old
-     * connection is stale on it (often the reason for the rollover), and waiting would keep the symbol stale.
+     * The new connection has an update of every stream; it takes over once the old one has caught up with it
+     * ({@link Rollover#oldCaughtUp}) and the trades overlap ({@link TradeOverlap}). Checked again every
+     * {@value Rollover#OVERLAP_POLL_MILLIS} ms; the overlap timeout still bounds the wait.
      */
     private void completeWhenOverlapping(StreamClient n, long coveredAtNanos) {
-        if (n != pending || closed) {
+        if (!rollover.isPending(n) || closed) {
             return;
         }
-        long now = System.nanoTime();
-        boolean graceOver = now - coveredAtNanos > TimeUnit.MILLISECONDS.toNanos(IN_FLIGHT_GRACE_MILLIS);
         synchronized (n) {
-            for (var e : n.firstUpdateId.entrySet()) {
-                int i = e.getKey();
-                boolean oldQuiet = now - ingest.lastQuoteNanos(i) > TimeUnit.MILLISECONDS.toNanos(
-                        OLD_STREAM_QUIET_MILLIS);
-                if (ingest.forwardedUpdateId(i) < e.getValue() && !(graceOver && oldQuiet)) {
-                    scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), OVERLAP_POLL_MILLIS,
-                            TimeUnit.MILLISECONDS);
-                    return;
-                }
-            }
-            if (n.tradeOverlap != null && !n.tradeOverlap.overlaps(ingest)) { // never waived: see TradeOverlap
-                scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), OVERLAP_POLL_MILLIS,
+            if (!Rollover.oldCaughtUp(n.firstUpdateId, ingest::forwardedUpdateId, ingest::lastQuoteNanos,
+                    System.nanoTime(), coveredAtNanos)
+                    || (n.tradeOverlap != null && !n.tradeOverlap.overlaps(ingest))) { // trades: never waived
+                scheduler.schedule(() -> completeWhenOverlapping(n, coveredAtNanos), Rollover.OVERLAP_POLL_MILLIS,
                         TimeUnit.MILLISECONDS);
                 return;
             }
@@ -296,15 +271,17 @@ final class BinanceLeg implements AutoCloseable {
 
     /** The new connection takes over: the old one is closed, and the hand-over waits for its read thread. */
     private void completeRollover(StreamClient n, String how) {
-        if (n != pending || closed) {
+        if (closed) {
             return;
         }
+        String reason = rollover.complete(n);
+        if (reason == null) {
+            return; // completed or failed already
+        }
         StreamClient old = current;
-        pending = null;
         current = n;
         old.retiring = true;
-        rollovers++;
-        log.info("{} rollover ({}) complete {}: closing the old connection", name, n.rolloverReason, how);
+        log.info("{} rollover ({}) complete {}: closing the old connection", name, reason, how);
         old.close();
         scheduler.schedule(() -> {
             if (!old.closeReported()) {
@@ -355,7 +332,7 @@ final class BinanceLeg implements AutoCloseable {
     private void watchdog() {
         try {
             StreamClient c = current;
-            if (closed || c == null || !c.opened() || c.retiring || pending != null || !c.isOpen()) {
+            if (closed || c == null || !c.opened() || c.retiring || rollover.inProgress() || !c.isOpen()) {
                 return;
             }
             long now = System.nanoTime();
@@ -385,9 +362,9 @@ final class BinanceLeg implements AutoCloseable {
         }
         if (c == current && !c.retiring) {
             scheduleAgeRollover(c);
-        } else if (c == pending && !bookTickers) { // no bookTicker to wait for: only the trades' overlap
+        } else if (rollover.isPending(c) && !bookTickers) { // no bookTicker to wait for: only the trades' overlap
             long openedAt = System.nanoTime();
-            scheduler.schedule(() -> completeWhenOverlapping(c, openedAt), IN_FLIGHT_GRACE_MILLIS,
+            scheduler.schedule(() -> completeWhenOverlapping(c, openedAt), Rollover.IN_FLIGHT_GRACE_MILLIS,
                     TimeUnit.MILLISECONDS);
         }
     }
@@ -397,20 +374,20 @@ final class BinanceLeg implements AutoCloseable {
         if (closed) {
             return;
         }
-        if (c == pending) {
+        String rolloverReason = rollover.fail(c);
+        if (rolloverReason != null) {
             // the new connection of a rollover failed; the current one goes on, try again later
-            pending = null;
             long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
             log.warn("{} rollover connection failed ({}); the current connection stays, retrying in {} ms", name,
                     why(c, code, reason, remote), delay);
             StreamClient cur = current;
-            scheduler.schedule(() -> startRollover(cur, c.rolloverReason), delay, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> startRollover(cur, rolloverReason), delay, TimeUnit.MILLISECONDS);
             return;
         }
         if (c != current) {
             return; // a retired connection
         }
-        StreamClient p = pending;
+        StreamClient p = rollover.pending();
         if (p != null) {
             // the old connection died during a rollover: the new one takes over now
             completeRollover(p, "early, the old connection closed (" + why(c, code, reason, remote) + ")");
@@ -475,7 +452,7 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     private void onOpen(StreamClient c, ServerHandshake handshake) {
-        if (c == pending) {
+        if (rollover.isPending(c)) {
             log.info("{} rollover connection open (HTTP {} {})", name, handshake.getHttpStatus(),
                     handshake.getHttpStatusMessage());
             try {
@@ -504,7 +481,7 @@ final class BinanceLeg implements AutoCloseable {
     private void buffered(StreamClient c, String text) {
         // c's monitor is held
         c.buffer.add(text);
-        if (c != pending) {
+        if (!rollover.isPending(c)) {
             return;
         }
         if (c.tradeOverlap != null && c.tradeOverlap.note(text, ingest)) {
@@ -522,8 +499,8 @@ final class BinanceLeg implements AutoCloseable {
                 long coveredAt = System.nanoTime();
                 execute(() -> completeWhenOverlapping(c, coveredAt));
             }
-        } else if (c.buffer.size() == MAX_BUFFERED) {
-            execute(() -> completeRollover(c, "with " + MAX_BUFFERED + " messages buffered"));
+        } else if (c.buffer.size() == Rollover.MAX_BUFFERED) {
+            execute(() -> completeRollover(c, "with " + Rollover.MAX_BUFFERED + " messages buffered"));
         }
     }
 
@@ -574,7 +551,6 @@ final class BinanceLeg implements AutoCloseable {
         /** The first trades received while not the owner; guarded by this; null when the leg has no trades. */
         final TradeOverlap tradeOverlap;
         volatile boolean retiring;
-        volatile String rolloverReason = "";
 
         StreamClient(URI uri, BinanceLeg leg, boolean owner) {
             super(uri);
