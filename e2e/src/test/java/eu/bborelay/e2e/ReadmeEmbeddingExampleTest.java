@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.bborelay.common.BookTicker;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.TestCerts;
+import eu.bborelay.common.testing.TestPorts;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
 import eu.bborelay.receiver.Receiver;
 import eu.bborelay.receiver.ReceiverConfig;
@@ -14,7 +15,6 @@ import eu.bborelay.receiver.TickerListener;
 import eu.bborelay.replay.BinanceReplayServer;
 import eu.bborelay.sender.Sender;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,15 +89,13 @@ class ReadmeEmbeddingExampleTest {
     @Timeout(60)
     void theExampleRunsAgainstARealSender() throws Exception {
         TestCerts certs = TestCerts.project();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        // the example takes a port before it binds: reserved (connections refused) until the receiver binds it
+        TestPorts.Reservation port = TestPorts.reserve();
         AtomicLong quotes = new AtomicLong();
         AtomicLong missed = new AtomicLong();
         CountDownLatch enough = new CountDownLatch(1_000);
         try (BinanceReplayServer replay = RelayFixture.replay(SharedData.SPOT_BTCUSDT_20240808, 0)) {
-            int receiverPort = port;
+            int receiverPort = port.port();
             Thread senderThread = new Thread(() -> {
                 Sender sender = Sender.start(RelayFixture.senderConfig("btcusdt", replay, receiverPort).build());
                 try {
@@ -109,7 +107,7 @@ class ReadmeEmbeddingExampleTest {
                 }
             }, "example-sender");
             senderThread.start();
-            embed(certs.dir(), port, new Strategy() {
+            TestPorts.startOn(port, p -> embedReturning(certs.dir(), p, new Strategy() {
                 @Override
                 public void onMid(String symbol, double mid, long receiveEpochNanos) {
                     quotes.incrementAndGet();
@@ -125,11 +123,16 @@ class ReadmeEmbeddingExampleTest {
                 public void runUntilStopped() throws InterruptedException {
                     assertTrue(enough.await(30, TimeUnit.SECONDS), "1,000 quotes");
                 }
-            });
+            }));
             senderThread.join(10_000);
         }
         assertTrue(quotes.get() >= 1_000, quotes + " quotes");
         assertEquals(0, missed.get());
+    }
+
+    private static Void embedReturning(Path certs, int port, Strategy strategy) throws InterruptedException {
+        embed(certs, port, strategy);
+        return null;
     }
 
     /** The lines strictly between the markers, with their common indentation removed. */
