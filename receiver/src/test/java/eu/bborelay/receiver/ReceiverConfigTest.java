@@ -1,6 +1,7 @@
 package eu.bborelay.receiver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,10 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.FrameDescriptor;
 import eu.bborelay.common.PemTls;
+import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.common.testing.UncaughtExceptionsExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
@@ -24,6 +30,8 @@ class ReceiverConfigTest {
     private static final Path CERT = Path.of("receiver.crt");
     private static final Path KEY = Path.of("receiver.key");
     private static final Path CA = Path.of("ca.crt");
+    /** The start of the periodic summary line ({@link StatsFormat#summaryLine}). */
+    private static final String STATS_LINE = "relay: connections=";
 
     @Test
     void defaults() {
@@ -92,10 +100,40 @@ class ReceiverConfigTest {
         assertNull(c.clientCa());
     }
 
+    /**
+     * Interval 0 is valid and kept as 0; a receiver started with it logs no periodic stats line (only the final one
+     * at close), while one at 20 ms does within the same capture (so the capture would see them). The log goes through slf4j-simple to
+     * {@code System.err}, captured for the test.
+     */
     @Test
-    void zeroStatsIntervalMeansNoPeriodicLines() {
+    @Timeout(30)
+    void zeroStatsIntervalMeansNoPeriodicLines() throws Exception {
         assertEquals(0, ReceiverConfig.builder().tls(CERT, KEY, CA).statsInterval(0, TimeUnit.SECONDS).build()
                 .statsIntervalNanos());
+        TestCerts certs = TestCerts.project();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            try (Receiver quiet = Receiver.start(statsEvery(certs, 0), TickerListener.NO_OP)) {
+                Thread.sleep(300); // 15 intervals of the receiver below
+                String log = captured.toString(StandardCharsets.UTF_8);
+                assertTrue(log.contains("Listening on 127.0.0.1:" + quiet.port()), log);
+                assertFalse(log.contains(STATS_LINE), log);
+            }
+            int closed = captured.size(); // close() logs a final line; look only at what comes after it
+            try (Receiver every20ms = Receiver.start(statsEvery(certs, 20), TickerListener.NO_OP)) {
+                Await.until("a stats line at a 20 ms interval (port " + every20ms.port() + ")", Duration.ofSeconds(10),
+                        () -> captured.toString(StandardCharsets.UTF_8).indexOf(STATS_LINE, closed) >= 0);
+            }
+        } finally {
+            System.setErr(original);
+        }
+    }
+
+    private static ReceiverConfig statsEvery(TestCerts certs, long millis) {
+        return ReceiverConfig.builder().bindAddress("127.0.0.1").port(0).statsInterval(millis, TimeUnit.MILLISECONDS)
+                .tls(certs.receiverCert(), certs.receiverKey(), certs.caCert()).build();
     }
 
     @Test
