@@ -102,8 +102,8 @@ class ReceiverConfigTest {
 
     /**
      * Interval 0 is valid and kept as 0; a receiver started with it logs no periodic stats line (only the final one
-     * at close), while one at 20 ms does within the same capture (so the capture would see them). The log goes through slf4j-simple to
-     * {@code System.err}, captured for the test.
+     * at close), while one at 20 ms does within the same capture (so the capture would see them). The log goes
+     * through slf4j-simple to {@code System.err}, captured for the test.
      */
     @Test
     @Timeout(30)

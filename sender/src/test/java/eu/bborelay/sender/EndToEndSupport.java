@@ -61,8 +61,8 @@ abstract class EndToEndSupport {
 
     /**
      * Starts the sender with the receiver up and Binance not yet listening (its port reserved, connections refused),
-     * waits for the receiver link, then starts the replay on the reserved port: the timeline starts with the sender's first Binance connection, so every
-     * update finds the link up.
+     * waits for the receiver link, then starts the replay on the reserved port: the timeline starts with the sender's
+     * first Binance connection, so every update finds the link up.
      */
     void startReceiverFirst(BinanceReplayServer.Builder replayBuilder, String symbols,
                             java.util.function.UnaryOperator<SenderConfig.Builder> tweak) throws Exception {
