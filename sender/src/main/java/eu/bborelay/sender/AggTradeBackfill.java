@@ -48,7 +48,6 @@ final class AggTradeBackfill implements AutoCloseable {
     static final long MAX_HOLE = 100_000;
     static final int MAX_ATTEMPTS = 5;
     private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
     private static final long DEFAULT_RETRY_AFTER_SECONDS = 60;
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -59,6 +58,8 @@ final class AggTradeBackfill implements AutoCloseable {
     private final URI aggTradesUri;
     private final int weightPerRequest;
     private final int weightPerMinute;
+    /** The budget's window: a minute, as Binance's {@code REQUEST_WEIGHT} limit; shorter in tests. */
+    private final long windowNanos;
     private final Consumer<Trade> sink;
     private final HttpClient client;
     private final Duration timeout = Duration.ofSeconds(10);
@@ -86,6 +87,12 @@ final class AggTradeBackfill implements AutoCloseable {
      * @throws IllegalArgumentException when the budget is below one request's weight
      */
     AggTradeBackfill(URI aggTradesUri, int weightPerMinute, Consumer<Trade> sink) {
+        this(aggTradesUri, weightPerMinute, sink, Duration.ofMinutes(1));
+    }
+
+    /** As above, with the budget's window ({@code weightPerMinute} per {@code window}), for tests. */
+    AggTradeBackfill(URI aggTradesUri, int weightPerMinute, Consumer<Trade> sink, Duration window) {
+        this.windowNanos = window.toNanos();
         this.aggTradesUri = aggTradesUri;
         this.weightPerRequest = weightOf(aggTradesUri);
         if (weightPerMinute < weightPerRequest) {
@@ -277,14 +284,14 @@ final class AggTradeBackfill implements AutoCloseable {
                 sleepNanos(pausedUntilNanos - now);
                 continue;
             }
-            if (now - minuteStartNanos >= MINUTE_NANOS) {
+            if (now - minuteStartNanos >= windowNanos) {
                 minuteStartNanos = now;
                 weightThisMinute = 0;
             }
             if (weightThisMinute + weightPerRequest <= weightPerMinute) {
                 return;
             }
-            sleepNanos(minuteStartNanos + MINUTE_NANOS - now);
+            sleepNanos(minuteStartNanos + windowNanos - now);
         }
     }
 
