@@ -167,18 +167,25 @@ final class AggTradeBackfill implements AutoCloseable {
         }
         int attempts = 0;
         String lastProblem = null;
-        while (from < to && !closed) {
-            if (attempts >= MAX_ATTEMPTS) {
+        while (from < to) {
+            if (closed || attempts >= MAX_ATTEMPTS) {
                 unfilled.addAndGet(to - from);
-                log.warn("Exchange gap of {}: aggTrades {}..{} not backfilled after {} attempts ({}); counted as"
-                        + " unfilled", hole.symbol, from, to - 1, attempts, lastProblem);
+                if (!closed) {
+                    log.warn("Exchange gap of {}: aggTrades {}..{} not backfilled after {} attempts ({}); counted as"
+                            + " unfilled", hole.symbol, from, to - 1, attempts, lastProblem);
+                }
                 return;
             }
-            if (attempts > 0) {
-                sleepNanos(RETRY_NANOS);
+            try {
+                if (attempts > 0) {
+                    sleepNanos(RETRY_NANOS);
+                }
+                awaitBudget();
+            } catch (InterruptedException e) {
+                unfilled.addAndGet(to - from); // closed while waiting
+                throw e;
             }
             attempts++;
-            awaitBudget();
             int limit = (int) Math.min(MAX_LIMIT, to - from);
             URI uri = URI.create(aggTradesUri + "?symbol=" + hole.symbol + "&fromId=" + from + "&limit=" + limit);
             HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
@@ -193,6 +200,9 @@ final class AggTradeBackfill implements AutoCloseable {
                 errors.incrementAndGet();
                 lastProblem = e.toString();
                 continue;
+            } catch (InterruptedException e) {
+                unfilled.addAndGet(to - from);
+                throw e;
             }
             try (InputStream body = response.body()) {
                 int status = response.statusCode();
