@@ -19,7 +19,7 @@ import org.msgpack.value.ValueType;
  * <p>Accepts the original Python sender's quotes (seven keys, no {@code type}) and ours; ignores unknown keys;
  * takes {@code mid} from the frame when present, else computes it. Required in a data frame: {@code seq, ts,
  * symbol, bid, ask}; in a trade frame ({@code type} "trade" or "agg_trade"): {@code seq, ts, symbol, price, qty,
- * side} and {@code trade_id}, or {@code agg_id, first_id, last_id}. Quote and trade decoding allocate nothing in steady state: keys are compared as bytes and symbols
+ * side} and {@code trade_id}, or {@code agg_id, first_id, last_id}; optional {@code backfilled} (a boolean). Quote and trade decoding allocate nothing in steady state: keys are compared as bytes and symbols
  * are interned. Not thread-safe: one decoder per connection, used by the thread that reads it.
  */
 public final class FrameDecoder {
@@ -52,6 +52,7 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_FIRST_ID),
         FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_ID),
         FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BACKFILLED),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -81,6 +82,7 @@ public final class FrameDecoder {
     private static final int FIRST_ID = 25;
     private static final int LAST_ID = 26;
     private static final int EVENT_TS = 27;
+    private static final int BACKFILLED = 28;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -230,6 +232,7 @@ public final class FrameDecoder {
         long firstId = Trade.NO_ID;
         long lastId = Trade.NO_ID;
         long eventTs = 0;
+        boolean backfilled = false;
         for (int i = 0; i < entries; i++) {
             if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -273,6 +276,7 @@ public final class FrameDecoder {
                 case FIRST_ID -> firstId = readLong(key);
                 case LAST_ID -> lastId = readLong(key);
                 case EVENT_TS -> eventTs = readLong(key);
+                case BACKFILLED -> backfilled = readBoolean(key);
                 default -> unpacker.skipValue();
             }
         }
@@ -294,7 +298,7 @@ public final class FrameDecoder {
                 } else {
                     trade.setTrade(symbol, price, qty, takerSide, tradeId, binanceTs, eventTs);
                 }
-                trade.seq(seq).sendEpochNanos(ts);
+                trade.seq(seq).sendEpochNanos(ts).backfilled(backfilled);
                 return FrameType.TRADE;
             }
             if (type != T_NONE && type != T_BBO) {
@@ -466,6 +470,13 @@ public final class FrameDecoder {
             }
         }
         return unpacker.unpackLong();
+    }
+
+    private boolean readBoolean(int key) throws IOException {
+        if (unpacker.getNextFormat().getValueType() != ValueType.BOOLEAN) {
+            throw badType(key, "a boolean");
+        }
+        return unpacker.unpackBoolean();
     }
 
     private double readDouble(int key) throws IOException {

@@ -62,6 +62,11 @@ public final class FrameDescriptor {
     public static final String KEY_LAST_ID = "last_id";
     /** Binance event time {@code E} of a trade, ms since the epoch. */
     public static final String KEY_EVENT_TS = "event_ts";
+    /**
+     * {@code true} on a trade the sender fetched from Binance's REST ({@code GET /api/v3/aggTrades}) to fill an
+     * exchange gap, rather than received on the stream; absent otherwise (never {@code false} on the wire).
+     */
+    public static final String KEY_BACKFILLED = "backfilled";
     // hello
     public static final String KEY_SESSION = "session";
     public static final String KEY_PROTO = "proto";

@@ -42,6 +42,7 @@ public final class FrameEncoder {
     private static final byte[] K_FIRST_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_FIRST_ID);
     private static final byte[] K_LAST_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_ID);
     private static final byte[] K_EVENT_TS = FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS);
+    private static final byte[] K_BACKFILLED = FrameDescriptor.utf8(FrameDescriptor.KEY_BACKFILLED);
     private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
     private static final byte[] V_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_TRADE);
     private static final byte[] V_AGG_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_AGG_TRADE);
@@ -101,7 +102,8 @@ public final class FrameEncoder {
     /**
      * Encodes a trade frame: {@code seq, ts, symbol, type, price, qty, side}, then {@code trade_id} (type
      * {@code trade}) or {@code agg_id, first_id, last_id} (type {@code agg_trade}), then {@code binance_ts} (the
-     * trade time T) and {@code event_ts} (E). No {@code bid}, {@code ask} or {@code mid}: a trade is not a quote
+     * trade time T) and {@code event_ts} (E), then {@code backfilled: true} only for a trade fetched from REST to fill
+     * an exchange gap ({@link Trade#backfilled()}). No {@code bid}, {@code ask} or {@code mid}: a trade is not a quote
      * (docs/PROTOCOL.md says what the original Python receiver makes of that). Allocates nothing.
      *
      * @param t a trade whose {@code seq} and {@code sendEpochNanos} are set
@@ -111,7 +113,7 @@ public final class FrameEncoder {
         try {
             begin();
             boolean agg = t.type() == Trade.Type.AGG_TRADE;
-            packer.packMapHeader(agg ? 12 : 10);
+            packer.packMapHeader((agg ? 12 : 10) + (t.backfilled() ? 1 : 0));
             key(K_SEQ).packLong(t.seq());
             key(K_TS).packLong(t.sendEpochNanos());
             key(K_SYMBOL);
@@ -131,6 +133,9 @@ public final class FrameEncoder {
             }
             key(K_BINANCE_TS).packLong(t.tradeTimeMs());
             key(K_EVENT_TS).packLong(t.eventTimeMs());
+            if (t.backfilled()) {
+                key(K_BACKFILLED).packBoolean(true);
+            }
             return end();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // FrameOutput never throws

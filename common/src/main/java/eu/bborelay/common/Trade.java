@@ -76,6 +76,7 @@ public final class Trade {
     private long seq;
     private long sendEpochNanos;
     private long receiveEpochNanos;
+    private boolean backfilled;
 
     /**
      * Sets every Binance field of a single trade ({@code @trade}). {@link #firstTradeId()} and
@@ -103,6 +104,7 @@ public final class Trade {
         this.lastTradeId = tradeId;
         this.tradeTimeMs = tradeTimeMs;
         this.eventTimeMs = eventTimeMs;
+        this.backfilled = false;
         return this;
     }
 
@@ -134,6 +136,7 @@ public final class Trade {
         this.lastTradeId = lastTradeId;
         this.tradeTimeMs = tradeTimeMs;
         this.eventTimeMs = eventTimeMs;
+        this.backfilled = false;
         return this;
     }
 
@@ -146,6 +149,16 @@ public final class Trade {
     /** Sets the sender wall clock at write time, ns since the Unix epoch (wire key {@code ts}). */
     public Trade sendEpochNanos(long sendEpochNanos) {
         this.sendEpochNanos = sendEpochNanos;
+        return this;
+    }
+
+    /**
+     * Marks the trade as backfilled: fetched from Binance's REST ({@code GET /api/v3/aggTrades}, {@code
+     * /fapi/v1/aggTrades}, {@code /dapi/v1/aggTrades}) to fill an exchange gap, not received on the stream. Wire key
+     * {@code backfilled}. {@link #setTrade} and {@link #setAggTrade} clear it.
+     */
+    public Trade backfilled(boolean backfilled) {
+        this.backfilled = backfilled;
         return this;
     }
 
@@ -171,6 +184,7 @@ public final class Trade {
         seq = other.seq;
         sendEpochNanos = other.sendEpochNanos;
         receiveEpochNanos = other.receiveEpochNanos;
+        backfilled = other.backfilled;
         return this;
     }
 
@@ -249,10 +263,19 @@ public final class Trade {
         return receiveEpochNanos;
     }
 
+    /**
+     * Whether the sender fetched this trade from Binance's REST to fill an exchange gap (an aggregate trade id that
+     * never arrived on the stream) instead of receiving it on the stream. Such a trade arrives after trades with higher
+     * ids, has {@link #eventTimeMs()} 0 (REST gives no event time) and its own, later, {@link #seq()}.
+     */
+    public boolean backfilled() {
+        return backfilled;
+    }
+
     @Override
     public String toString() {
         return "Trade{" + type.wireName + ' ' + symbol + " seq=" + seq + ' ' + takerSide.wireName + ' ' + qty + '@'
                 + price + (type == Type.TRADE ? " t=" + tradeId : " a=" + aggId + " f=" + firstTradeId + " l="
-                + lastTradeId) + " T=" + tradeTimeMs + " E=" + eventTimeMs + " ts=" + sendEpochNanos + '}';
+                + lastTradeId) + " T=" + tradeTimeMs + " E=" + eventTimeMs + " ts=" + sendEpochNanos + (backfilled ? " backfilled" : "") + '}';
     }
 }

@@ -288,6 +288,21 @@ class FrameDecoderTest {
     }
 
     @Test
+    void backfilledMustBeABooleanAndFalseIsNotBackfilled() throws Exception {
+        byte[] text = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1.0,
+                "side", "sell", "trade_id", 9L, "backfilled", "yes"));
+        FrameFormatException e = assertThrows(FrameFormatException.class,
+                () -> decoder.decode(text, text.length, quote, new Trade()));
+        assertEquals(FrameFormatException.Reason.BAD_VALUE, e.reason());
+        assertTrue(e.getMessage().contains("'backfilled'"), e.getMessage());
+        byte[] no = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1.0,
+                "side", "sell", "trade_id", 9L, "backfilled", false));
+        Trade t = new Trade();
+        assertEquals(FrameType.TRADE, decoder.decode(no, no.length, quote, t));
+        assertTrue(!t.backfilled());
+    }
+
+    @Test
     void tradeWithoutTimesHasZeroTimes() throws Exception {
         byte[] p = pack(Map.of("seq", 3, "ts", 1L, "symbol", "BTCUSDT", "type", "trade", "price", 2.0, "qty", 1.0,
                 "side", "sell", "trade_id", 9L));
@@ -355,6 +370,8 @@ class FrameDecoderTest {
             p.packDouble(d);
         } else if (v instanceof String s) {
             p.packString(s);
+        } else if (v instanceof Boolean b) {
+            p.packBoolean(b);
         } else if (v instanceof List<?> list) {
             p.packArrayHeader(list.size());
             for (Object o : list) {

@@ -47,6 +47,37 @@ class GoldenFramesTest {
             + "7579a66167675f6964ce00fd48fca866697273745f6964ce016d9eeaa76c6173745f6964ce016d9eeaaa62696e616e63655f"
             + "7473cf0000017ad0530c2da86576656e745f7473cf0000017ad0530cc7";
 
+    /**
+     * {seq:92, ts:1626992742289739000, symbol:"CTKUSDT", type:"agg_trade", price:1.011, qty:10.0, side:"buy",
+     * agg_id:16599292, first_id:23961322, last_id:23961322, binance_ts:1626992741421, event_ts:0, backfilled:true}:
+     * the same aggTrade fetched from REST to fill an exchange gap (no event time; a later seq).
+     */
+    static final String OURS_BACKFILLED_AGG_TRADE = "000000a68da37365715ca27473cf16943d4768518cf8a673796d626f6ca743"
+            + "544b55534454a474797065a96167675f7472616465a57072696365cb3ff02d0e56041893a3717479cb4024000000000000a473"
+            + "696465a3627579a66167675f6964ce00fd48fca866697273745f6964ce016d9eeaa76c6173745f6964ce016d9eeaaa62696e61"
+            + "6e63655f7473cf0000017ad0530c2da86576656e745f747300aa6261636b66696c6c6564c3";
+
+    @Test
+    void encodesABackfilledAggTradeExactlyAsPythonMsgpackWould() {
+        FrameEncoder encoder = new FrameEncoder();
+        int n = encoder.encodeTrade(new Trade().setAggTrade("CTKUSDT", 1.011, 10, Trade.Side.BUY, 16599292, 23961322,
+                23961322, 1626992741421L, 0).backfilled(true).seq(92).sendEpochNanos(1626992742289739000L));
+        assertEquals(OURS_BACKFILLED_AGG_TRADE, HexFormat.of().formatHex(encoder.buffer(), 0, n));
+    }
+
+    @Test
+    void decodesABackfilledAggTradeAndAStreamOneAsNotBackfilled() throws Exception {
+        Trade a = decodeTrade(OURS_BACKFILLED_AGG_TRADE);
+        assertTrue(a.backfilled());
+        assertEquals(16599292, a.aggId());
+        assertEquals(92, a.seq());
+        assertEquals(0, a.eventTimeMs());
+        assertTrue(!decodeTrade(OURS_AGG_TRADE).backfilled(), "absent key: not backfilled");
+        assertTrue(!decodeTrade(OURS_TRADE).backfilled());
+        assertTrue(a.copy().backfilled(), "copy keeps the flag");
+        assertTrue(!a.setAggTrade("CTKUSDT", 1, 1, Trade.Side.BUY, 1, 1, 1, 1, 1).backfilled(), "set clears it");
+    }
+
     @Test
     void encodesTradesExactlyAsPythonMsgpackWould() {
         FrameEncoder encoder = new FrameEncoder();

@@ -496,13 +496,15 @@ final class Connection implements Runnable {
             state = ctx.symbol(t.symbol());
             tradeSymbols.put(t.symbol(), state);
         }
-        if (t.type() == Trade.Type.AGG_TRADE) {
+        boolean agg = t.type() == Trade.Type.AGG_TRADE;
+        if (agg) {
             state.aggTrades.increment();
             counters.aggTradesDelivered.increment();
         } else {
             state.trades.increment();
             counters.tradesDelivered.increment();
         }
+        long exchangeGaps = exchangeGaps(state, t, agg);
         if (verdict == SequenceTracker.Verdict.GAP) {
             onGap(tracker);
         }
@@ -512,6 +514,22 @@ final class Connection implements Runnable {
             listenerFailed(e);
         }
         logAfterDelivery(verdict, tracker);
+        if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
+            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
+                    agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
+        }
+    }
+
+    /** Counts the trade ids (exchange gaps) this trade reveals as missing, and a backfilled trade; returns the former. */
+    private long exchangeGaps(SymbolState state, Trade t, boolean agg) {
+        if (t.backfilled()) {
+            counters.exchangeGapsBackfilled.increment();
+        }
+        long missing = state.exchangeGaps.onTrade(agg, agg ? t.aggId() : t.tradeId(), counters.gaps.sum());
+        if (missing > 0) {
+            (agg ? counters.aggIdGaps : counters.tradeIdGaps).add(missing);
+        }
+        return missing;
     }
 
     private ConnectionSymbol addSymbol(String symbol) {

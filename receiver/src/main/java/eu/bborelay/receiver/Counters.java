@@ -33,6 +33,12 @@ final class Counters {
     final LongAdder tradesDelivered = new LongAdder();
     /** Aggregate trades ({@code type} "agg_trade") passed to onTrade. */
     final LongAdder aggTradesDelivered = new LongAdder();
+    /** Exchange gaps: trade ids that never arrived ({@link ExchangeGapTracker}). */
+    final LongAdder tradeIdGaps = new LongAdder();
+    /** Exchange gaps: aggregate trade ids that never arrived ({@link ExchangeGapTracker}). */
+    final LongAdder aggIdGaps = new LongAdder();
+    /** Trades delivered with {@code backfilled: true} (fetched by the sender from REST to fill an exchange gap). */
+    final LongAdder exchangeGapsBackfilled = new LongAdder();
     final LongAdder gaps = new LongAdder();
     final LongAdder duplicates = new LongAdder();
     final LongAdder outOfOrder = new LongAdder();

@@ -60,6 +60,9 @@ public final class ReceiverStats {
     private final long refusedAtConnectionLimit;
     private final long tradesDelivered;
     private final long aggTradesDelivered;
+    private final long tradeIdGaps;
+    private final long aggIdGaps;
+    private final long exchangeGapsBackfilled;
 
     private ReceiverStats(Builder b) {
         this.connectionsOpen = b.connectionsOpen;
@@ -103,6 +106,9 @@ public final class ReceiverStats {
         this.refusedAtConnectionLimit = b.refusedAtConnectionLimit;
         this.tradesDelivered = b.tradesDelivered;
         this.aggTradesDelivered = b.aggTradesDelivered;
+        this.tradeIdGaps = b.tradeIdGaps;
+        this.aggIdGaps = b.aggIdGaps;
+        this.exchangeGapsBackfilled = b.exchangeGapsBackfilled;
     }
 
     /** A builder with every counter 0, no symbol and no malformed frame. */
@@ -346,6 +352,33 @@ public final class ReceiverStats {
         return aggTradesDelivered;
     }
 
+    /**
+     * Exchange gaps of {@code trade}: trade ids ({@code t}, consecutive per symbol) that never arrived, on any
+     * connection, and that no relay gap accounts for (docs/PROTOCOL.md, "Exchange gaps and backfill"). Not in
+     * {@link #gaps()}, which counts missing {@code seq}s only.
+     */
+    public long tradeIdGaps() {
+        return tradeIdGaps;
+    }
+
+    /**
+     * Exchange gaps of {@code agg_trade}: aggregate trade ids ({@code a}) that never arrived on the sender's stream
+     * when a later one did (a backfilled one filling it later does not take the count back: see
+     * {@link #exchangeGapsBackfilled()}).
+     */
+    public long aggIdGaps() {
+        return aggIdGaps;
+    }
+
+    /**
+     * Trades delivered with {@code backfilled: true}: aggregate trades the sender fetched from Binance's REST to fill
+     * an exchange gap (also counted in {@link #aggTradesDelivered()}). {@code aggIdGaps - exchangeGapsBackfilled} ids
+     * are missing for good (or still being fetched).
+     */
+    public long exchangeGapsBackfilled() {
+        return exchangeGapsBackfilled;
+    }
+
     /** Sum of {@link #malformedFrames()} over all reasons. */
     public long malformedFramesTotal() {
         long sum = 0;
@@ -410,7 +443,10 @@ public final class ReceiverStats {
                 && refusedAtConnectionLimit == other.refusedAtConnectionLimit
 
                 && tradesDelivered == other.tradesDelivered
-                && aggTradesDelivered == other.aggTradesDelivered;
+                && aggTradesDelivered == other.aggTradesDelivered
+                && tradeIdGaps == other.tradeIdGaps
+                && aggIdGaps == other.aggIdGaps
+                && exchangeGapsBackfilled == other.exchangeGapsBackfilled;
     }
 
     @Override
@@ -421,7 +457,8 @@ public final class ReceiverStats {
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
                 staleEvents, handshakeTimeouts, handshakesPending, refusedPerAddress, refusedPendingFull,
-                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered);
+                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered, tradeIdGaps, aggIdGaps,
+                exchangeGapsBackfilled);
     }
 
     @Override
@@ -447,7 +484,8 @@ public final class ReceiverStats {
                 + ", handshakesPending=" + handshakesPending + ", refusedPerAddress=" + refusedPerAddress
                 + ", refusedPendingFull=" + refusedPendingFull + ", handshakesEvicted=" + handshakesEvicted
                 + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + ", tradesDelivered=" + tradesDelivered
-                + ", aggTradesDelivered=" + aggTradesDelivered + "]";
+                + ", aggTradesDelivered=" + aggTradesDelivered + ", tradeIdGaps=" + tradeIdGaps
+                + ", aggIdGaps=" + aggIdGaps + ", exchangeGapsBackfilled=" + exchangeGapsBackfilled + "]";
     }
 
     /** Builds a {@link ReceiverStats}; every value defaults to 0 (or empty). Not thread-safe. */
@@ -489,8 +527,26 @@ public final class ReceiverStats {
         private long refusedAtConnectionLimit;
         private long tradesDelivered;
         private long aggTradesDelivered;
+        private long tradeIdGaps;
+        private long aggIdGaps;
+        private long exchangeGapsBackfilled;
 
         private Builder() {
+        }
+
+        public Builder tradeIdGaps(long tradeIdGaps) {
+            this.tradeIdGaps = tradeIdGaps;
+            return this;
+        }
+
+        public Builder aggIdGaps(long aggIdGaps) {
+            this.aggIdGaps = aggIdGaps;
+            return this;
+        }
+
+        public Builder exchangeGapsBackfilled(long exchangeGapsBackfilled) {
+            this.exchangeGapsBackfilled = exchangeGapsBackfilled;
+            return this;
         }
 
         public Builder tradesDelivered(long tradesDelivered) {

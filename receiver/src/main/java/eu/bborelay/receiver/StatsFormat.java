@@ -86,6 +86,12 @@ final class StatsFormat {
         return trades == 0 && aggTrades == 0 ? "" : " trades=" + trades + " agg_trades=" + aggTrades;
     }
 
+    /** {@code exchange_gaps{trade_ids=.. agg_ids=.. backfilled=..}} when any is non-zero, else empty. */
+    static String exchangeGapsSuffix(long tradeIdGaps, long aggIdGaps, long backfilled) {
+        return tradeIdGaps == 0 && aggIdGaps == 0 && backfilled == 0 ? "" : " exchange_gaps{trade_ids=" + tradeIdGaps
+                + " agg_ids=" + aggIdGaps + " backfilled=" + backfilled + "}";
+    }
+
     /** Signed milliseconds: {@code +0.123ms}, {@code -200.0ms}. */
     static String signedMillis(long nanos) {
         return (nanos < 0 ? "-" : "+") + millis(nanos == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(nanos));

@@ -59,7 +59,8 @@ final class StatsReporter {
                     gaps, c.duplicates.sum(), c.outOfOrder.sum(), c.malformedTotal(), c.listenerErrors.sum(),
                     c.latencyClamped.sum(), c.replaysIgnored.sum(), c.handshakeFailures.sum(),
                     c.unknownFrames.sum()) + StatsFormat.tradesSuffix(c.tradesDelivered.sum(),
-                    c.aggTradesDelivered.sum()) + StatsFormat.capacitySuffix(c.refusedForCapacity(),
+                    c.aggTradesDelivered.sum()) + StatsFormat.exchangeGapsSuffix(c.tradeIdGaps.sum(),
+                    c.aggIdGaps.sum(), c.exchangeGapsBackfilled.sum()) + StatsFormat.capacitySuffix(c.refusedForCapacity(),
                     ctx.handshakes.size()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
                     ? ctx.rtt.interval() : ctx.rtt.total()));
         }
@@ -99,6 +100,8 @@ final class StatsReporter {
                 c.connectionsAccepted.sum(), c.quotesDelivered.sum(), c.gaps.sum(), percentile(h, 50),
                 percentile(h, 95), percentile(h, 99), percentile(h, 100), h.getTotalCount())
                 + StatsFormat.tradesSuffix(c.tradesDelivered.sum(), c.aggTradesDelivered.sum())
+                + StatsFormat.exchangeGapsSuffix(c.tradeIdGaps.sum(), c.aggIdGaps.sum(),
+                c.exchangeGapsBackfilled.sum())
                 + StatsFormat.uncorrectedSuffix(ctx.rawLatency.total().getTotalCount(),
                 percentile(ctx.rawLatency.total(), 50), percentile(ctx.rawLatency.total(), 95),
                 percentile(ctx.rawLatency.total(), 99)) + clockSuffix(ctx.rtt.total()));
@@ -163,6 +166,9 @@ final class StatsReporter {
                 .refusedAtConnectionLimit(c.refusedAtConnectionLimit.sum())
                 .tradesDelivered(c.tradesDelivered.sum())
                 .aggTradesDelivered(c.aggTradesDelivered.sum())
+                .tradeIdGaps(c.tradeIdGaps.sum())
+                .aggIdGaps(c.aggIdGaps.sum())
+                .exchangeGapsBackfilled(c.exchangeGapsBackfilled.sum())
                 .build();
     }
 

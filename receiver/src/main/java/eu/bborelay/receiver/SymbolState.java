@@ -21,6 +21,8 @@ final class SymbolState {
     final LongAdder trades = new LongAdder();
     /** Aggregate trades of this symbol delivered ({@code type} "agg_trade"). */
     final LongAdder aggTrades = new LongAdder();
+    /** Trade and aggregate trade ids that never arrived, over every connection of this symbol. */
+    final ExchangeGapTracker exchangeGaps = new ExchangeGapTracker();
     /** Guarded by the StatsReporter's lock. */
     long quotesAtLastReport;
 

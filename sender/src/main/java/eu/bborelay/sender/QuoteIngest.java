@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * ({@link TradeParser#isTradeStream}, from its first bytes) goes to the connection's {@link TradeParser} instead, into
  * the connection's scratch {@link Trade}, and a valid trade is handed to {@link QuoteSlots#publishTrade} (next seq,
  * then the never-conflating {@link TradeQueue}). Duplicates from overlapping connections are dropped the same way,
- * by the trade id {@code t} (aggregate id {@code a}), which Binance numbers consecutively per symbol.
+ * by the trade id {@code t} (aggregate id {@code a}), which Binance numbers consecutively per symbol; a jump in those
+ * ids is an exchange gap, counted by the {@link TradeIdTracker}, and a jump in aggregate ids is fetched from REST by
+ * the {@link AggTradeBackfill} and comes back through {@link #publishBackfilled}, off the read threads.
  */
 final class QuoteIngest {
     private static final Logger log = LoggerFactory.getLogger(QuoteIngest.class);
@@ -68,11 +70,10 @@ final class QuoteIngest {
      * the rollover's overlap check.
      */
     private final AtomicLongArray forwardedUpdateId;
-    /** Per symbol: the last forwarded trade id {@code t} ({@link Long#MIN_VALUE} before the first); owner thread. */
-    private final AtomicLongArray forwardedTradeId;
-    /** Per symbol: the last forwarded aggregate trade id {@code a} ({@link Long#MIN_VALUE} before the first). */
-    private final AtomicLongArray forwardedAggId;
+    /** Per symbol: the last trade ids taken (duplicates dropped by them) and the exchange gaps between them. */
+    private final TradeIdTracker tradeIds;
     private final LongAdder tradesTaken = new LongAdder();
+    private final LongAdder aggTradesBackfilled = new LongAdder();
     private final LongAdder aggTradesTaken = new LongAdder();
     private final LongAdder tradeDuplicates = new LongAdder();
     private volatile boolean warnedUnknownSymbol;
@@ -94,6 +95,16 @@ final class QuoteIngest {
      */
     QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished, Runnable onPublishedOffReadThread,
                 LongSupplier epochMillis) {
+        this(symbols, slots, onPublished, onPublishedOffReadThread, epochMillis, null);
+    }
+
+    /**
+     * As above, with where holes of aggregate trade ids (exchange gaps) go to be fetched from REST; null to count
+     * them only. The backfill's trades come back through {@link #publishBackfilled}.
+     */
+    QuoteIngest(List<String> symbols, QuoteSlots slots, Runnable onPublished, Runnable onPublishedOffReadThread,
+                LongSupplier epochMillis, AggTradeBackfill backfill) {
+        this.tradeIds = new TradeIdTracker(symbols, backfill);
         this.onPublishedOffReadThread = onPublishedOffReadThread;
         this.epochMillis = epochMillis;
         for (int i = 0; i < symbols.size(); i++) {
@@ -101,12 +112,8 @@ final class QuoteIngest {
         }
         this.lastQuoteNanos = new AtomicLongArray(symbols.size());
         this.forwardedUpdateId = new AtomicLongArray(symbols.size());
-        this.forwardedTradeId = new AtomicLongArray(symbols.size());
-        this.forwardedAggId = new AtomicLongArray(symbols.size());
         for (int i = 0; i < symbols.size(); i++) {
             forwardedUpdateId.set(i, Long.MIN_VALUE);
-            forwardedTradeId.set(i, Long.MIN_VALUE);
-            forwardedAggId.set(i, Long.MIN_VALUE);
         }
         this.slots = slots;
         this.onPublished = onPublished;
@@ -209,13 +216,10 @@ final class QuoteIngest {
                 }
                 int i = index;
                 boolean agg = trade.type() == Trade.Type.AGG_TRADE;
-                AtomicLongArray forwarded = agg ? forwardedAggId : forwardedTradeId;
-                long id = agg ? trade.aggId() : trade.tradeId();
-                if (id <= forwarded.get(i)) {
+                if (!tradeIds.take(i, agg, agg ? trade.aggId() : trade.tradeId())) {
                     tradeDuplicates.increment(); // the same trade from the other connection of a rollover
                     return;
                 }
-                forwarded.lazySet(i, id);
                 slots.publishTrade(trade);
                 (agg ? aggTradesTaken : tradesTaken).increment();
                 (onReadThread ? onPublished : onPublishedOffReadThread).run();
@@ -248,12 +252,38 @@ final class QuoteIngest {
 
     /** The last trade id ({@code t}) forwarded for symbol {@code index}, {@link Long#MIN_VALUE} before the first. */
     long forwardedTradeId(int index) {
-        return forwardedTradeId.get(index);
+        return tradeIds.lastTradeId(index);
     }
 
     /** The last aggregate trade id ({@code a}) forwarded for symbol {@code index}, {@link Long#MIN_VALUE} before. */
     long forwardedAggId(int index) {
-        return forwardedAggId.get(index);
+        return tradeIds.lastAggId(index);
+    }
+
+    /** The per-symbol trade ids and the exchange gaps found between them. */
+    TradeIdTracker tradeIds() {
+        return tradeIds;
+    }
+
+    /**
+     * An aggregate trade fetched from REST to fill an exchange gap ({@link AggTradeBackfill}'s thread): gets the next
+     * seq like any trade (the {@link QuoteSlots} of a sender with a backfill serialise their producers) and wakes the
+     * writer. Dropped after {@link #close()}.
+     *
+     * @param trade marked {@link Trade#backfilled()}; copied into the trade queue
+     */
+    void publishBackfilled(Trade trade) {
+        if (closed) {
+            return;
+        }
+        slots.publishTrade(trade);
+        aggTradesBackfilled.increment();
+        onPublishedOffReadThread.run();
+    }
+
+    /** Aggregate trades fetched from REST to fill exchange gaps and taken (each got a seq). */
+    long aggTradesBackfilled() {
+        return aggTradesBackfilled.sum();
     }
 
     private void recordLatency(long ms) {

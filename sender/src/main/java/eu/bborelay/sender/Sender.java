@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads (see {@code docs/CONCURRENCY.md}): Java-WebSocket's read thread parses and publishes quotes;
  * {@code relay-sender-link} writes them to the receiver; {@code relay-sender-scheduler} runs Binance (re)connects,
- * the stats line and the write-stall check. All methods are thread-safe.
+ * the stats line and the write-stall check; {@code relay-sender-backfill} (with aggregate trades and a REST URL)
+ * fetches the aggregate trades of exchange gaps ({@link AggTradeBackfill}). All methods are thread-safe.
  */
 public final class Sender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -49,6 +50,8 @@ public final class Sender implements AutoCloseable {
     private final String sessionId;
     private final QuoteSlots slots;
     private final QuoteIngest ingest;
+    /** Fetches the aggregate trades of exchange gaps from REST; null when it is off ({@link SenderConfig#binanceAggTradesUri()}). */
+    private final AggTradeBackfill backfill;
     private final ReceiverLink link;
     /** One per Binance connection (usually one); see {@link SenderConfig#binanceConnections()}. */
     private final List<BinanceLeg> binance;
@@ -61,12 +64,16 @@ public final class Sender implements AutoCloseable {
         this.config = config;
         this.sessionId = newSessionId();
         List<SenderConfig.BinanceConnection> connections = config.binanceConnections();
+        java.net.URI aggTrades = config.binanceAggTradesUri();
+        this.backfill = aggTrades == null ? null
+                : new AggTradeBackfill(aggTrades, config.backfillWeightPerMinute(), this::publishBackfilled);
+        // The backfill's thread publishes too: then the slots serialise their producers (one uncontended monitor).
         this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
-                config.maxBacklogAge().toNanos(), connections.size(),
+                config.maxBacklogAge().toNanos(), connections.size() + (backfill == null ? 0 : 1),
                 config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null);
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
-                System::currentTimeMillis);
+                System::currentTimeMillis, backfill);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "relay-sender-scheduler");
             t.setDaemon(true);
@@ -113,6 +120,11 @@ public final class Sender implements AutoCloseable {
                         + config.binanceBaseUri(),
                 config.receiverHost(), config.receiverPort());
         sender.link.start();
+        if (sender.backfill != null) {
+            sender.backfill.start();
+            log.info("Aggregate trade ids that never arrive on the stream are fetched from {} (at most {} request"
+                    + " weight per minute)", config.binanceAggTradesUri(), config.backfillWeightPerMinute());
+        }
         sender.awaitReceiver(config.receiverStartupWait().toNanos());
         sender.binance.forEach(BinanceLeg::start);
         long statsMillis = config.statsInterval().toMillis();
@@ -161,9 +173,23 @@ public final class Sender implements AutoCloseable {
         TradeQueue queue = slots.trades();
         SenderStats.Trades trades = queue == null ? SenderStats.Trades.NONE
                 : new SenderStats.Trades(true, ingest.tradesTaken(), ingest.aggTradesTaken(), link.tradesSent(),
-                        queue.dropped(), queue.size(), ingest.tradeDuplicates());
+                        queue.dropped(), queue.size(), ingest.tradeDuplicates(), ingest.tradeIds().tradeIdGaps(),
+                        ingest.tradeIds().aggIdGaps(), ingest.aggTradesBackfilled(), backfillUnfilled(),
+                        backfill == null ? 0 : backfill.requests(), backfill == null ? 0 : backfill.rateLimited());
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
                 sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades);
+    }
+
+    /**
+     * Aggregate trade ids of exchange gaps not filled: given up by the backfill, or every one when there is no
+     * backfill (off, or no REST URL).
+     */
+    private long backfillUnfilled() {
+        return backfill == null ? ingest.tradeIds().aggIdGaps() : backfill.unfilled();
+    }
+
+    private void publishBackfilled(eu.bborelay.common.Trade trade) {
+        ingest.publishBackfilled(trade);
     }
 
     /**
@@ -239,6 +265,9 @@ public final class Sender implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         binance.forEach(BinanceLeg::close);
+        if (backfill != null) {
+            backfill.close(); // before the ingest closes: what it fetched is still taken and written
+        }
         ingest.close();
         link.close();
         logInvalidExample();

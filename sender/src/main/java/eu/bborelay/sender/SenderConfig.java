@@ -72,6 +72,8 @@ public final class SenderConfig {
     private final EpochNanoClock clock;
     private final boolean directWrites;
     private final int tradeQueueCapacity;
+    private final URI binanceExchangeInfoUri;
+    private final int backfillWeightPerMinute;
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
@@ -101,6 +103,8 @@ public final class SenderConfig {
         this.clock = b.clock;
         this.directWrites = b.directWrites;
         this.tradeQueueCapacity = b.tradeQueueCapacity;
+        this.binanceExchangeInfoUri = b.binanceExchangeInfoUri;
+        this.backfillWeightPerMinute = b.backfillWeightPerMinute;
     }
 
     public static Builder builder() {
@@ -166,6 +170,9 @@ public final class SenderConfig {
         b.streams(StreamSelection.of(kinds.toArray(new StreamKind[0])));
         b.tradeQueueCapacity(settings.integer(SenderSetting.TRADE_QUEUE_CAPACITY, 1, MAX_TRADE_QUEUE_CAPACITY,
                 "a number of trades"));
+        b.binanceExchangeInfoUri = SymbolCheck.exchangeInfoUri(settings, b.binanceBaseUri);
+        b.backfillWeightPerMinute(settings.integer(SenderSetting.BACKFILL_WEIGHT_PER_MINUTE, 0, 1_000_000,
+                "0 (no backfill) or a request weight per minute, at least 20 on futures and 4 on spot"));
         b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -392,6 +399,24 @@ public final class SenderConfig {
         return tradeQueueCapacity;
     }
 
+    /**
+     * Binance's REST {@code aggTrades} endpoint ({@code BINANCE_REST_URL}, next to its exchangeInfo), where the sender
+     * fetches the aggregate trades of exchange gaps; null when it fetches none: aggregate trades not relayed, no REST
+     * URL known (a replay server without {@code BINANCE_REST_URL}), or {@link #backfillWeightPerMinute()} 0.
+     */
+    public URI binanceAggTradesUri() {
+        if (!streams.kinds().contains(StreamKind.AGG_TRADE) || binanceExchangeInfoUri == null
+                || backfillWeightPerMinute == 0) {
+            return null;
+        }
+        return AggTradeBackfill.aggTradesUri(binanceExchangeInfoUri);
+    }
+
+    /** REST request weight per minute the aggTrades backfill may use ({@code BACKFILL_WEIGHT_PER_MINUTE}); 0: none. */
+    public int backfillWeightPerMinute() {
+        return backfillWeightPerMinute;
+    }
+
     @Override
     public String toString() {
         List<BinanceConnection> connections = binanceConnections();
@@ -437,6 +462,9 @@ public final class SenderConfig {
         private EpochNanoClock clock = EpochNanoClock.SYSTEM;
         private boolean directWrites = Boolean.parseBoolean(SenderSetting.DIRECT_WRITES.defaultValue());
         private int tradeQueueCapacity = Integer.parseInt(SenderSetting.TRADE_QUEUE_CAPACITY.defaultValue());
+        private String binanceRestUrl; // null: by BINANCE_REST_URL's rules for an unset value
+        private URI binanceExchangeInfoUri;
+        private int backfillWeightPerMinute = defaultInt(SenderSetting.BACKFILL_WEIGHT_PER_MINUTE);
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
@@ -597,6 +625,26 @@ public final class SenderConfig {
             return this;
         }
 
+        /**
+         * Binance REST base URL, as {@code BINANCE_REST_URL}: {@code https://api.binance.com}, or a full exchangeInfo
+         * URL such as a replay server's {@code http://127.0.0.1:<port>/fapi/v1/exchangeInfo}; the aggTrades backfill
+         * asks {@code aggTrades} next to its exchangeInfo. Unset: chosen from the Binance WebSocket URL (none for a
+         * host that is not Binance's).
+         */
+        public Builder binanceRestUrl(String url) {
+            this.binanceRestUrl = url;
+            return this;
+        }
+
+        /** See {@link SenderConfig#backfillWeightPerMinute()}; default 600, 0 = no backfill. */
+        public Builder backfillWeightPerMinute(int weight) {
+            if (weight < 0) {
+                throw new SettingException("backfill weight per minute must be 0 or positive, got " + weight);
+            }
+            this.backfillWeightPerMinute = weight;
+            return this;
+        }
+
         /** See {@link SenderConfig#directWrites()}; default false. */
         public Builder directWrites(boolean directWrites) {
             this.directWrites = directWrites;
@@ -643,6 +691,19 @@ public final class SenderConfig {
             positive("receiverSilenceTimeout", receiverSilenceTimeout);
             positive("writeStallTimeout", writeStallTimeout);
             positive("backlog maxAge", maxBacklogAge);
+            if (binanceExchangeInfoUri == null || binanceRestUrl != null) {
+                binanceExchangeInfoUri = SymbolCheck.exchangeInfoUri(binanceRestUrl == null ? Map.of()
+                        : Map.of(SenderSetting.BINANCE_REST_URL.name(), binanceRestUrl), binanceBaseUri);
+            }
+            if (backfillWeightPerMinute > 0 && streams.kinds().contains(StreamKind.AGG_TRADE)
+                    && binanceExchangeInfoUri != null) {
+                int perRequest = AggTradeBackfill.weightOf(AggTradeBackfill.aggTradesUri(binanceExchangeInfoUri));
+                if (backfillWeightPerMinute < perRequest) {
+                    throw new SettingException(SenderSetting.BACKFILL_WEIGHT_PER_MINUTE + " must be 0 or at least one"
+                            + " aggTrades request's weight (" + perRequest + " on " + binanceExchangeInfoUri.getHost()
+                            + "), got " + backfillWeightPerMinute);
+                }
+            }
             int limit = streamLimit(binanceBaseUri);
             if (streamsPerConnection > limit) {
                 throw new SettingException("streamsPerConnection " + streamsPerConnection + " is above Binance's limit"

@@ -99,6 +99,17 @@ final class SenderOps {
                 .counter("trades_queue_dropped", "Trades the full trade queue dropped, oldest first (part of dropped)",
                         x -> x.s.trades().queueDropped())
                 .gauge("trades_waiting", "Trades waiting in the trade queue", x -> x.s.trades().waiting())
+                .counter("exchange_gap_ids", "Trade ids that never arrived on the Binance stream (exchange gaps), by"
+                        + " stream", "stream", x -> Map.of("trade", x.s.trades().tradeIdGaps(),
+                                "aggTrade", x.s.trades().aggIdGaps()))
+                .counter("agg_trades_backfilled", "Aggregate trades of exchange gaps fetched from REST and taken",
+                        x -> x.s.trades().backfilled())
+                .counter("agg_trades_backfill_unfilled", "Aggregate trade ids of exchange gaps given up (not fetched)",
+                        x -> x.s.trades().backfillUnfilled())
+                .counter("backfill_requests", "REST aggTrades requests of the backfill", x -> x.s.trades()
+                        .backfillRequests())
+                .counter("backfill_rate_limited", "HTTP 429/418 answers to backfill requests",
+                        x -> x.s.trades().backfillRateLimited())
                 .gauge("last_seq", "The last seq assigned", x -> x.s.lastSeq())
                 .gauge("last_update_age_seconds", "Seconds since the latest valid Binance update; -1 before the first",
                         x -> x.sinceLastUpdateNanos < 0 ? -1 : x.sinceLastUpdateNanos / NANOS_PER_SECOND);

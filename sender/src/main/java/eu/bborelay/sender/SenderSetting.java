@@ -33,7 +33,8 @@ public enum SenderSetting implements Setting {
     LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts"),
     RECEIVER_RECONNECT_MAX_MS("5000", "Longest receiver reconnect backoff in ms (it starts at 100 ms)"),
     BINANCE_RECONNECT_MAX_MS("60000", "Longest Binance reconnect backoff in ms (it starts at 1000 ms)"),
-    BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check"
+    BINANCE_REST_URL("https://api.binance.com", "Binance REST base URL for the start-up symbol check and the"
+            + " aggTrades backfill"
             + " (exchangeInfo: /api/v3, /fapi/v1 on fapi.* hosts, /dapi/v1 on dapi.* hosts); unset:"
             + " https://fapi.binance.com for a USD-M BINANCE_WS_URL, https://dapi.binance.com for COIN-M, this"
             + " default for other Binance hosts, no check for other hosts"),
@@ -66,6 +67,10 @@ public enum SenderSetting implements Setting {
             + " served under /market, bookTicker under /public: the sender opens connections of its own for it"),
     TRADE_QUEUE_CAPACITY("65536", "Trades that may wait for the receiver (link down or slow); when full the"
             + " oldest is dropped and counted (a gap at the receiver). About 100 bytes each, 1 to 16777216"),
+    BACKFILL_WEIGHT_PER_MINUTE("600", "With INCLUDE_AGG_TRADES: Binance REST request weight per minute the sender"
+            + " may spend fetching aggregate trade ids that never arrived on the stream (exchange gaps) from"
+            + " GET aggTrades on BINANCE_REST_URL (4 per request of up to 1000 on spot, 20 on futures; Binance allows"
+            + " 6000 per minute per IP on spot, 2400 on futures); 0 = count the gaps only, fetch nothing"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;

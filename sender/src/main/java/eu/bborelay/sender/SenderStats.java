@@ -41,11 +41,29 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
      * @param queueDropped trades the full trade queue dropped, oldest first (counted in {@code dropped})
      * @param waiting trades in the queue now
      * @param duplicates trades received twice by overlapping Binance connections and taken once
+     * @param tradeIdGaps exchange gaps of {@code @trade}: trade ids {@code t} that never arrived on the stream (a
+     *                    jump in a symbol's ids); counted only (single trades cannot be fetched without an API key)
+     * @param aggIdGaps exchange gaps of {@code @aggTrade}: aggregate trade ids {@code a} that never arrived on the
+     *                  stream
+     * @param backfilled aggregate trades fetched from REST to fill those gaps and taken (each got a seq; not in
+     *                   {@code aggTrades}); sent with {@code backfilled: true}
+     * @param backfillUnfilled aggregate trade ids of those gaps given up (not on REST, the backfill off or
+     *                         overloaded, errors after every retry); {@code aggIdGaps = backfilled +
+     *                         backfillUnfilled + ids still being fetched}
+     * @param backfillRequests REST aggTrades requests made (weight 4 each on spot, 20 on futures)
+     * @param backfillRateLimited HTTP 429/418 answers to them (each pauses the backfill for its Retry-After)
      */
     public record Trades(boolean enabled, long trades, long aggTrades, long sent, long queueDropped, long waiting,
-                         long duplicates) {
+                         long duplicates, long tradeIdGaps, long aggIdGaps, long backfilled, long backfillUnfilled,
+                         long backfillRequests, long backfillRateLimited) {
         /** A sender without trades. */
         public static final Trades NONE = new Trades(false, 0, 0, 0, 0, 0, 0);
+
+        /** Counters without exchange gaps. */
+        public Trades(boolean enabled, long trades, long aggTrades, long sent, long queueDropped, long waiting,
+                      long duplicates) {
+            this(enabled, trades, aggTrades, sent, queueDropped, waiting, duplicates, 0, 0, 0, 0, 0, 0);
+        }
     }
 
     /** A snapshot of a sender that relays no trades. */
@@ -91,6 +109,13 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
                     .append(" sent=").append(trades.sent()).append(" queue_dropped=").append(trades.queueDropped())
                     .append(" waiting=").append(trades.waiting()).append(" duplicates=").append(trades.duplicates())
                     .append('}');
+            if (trades.tradeIdGaps() + trades.aggIdGaps() + trades.backfillRequests() > 0) {
+                sb.append(" exchange_gaps{trade_ids=").append(trades.tradeIdGaps()).append(" agg_ids=")
+                        .append(trades.aggIdGaps()).append(" backfilled=").append(trades.backfilled())
+                        .append(" unfilled=").append(trades.backfillUnfilled()).append(" rest_requests=")
+                        .append(trades.backfillRequests()).append(" rate_limited=")
+                        .append(trades.backfillRateLimited()).append('}');
+            }
         }
         return sb.append(" reconnects{binance=").append(binanceReconnects)
                 .append(" receiver=").append(receiverReconnects).append("} seq=").append(lastSeq)

@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,6 +99,34 @@ class SenderConfigTest {
         SettingException e = assertThrows(SettingException.class,
                 () -> SenderConfig.fromEnvironment(env));
         assertEquals("DIRECT_WRITES must be true or false, got 'yes'", e.getMessage());
+    }
+
+    @Test
+    void theAggTradesBackfillAsksRestNextToExchangeInfoWithinItsBudget() {
+        Map<String, String> env = tlsEnv();
+        assertNull(SenderConfig.fromEnvironment(env).binanceAggTradesUri(), "no aggTrades relayed: nothing to fetch");
+        env.put("INCLUDE_AGG_TRADES", "true");
+        SenderConfig spot = SenderConfig.fromEnvironment(env);
+        assertEquals(URI.create("https://api.binance.com/api/v3/aggTrades"), spot.binanceAggTradesUri());
+        assertEquals(600, spot.backfillWeightPerMinute());
+        env.put("BINANCE_WS_URL", "wss://fstream.binance.com");
+        assertEquals(URI.create("https://fapi.binance.com/fapi/v1/aggTrades"),
+                SenderConfig.fromEnvironment(env).binanceAggTradesUri());
+        env.put("BINANCE_WS_URL", "ws://127.0.0.1:9999");
+        assertNull(SenderConfig.fromEnvironment(env).binanceAggTradesUri(), "a replay server without a REST URL");
+        env.put("BINANCE_REST_URL", "http://127.0.0.1:8888/fapi/v1/exchangeInfo");
+        assertEquals(URI.create("http://127.0.0.1:8888/fapi/v1/aggTrades"),
+                SenderConfig.fromEnvironment(env).binanceAggTradesUri());
+        env.put("BACKFILL_WEIGHT_PER_MINUTE", "0");
+        assertNull(SenderConfig.fromEnvironment(env).binanceAggTradesUri(), "0: count only");
+        env.put("BACKFILL_WEIGHT_PER_MINUTE", "10");
+        SettingException e = assertThrows(SettingException.class, () -> SenderConfig.fromEnvironment(env));
+        assertTrue(e.getMessage().startsWith("BACKFILL_WEIGHT_PER_MINUTE must be 0 or at least one aggTrades"
+                + " request's weight (20"), e.getMessage());
+        assertEquals(URI.create("http://127.0.0.1:7/api/v3/aggTrades"), SenderConfig.builder()
+                .binanceWsUrl("ws://127.0.0.1:9999").streams(eu.bborelay.binance.StreamSelection.of(
+                        eu.bborelay.binance.StreamKind.BOOK_TICKER, eu.bborelay.binance.StreamKind.AGG_TRADE))
+                .binanceRestUrl("http://127.0.0.1:7").build().binanceAggTradesUri());
     }
 
     @Test

@@ -86,6 +86,11 @@ public final class ReceiverOps {
                 .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
                 .counter("trades", "Trades delivered, by type (trade, agg_trade)", "type",
                         s -> Map.of("trade", s.tradesDelivered(), "agg_trade", s.aggTradesDelivered()))
+                .counter("exchange_gap_ids", "Trade ids that never arrived and no relay gap accounts for (exchange"
+                        + " gaps), by type (trade, agg_trade)", "type",
+                        s -> Map.of("trade", s.tradeIdGaps(), "agg_trade", s.aggIdGaps()))
+                .counter("exchange_gaps_backfilled", "Aggregate trades delivered with backfilled=true (fetched by the"
+                        + " sender from Binance REST to fill an exchange gap)", s -> s.exchangeGapsBackfilled())
                 .counter("symbol_trades", "Trades (type trade) delivered, per symbol", "symbol",
                         s -> bySymbol(s, ReceiverStats.SymbolStats::trades))
                 .counter("symbol_agg_trades", "Aggregate trades (type agg_trade) delivered, per symbol", "symbol",
