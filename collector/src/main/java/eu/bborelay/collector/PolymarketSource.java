@@ -121,7 +121,8 @@ final class PolymarketSource implements AutoCloseable {
 
     @Override
     public void close() {
+        String last = summary();
         client.close();
-        LOG.info("Polymarket stopped: {}; {}", summary(), client.stats());
+        LOG.info("Polymarket stopped (was: {}); {}", last, client.stats());
     }
 }
