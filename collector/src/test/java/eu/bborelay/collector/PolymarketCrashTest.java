@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class PolymarketCrashTest {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Pattern L2_ROWS = Pattern.compile("(?m)^bbo_relay_collector_polymarket_l2_rows_total (\\S+)$");
+    static final Pattern MESSAGES = Pattern.compile("(?m)^bbo_relay_collector_polymarket_messages_total\\{[^}]*} (\\S+)$");
     static final Pattern FINAL_L2 = Pattern.compile("Recorded since start: .*polymarket/l2 (\\d+) rows");
     static S3ProxyServer s3;
     static S3Client client;
@@ -68,18 +69,15 @@ class PolymarketCrashTest {
             long killedAtNanos;
             long acceptedBeforeKill;
             try (ChildCollector first = new ChildCollector(data, 0, s3, "polycrash", env(server, http1))) {
-                Await.until("300 L2 rows recorded", WAIT, () -> l2Rows(http1) >= 300, first::output);
+                Await.until("300 L2 rows recorded", WAIT, () -> metric(http1, L2_ROWS) >= 300, first::output);
                 // hold the feed so the count read below is all the killed process ever accepted
                 server.stall(true);
-                long[] previous = {-1};
-                Await.until("the count steady", WAIT, () -> {
-                    long now = l2Rows(http1);
-                    boolean steady = now == previous[0];
-                    previous[0] = now;
-                    sleep(300);
-                    return steady;
-                });
-                acceptedBeforeKill = previous[0];
+                Thread.sleep(100); // a send under way completes
+                // every frame sent processed (one message a frame: the server had no book to snapshot at the
+                // subscription, its timeline starting with it)
+                Await.until("every message sent processed", WAIT,
+                        () -> metric(http1, MESSAGES) == server.messagesSent(), first::output);
+                acceptedBeforeKill = metric(http1, L2_ROWS);
                 first.kill();
                 Instant t = Instant.now();
                 killedAtNanos = t.getEpochSecond() * 1_000_000_000L + t.getNano();
@@ -122,12 +120,17 @@ class PolymarketCrashTest {
                 "POLYMARKET_WS_URL", server.uri().toString(), "HTTP_PORT", String.valueOf(httpPort));
     }
 
-    private long l2Rows(int port) {
+    /** The sum of the values of {@code metric}'s lines in the child's /metrics; -1 when unreachable or absent. */
+    private long metric(int port, Pattern metric) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/metrics")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            Matcher m = L2_ROWS.matcher(r.body());
-            return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
+            Matcher m = metric.matcher(r.body());
+            long sum = -1;
+            while (m.find()) {
+                sum = Math.max(sum, 0) + (long) Double.parseDouble(m.group(1));
+            }
+            return sum;
         } catch (Exception e) {
             return -1;
         }
@@ -136,14 +139,6 @@ class PolymarketCrashTest {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -193,6 +193,90 @@ class PolymarketRecordingTest {
         }
     }
 
+    /**
+     * The size of the L2 table, measured on recorded data through the collector, whole book and top 5: every file's
+     * bytes, data only (the column chunks, {@code parquet_metadata} total_compressed_size) and with the footer (the
+     * file). Two runs each: the burst once (every price and size value new to the file, as in live data, where each
+     * change brings new sizes: the realistic figure per row) and {@value #ROUNDS} times (timestamps moved on each
+     * round; at the burst's own rate of 0.30 book changes/s per token that is about one hourly file per token as
+     * production writes it, but repeated values make the dictionaries cheaper than live data's: a lower bound). The
+     * cost per day = rows/day at the burst's rate x data bytes/row of the single pass + 24 footers. Prints the
+     * figures (docs/COLLECTOR.md quotes them); asserts only what holds whatever the codec does.
+     */
+    @Test
+    @Timeout(120)
+    void bytesPerL2RowWholeBookAndTopFive() throws Exception {
+        for (int levels : new int[] {0, 5}) {
+            Size once = measure(levels, 1);
+            Size hour = measure(levels, ROUNDS);
+            double rowsPerDay = BURST_ROWS_PER_TOKEN / BURST_SECONDS * 86_400;
+            double footer = (hour.fileBytes - hour.dataBytes) / (double) hour.files;
+            double mbPerDay = (rowsPerDay * once.dataBytes / once.rows + 24 * footer) / 1e6;
+            System.out.printf("MEASURE polymarket/l2 POLYMARKET_L2_LEVELS=%d: burst once: %d rows in %d files,"
+                            + " %.1f B/row data, %.1f B/row with footer; %d rounds: %d rows in %d files, %.1f B/row data,"
+                            + " %.1f B/row with footer, footer %.0f B/file; at the burst's rate (%.3f rows/s/token ="
+                            + " %.0f rows/day) one token costs %.2f MB/day%n",
+                    levels, once.rows, once.files, once.dataBytes / (double) once.rows,
+                    once.fileBytes / (double) once.rows, ROUNDS, hour.rows, hour.files,
+                    hour.dataBytes / (double) hour.rows, hour.fileBytes / (double) hour.rows, footer,
+                    BURST_ROWS_PER_TOKEN / BURST_SECONDS, rowsPerDay, mbPerDay);
+            assertTrue(hour.rows >= ROUNDS * 95L, hour.rows + " rows");
+            assertTrue(once.dataBytes < once.fileBytes && hour.dataBytes < hour.fileBytes);
+            assertTrue(hour.dataBytes / (double) hour.rows <= once.dataBytes / (double) once.rows,
+                    "repeated values cannot cost more per row");
+        }
+    }
+
+    static final int ROUNDS = 20;
+    /** Book changes per token in the burst: (51 + 50) / 2, over its span of 165.766 s (first to last timestamp). */
+    static final double BURST_ROWS_PER_TOKEN = 50.5;
+    static final double BURST_SECONDS = 165.766;
+
+    record Size(int levels, long rows, long files, long dataBytes, long fileBytes) {
+    }
+
+    private Size measure(int levels, int rounds) throws Exception {
+        String bucket = "size" + levels + "x" + rounds;
+        client.createBucket(b -> b.bucket(bucket));
+        Path data = dir.resolve("data" + bucket);
+        Path down = dir.resolve("down" + bucket);
+        try (PolymarketReplayServer server = PolymarketReplayServer.builder()
+                .recording(Recording.read(burst(), true)).loop(rounds > 1).rate(2000).build()) {
+            server.start();
+            Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
+                    CollectorFixture.uploader(data, s3, bucket),
+                    new PolymarketSource.Config(List.of(YES, NO), server.uri(), levels), Duration.ofSeconds(30));
+            try {
+                Await.until(rounds + " rounds sent", WAIT, () -> server.position() >= 52 * rounds);
+                server.stall(true);
+                Thread.sleep(100); // a send under way completes
+                PolymarketSource p = collector.polymarket();
+                Await.until("every frame sent processed", WAIT,
+                        () -> p.client().stats().frames() == server.messagesSent(), p::summary);
+            } finally {
+                collector.close();
+            }
+        }
+        CollectorFixture.download(client, bucket, down);
+        Path l2 = down.resolve("collector/polymarket/l2");
+        long fileBytes;
+        long files;
+        try (java.util.stream.Stream<Path> s = Files.walk(l2)) {
+            List<Path> parquet = s.filter(p -> p.toString().endsWith(".parquet")).toList();
+            files = parquet.size();
+            fileBytes = 0;
+            for (Path p : parquet) {
+                fileBytes += Files.size(p);
+            }
+        }
+        try (Duck duck = new Duck()) {
+            long rows = duck.count("SELECT count(*) FROM " + Duck.hive(l2));
+            long dataBytes = duck.count("SELECT sum(total_compressed_size) FROM parquet_metadata('" + l2
+                    + "/**/*.parquet')");
+            return new Size(levels, rows, files, dataBytes, fileBytes);
+        }
+    }
+
     /** The levels of one side of the row selected by {@code rowQuery}, as "price x size" strings, best first. */
     static List<String> levels(Duck duck, String rowQuery, String side) throws Exception {
         List<String> out = new ArrayList<>();
