@@ -209,12 +209,13 @@ class PolymarketRecordingTest {
         for (int levels : new int[] {0, 5}) {
             Size once = measure(levels, 1);
             Size hour = measure(levels, ROUNDS);
-            double rowsPerDay = BURST_ROWS_PER_TOKEN / BURST_SECONDS * 86_400;
+            // book changes per day at the burst's rate, times the share written (top N skips some)
+            double rowsPerDay = BURST_ROWS_PER_TOKEN / BURST_SECONDS * 86_400 * once.rows / 101.0;
             double footer = (hour.fileBytes - hour.dataBytes) / (double) hour.files;
             double mbPerDay = (rowsPerDay * once.dataBytes / once.rows + 24 * footer) / 1e6;
             System.out.printf("MEASURE polymarket/l2 POLYMARKET_L2_LEVELS=%d: burst once: %d rows in %d files,"
                             + " %.1f B/row data, %.1f B/row with footer; %d rounds: %d rows in %d files, %.1f B/row data,"
-                            + " %.1f B/row with footer, footer %.0f B/file; at the burst's rate (%.3f rows/s/token ="
+                            + " %.1f B/row with footer, footer %.0f B/file; at the burst's rate (%.3f changes/s/token,"
                             + " %.0f rows/day) one token costs %.2f MB/day%n",
                     levels, once.rows, once.files, once.dataBytes / (double) once.rows,
                     once.fileBytes / (double) once.rows, ROUNDS, hour.rows, hour.files,
