@@ -78,7 +78,10 @@ public final class Collector implements AutoCloseable {
                 config.polymarket(), Duration.ofSeconds(config.uploadDrainSeconds()));
     }
 
-    /** {@link #start(ReceiverConfig, RecorderConfig, S3UploaderConfig, PolymarketSource.Config, Duration)} without Polymarket. */
+    /**
+     * {@link #start(ReceiverConfig, RecorderConfig, S3UploaderConfig, PolymarketSource.Config, Duration)} without
+     * Polymarket.
+     */
     public static Collector start(ReceiverConfig receiverConfig, RecorderConfig recorderConfig,
                                   S3UploaderConfig uploaderConfig, Duration drain) {
         return start(receiverConfig, recorderConfig, uploaderConfig, null, drain);

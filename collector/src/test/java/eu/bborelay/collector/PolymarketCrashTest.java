@@ -35,7 +35,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class PolymarketCrashTest {
     static final Duration WAIT = Duration.ofSeconds(60);
     static final Pattern L2_ROWS = Pattern.compile("(?m)^bbo_relay_collector_polymarket_l2_rows_total (\\S+)$");
-    static final Pattern MESSAGES = Pattern.compile("(?m)^bbo_relay_collector_polymarket_messages_total\\{[^}]*} (\\S+)$");
+    static final Pattern MESSAGES =
+            Pattern.compile("(?m)^bbo_relay_collector_polymarket_messages_total\\{[^}]*} (\\S+)$");
     static final Pattern FINAL_L2 = Pattern.compile("Recorded since start: .*polymarket/l2 (\\d+) rows");
     static S3ProxyServer s3;
     static S3Client client;

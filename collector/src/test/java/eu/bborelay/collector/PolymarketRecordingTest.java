@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Polymarket recorded by the collector, every part real: the local Polymarket server (polymarket-replay) replaying the
  * recorded crossing burst ({@code shared/data/polymarket}: a {@code book}, 49 {@code price_change} frames covering
  * both tokens of the market, a closing {@code book}) → the collector's {@link PolymarketSource} → Recorder →
- * S3Uploader → s3proxy; the bucket downloaded and read with DuckDB. Row counts per token, the last L2 row equal to the
- * closing book (YES) and to its mirror (NO), the crossed moment recorded as it was, trades, top-N levels.
+ * S3Uploader → s3proxy; the bucket downloaded and read with DuckDB. Row counts per token, the last L2 row equal to
+ * the closing book (YES) and to its mirror (NO), the crossed moment recorded as it was, trades, top-N levels.
  */
 class PolymarketRecordingTest {
     static final String CROSSING_BURST =
@@ -214,7 +214,8 @@ class PolymarketRecordingTest {
             double footer = (hour.fileBytes - hour.dataBytes) / (double) hour.files;
             double mbPerDay = (rowsPerDay * once.dataBytes / once.rows + 24 * footer) / 1e6;
             System.out.printf("MEASURE polymarket/l2 POLYMARKET_L2_LEVELS=%d: burst once: %d rows in %d files,"
-                            + " %.1f B/row data, %.1f B/row with footer; %d rounds: %d rows in %d files, %.1f B/row data,"
+                            + " %.1f B/row data, %.1f B/row with footer; %d rounds: %d rows in %d files,"
+                            + " %.1f B/row data,"
                             + " %.1f B/row with footer, footer %.0f B/file; at the burst's rate (%.3f changes/s/token,"
                             + " %.0f rows/day) one token costs %.2f MB/day%n",
                     levels, once.rows, once.files, once.dataBytes / (double) once.rows,
@@ -281,8 +282,8 @@ class PolymarketRecordingTest {
     /** The levels of one side of the row selected by {@code rowQuery}, as "price x size" strings, best first. */
     static List<String> levels(Duck duck, String rowQuery, String side) throws Exception {
         List<String> out = new ArrayList<>();
-        for (List<Object> r : duck.rows("SELECT l.price, l.size FROM (SELECT unnest(" + side + ") l, generate_subscripts("
-                + side + ", 1) i FROM " + rowQuery + ") ORDER BY i")) {
+        for (List<Object> r : duck.rows("SELECT l.price, l.size FROM (SELECT unnest(" + side + ") l,"
+                + " generate_subscripts(" + side + ", 1) i FROM " + rowQuery + ") ORDER BY i")) {
             out.add(r.get(0) + " x " + r.get(1));
         }
         return out;
