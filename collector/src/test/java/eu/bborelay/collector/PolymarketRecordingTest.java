@@ -193,6 +193,29 @@ class PolymarketRecordingTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void healthFailsWhileTheMarketChannelIsNotConnected() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closedPort = s.getLocalPort(); // nothing listens there once closed
+        }
+        Path data = dir.resolve("data");
+        Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
+                CollectorFixture.uploader(data, s3, "absent"), new PolymarketSource.Config(List.of(YES),
+                        java.net.URI.create("ws://127.0.0.1:" + closedPort + "/ws/market"), 0), Duration.ZERO);
+        try {
+            Health h = CollectorOps.health(collector, 10, 3600);
+            assertFalse(h.healthy());
+            assertTrue(h.reason().startsWith("Polymarket market channel ws://127.0.0.1:" + closedPort
+                    + "/ws/market not connected (reconnecting)"), h.reason());
+            assertTrue(h.reason().matches(".*; polymarket DISCONNECTED, 0/1 books synced, rows polymarket/l2 0,"
+                    + " polymarket/trades 0, reconnects \\d+$"), h.reason());
+        } finally {
+            collector.close();
+        }
+    }
+
     /**
      * The size of the L2 table, measured on recorded data through the collector, whole book and top 5: every file's
      * bytes, data only (the column chunks, {@code parquet_metadata} total_compressed_size) and with the footer (the
