@@ -3,16 +3,20 @@ package eu.bborelay.collector;
 import eu.bborelay.receiver.Receiver;
 import eu.bborelay.receiver.ReceiverConfig;
 import eu.bborelay.recording.BinanceTables;
+import eu.bborelay.recording.PolymarketTables;
 import eu.bborelay.recording.Recorder;
 import eu.bborelay.recording.RecorderConfig;
 import eu.bborelay.recording.RecorderStats;
 import eu.bborelay.recording.S3Uploader;
 import eu.bborelay.recording.S3UploaderConfig;
+import eu.bborelay.recording.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A running collector: {@link S3Uploader} (started first: it queues the files a previous run left), the
  * {@link Recorder} (rebuilds unclosed files from their journals and hands them to the uploader), the
- * {@link SessionMark} and a {@link Receiver} whose listener records every update. {@link #close()} stops in the
- * reverse order: no more input, every open file committed, then up to {@code drain} for their uploads.
+ * {@link SessionMark}, a {@link Receiver} whose listener records every update and, when {@code POLYMARKET_TOKENS} is
+ * set, a {@link PolymarketSource} recording Polymarket's market channel through the same recorder. The recorder is
+ * always opened with the Binance and the Polymarket tables, so journals of either are rebuilt at start whatever is
+ * configured now. {@link #close()} stops in the reverse order: no more input, every open file committed, then up to
+ * {@code drain} for their uploads.
  *
  * <p>Thread-safe accessors; {@link #close()} once, from one thread.
  */
@@ -35,16 +42,27 @@ public final class Collector implements AutoCloseable {
     private final SessionMark mark;
     private final RecordingListener listener;
     private final Receiver receiver;
+    private final PolymarketSource polymarket;
     private final ScheduledExecutorService markSync;
     private final Duration drain;
 
+    /** Every table the collector records. */
+    static final List<TableSchema> TABLES;
+
+    static {
+        List<TableSchema> all = new ArrayList<>(BinanceTables.ALL);
+        all.addAll(PolymarketTables.ALL);
+        TABLES = List.copyOf(all);
+    }
+
     private Collector(S3Uploader uploader, Recorder recorder, SessionMark mark, RecordingListener listener,
-                      Receiver receiver, Duration drain) {
+                      Receiver receiver, PolymarketSource polymarket, Duration drain) {
         this.uploader = uploader;
         this.recorder = recorder;
         this.mark = mark;
         this.listener = listener;
         this.receiver = receiver;
+        this.polymarket = polymarket;
         this.drain = drain;
         this.markSync = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "collector-mark-sync");
@@ -57,32 +75,49 @@ public final class Collector implements AutoCloseable {
     /** Starts a collector with the daemon's settings. */
     public static Collector start(CollectorConfig config) {
         return start(config.receiver().toReceiverConfig(), config.recorderConfig(), config.uploaderConfig(),
-                Duration.ofSeconds(config.uploadDrainSeconds()));
+                config.polymarket(), Duration.ofSeconds(config.uploadDrainSeconds()));
+    }
+
+    /**
+     * {@link #start(ReceiverConfig, RecorderConfig, S3UploaderConfig, PolymarketSource.Config, Duration)} without
+     * Polymarket.
+     */
+    public static Collector start(ReceiverConfig receiverConfig, RecorderConfig recorderConfig,
+                                  S3UploaderConfig uploaderConfig, Duration drain) {
+        return start(receiverConfig, recorderConfig, uploaderConfig, null, drain);
     }
 
     /**
      * Starts a collector from the three parts' configurations (tests inject clocks and backoffs this way).
      *
+     * @param polymarket what to record of Polymarket's market channel; null = nothing
      * @param drain how long {@link #close()} waits for the files it closed to be uploaded
      * @throws UncheckedIOException if {@code DATA_DIR} cannot be used; the receiver's exceptions for a bad port or
      *                              TLS files
      */
-    public static Collector start(ReceiverConfig receiverConfig, RecorderConfig recorderConfig,
-                                  S3UploaderConfig uploaderConfig, Duration drain) {
+    static Collector start(ReceiverConfig receiverConfig, RecorderConfig recorderConfig,
+                           S3UploaderConfig uploaderConfig, PolymarketSource.Config polymarket, Duration drain) {
         Path dataDir = recorderConfig.dataDir();
         S3Uploader uploader = null;
         Recorder recorder = null;
         SessionMark mark = null;
+        PolymarketSource source;
         try {
             Files.createDirectories(dataDir);
             uploader = S3Uploader.start(uploaderConfig);
-            recorder = Recorder.open(recorderConfig, BinanceTables.ALL, uploader);
+            recorder = Recorder.open(recorderConfig, TABLES, uploader);
             mark = SessionMark.open(dataDir);
             RecordingListener listener = new RecordingListener(recorder, mark);
             Receiver receiver = Receiver.start(receiverConfig, listener);
+            try {
+                source = polymarket == null ? null : PolymarketSource.start(polymarket, recorder);
+            } catch (RuntimeException e) {
+                receiver.close();
+                throw e;
+            }
             LOG.info("Recording to {} ({} file(s) waiting for upload to s3://{}/{})", dataDir,
                     uploader.pendingFiles(), uploaderConfig.bucket(), uploaderConfig.prefix());
-            return new Collector(uploader, recorder, mark, listener, receiver, drain);
+            return new Collector(uploader, recorder, mark, listener, receiver, source, drain);
         } catch (IOException e) {
             closeQuietly(mark, recorder, uploader);
             throw new UncheckedIOException("DATA_DIR " + dataDir + " cannot be used: " + e.getMessage(), e);
@@ -107,6 +142,11 @@ public final class Collector implements AutoCloseable {
     /** The embedded receiver (port, stats, latest quotes). */
     public Receiver receiver() {
         return receiver;
+    }
+
+    /** The Polymarket source, or null when {@code POLYMARKET_TOKENS} is not set. */
+    PolymarketSource polymarket() {
+        return polymarket;
     }
 
     /** The recorder (rows written and refused per table, files, storage failure). */
@@ -136,6 +176,9 @@ public final class Collector implements AutoCloseable {
 
     @Override
     public void close() {
+        if (polymarket != null) {
+            polymarket.close();
+        }
         receiver.close();
         recorder.close();
         long deadline = System.nanoTime() + drain.toNanos();

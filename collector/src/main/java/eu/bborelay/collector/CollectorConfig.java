@@ -1,6 +1,7 @@
 package eu.bborelay.collector;
 
 import eu.bborelay.ops.settings.Setting;
+import eu.bborelay.polymarket.PolymarketClient;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
 import eu.bborelay.receiver.daemon.ReceiverDaemonConfig;
@@ -32,6 +33,7 @@ public final class CollectorConfig {
     private final boolean parquetV1;
     private final long uploadMaxAgeSeconds;
     private final int uploadDrainSeconds;
+    private final PolymarketSource.Config polymarket;
 
     private CollectorConfig(Settings v) {
         receiver = ReceiverDaemonConfig.parse(v);
@@ -56,6 +58,39 @@ public final class CollectorConfig {
         uploadMaxAgeSeconds = v.longInteger(CollectorSetting.UPLOAD_MAX_AGE_SECONDS, 60, 30L * 24 * 3600,
                 "a whole number of seconds");
         uploadDrainSeconds = v.integer(CollectorSetting.UPLOAD_DRAIN_SECONDS, 0, 60, "a whole number of seconds");
+        polymarket = polymarket(v);
+    }
+
+    /** The Polymarket settings, validated by the client's own rules; null when no token is set. */
+    private static PolymarketSource.Config polymarket(Settings v) {
+        int levels = v.integer(CollectorSetting.POLYMARKET_L2_LEVELS, 0, 1000, "a whole number of levels (0 = all)");
+        String url = v.text(CollectorSetting.POLYMARKET_WS_URL).trim();
+        URI uri;
+        try {
+            uri = new URI(url);
+            PolymarketClient.builder().uri(uri);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw SettingException.mustBe(CollectorSetting.POLYMARKET_WS_URL, url,
+                    "a ws:// or wss:// URL such as " + PolymarketClient.DEFAULT_URI);
+        }
+        String text = v.text(CollectorSetting.POLYMARKET_TOKENS).trim();
+        if (text.isEmpty()) {
+            return null;
+        }
+        List<String> tokens = new ArrayList<>();
+        for (String t : text.split("[,\\s]+")) {
+            if (!t.isEmpty() && !tokens.contains(t)) {
+                tokens.add(t);
+            }
+        }
+        try {
+            PolymarketClient.builder().assets(tokens);
+        } catch (IllegalArgumentException e) {
+            throw SettingException.mustBe(CollectorSetting.POLYMARKET_TOKENS, text,
+                    "token ids (decimal digits, as in the market channel's asset_id) separated by commas ("
+                            + e.getMessage() + ")");
+        }
+        return new PolymarketSource.Config(tokens, uri, levels);
     }
 
     private static URI endpoint(String value) {
@@ -118,6 +153,11 @@ public final class CollectorConfig {
         return uploadMaxAgeSeconds;
     }
 
+    /** What to record from Polymarket ({@code POLYMARKET_*}); null when {@code POLYMARKET_TOKENS} is empty. */
+    PolymarketSource.Config polymarket() {
+        return polymarket;
+    }
+
     /** {@code UPLOAD_DRAIN_SECONDS}. */
     public int uploadDrainSeconds() {
         return uploadDrainSeconds;
@@ -129,6 +169,8 @@ public final class CollectorConfig {
                 + (region.isEmpty() ? "(SDK chain)" : region) + " S3_ENDPOINT=" + (endpoint == null ? "(AWS)" : endpoint)
                 + " KEEP_LOCAL_HOURS=" + keepLocalHours + " CLOSE_GRACE_SECONDS=" + closeGraceSeconds
                 + " MAX_OPEN_FILES=" + maxOpenFiles + " PARQUET_V1=" + parquetV1 + " UPLOAD_MAX_AGE_SECONDS="
-                + uploadMaxAgeSeconds + " UPLOAD_DRAIN_SECONDS=" + uploadDrainSeconds;
+                + uploadMaxAgeSeconds + " UPLOAD_DRAIN_SECONDS=" + uploadDrainSeconds
+                + (polymarket == null ? " POLYMARKET_TOKENS=(none)" : " POLYMARKET_TOKENS=" + polymarket.tokens().size()
+                + " token(s) POLYMARKET_WS_URL=" + polymarket.uri() + " POLYMARKET_L2_LEVELS=" + polymarket.l2Levels());
     }
 }

@@ -127,7 +127,9 @@ public final class CollectorMain {
                 "Receives the relayed Binance stream from the collection sender over mutual TLS 1.3 (exactly as the"
                         + " receiver daemon: gaps, latency, health, metrics) and records every update to Parquet"
                         + " (binance/bbo/symbol=/date=/hour=/data_NNN.parquet, ZSTD) in DATA_DIR, journaled before it"
-                        + " is written and uploaded to S3 once its hour is closed.",
+                        + " is written and uploaded to S3 once its hour is closed. With POLYMARKET_TOKENS set it also"
+                        + " records Polymarket's CLOB market channel (polymarket/l2 and polymarket/trades"
+                        + "/token=/date=/hour=).",
                 "Every setting is an environment variable; a flag overrides it. AWS credentials come from the SDK's"
                         + " default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profile, instance role)."),
                 CollectorConfig.settings());

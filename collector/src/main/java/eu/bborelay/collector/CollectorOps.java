@@ -3,6 +3,7 @@ package eu.bborelay.collector;
 import eu.bborelay.ops.Health;
 import eu.bborelay.ops.OpsServer;
 import eu.bborelay.ops.StatsMetrics;
+import eu.bborelay.polymarket.PolymarketStats;
 import eu.bborelay.receiver.daemon.ReceiverOps;
 import eu.bborelay.recording.RecorderStats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -17,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Health fails, saying why, on: a storage failure (disk full, I/O error: {@link RecorderStats#failure()}); a
  * closed file waiting for its upload longer than {@code UPLOAD_MAX_AGE_SECONDS} (with the uploader's last error);
- * otherwise the receiver's rule (a sender connected, the freshest quote younger than
- * {@code HEALTH_MAX_AGE_SECONDS}). The reason always ends with the rows written, the gaps and the upload backlog.
+ * when Polymarket is recorded ({@code POLYMARKET_TOKENS}), its market channel not connected (the client reconnects
+ * with backoff; a docker health check needs three failures in a row); otherwise the receiver's rule (a sender
+ * connected, the freshest quote younger than {@code HEALTH_MAX_AGE_SECONDS}). The reason always ends with the rows
+ * written, the gaps, the upload backlog and, when on, the Polymarket state (connected, books synced, reconnects).
  */
 final class CollectorOps {
     static final String PREFIX = "bbo_relay_collector_";
@@ -58,12 +61,20 @@ final class CollectorOps {
         if (pendingFiles > 0) {
             tail.append(", oldest ").append(oldestMs / 1000).append(" s");
         }
+        PolymarketSource polymarket = c.polymarket();
+        if (polymarket != null) {
+            tail.append("; ").append(polymarket.summary());
+        }
         if (!r.healthy()) {
             return Health.unhealthy("storage failed, recording stopped: " + r.failure() + "; " + tail);
         }
         if (pendingFiles > 0 && oldestMs > TimeUnit.SECONDS.toMillis(uploadMaxAgeSeconds)) {
             return Health.unhealthy("upload to S3 failing: a file has waited " + oldestMs / 1000 + " s (limit "
                     + uploadMaxAgeSeconds + " s), last error: " + c.uploader().lastError() + "; " + tail);
+        }
+        if (polymarket != null && !polymarket.connected()) {
+            return Health.unhealthy("Polymarket market channel " + polymarket.client().uri()
+                    + " not connected (reconnecting); " + tail);
         }
         Health receiver = ReceiverOps.health(c.receiver().stats(), TimeUnit.SECONDS.toNanos(healthMaxAgeSeconds),
                 CollectorOps::nowEpochNanos);
@@ -101,6 +112,60 @@ final class CollectorOps {
                         + " restart gaps)", s -> s.gaps)
                 .counter("already_recorded", "Updates skipped after a restart because a previous run had recorded"
                         + " them", s -> s.alreadyRecorded);
+        if (c.polymarket() != null) {
+            polymarketMetrics(c.polymarket(), registry);
+        }
+    }
+
+    /** {@code bbo_relay_collector_polymarket_*}: the market channel's state and the client's counters. */
+    static void polymarketMetrics(PolymarketSource p, PrometheusRegistry registry) {
+        new StatsMetrics<>(PREFIX + "polymarket_", () -> new PolymarketSnapshot(p), registry)
+                .gauge("connected", "1 while the market channel is open and subscribed", s -> s.connected ? 1 : 0)
+                .gauge("tokens", "Tokens subscribed (POLYMARKET_TOKENS)", s -> s.tokens)
+                .gauge("books_synced", "Tokens whose book is synced (snapshot received on this connection)",
+                        s -> s.synced)
+                .counter("l2_rows", "Book changes recorded to polymarket/l2", s -> s.listener.l2Rows())
+                .counter("trade_rows", "Trades recorded to polymarket/trades", s -> s.listener.tradeRows())
+                .counter("rows_refused", "Polymarket rows the recorder refused (see rows_refused_total{table})",
+                        s -> s.listener.refusedRows())
+                .counter("l2_unchanged_top_skipped", "Book changes below the recorded POLYMARKET_L2_LEVELS, not"
+                        + " written", s -> s.listener.unchangedTopSkipped())
+                .counter("messages", "Market-channel messages received, per event type", "type", s -> s.messages)
+                .counter("malformed", "Frames that were not valid JSON (skipped, logged once)",
+                        s -> s.p.client().stats().malformed())
+                .counter("unknown_types", "Messages of an unknown event_type (ignored)",
+                        s -> s.p.client().stats().unknownTypes())
+                .counter("changes_while_unsynced", "price_change entries dropped because the book awaited its"
+                        + " snapshot (after a reconnect)", s -> s.p.client().stats().changesWhileUnsynced())
+                .counter("crossed_books", "Book changes that left a book crossed (recorded as they are)",
+                        s -> s.p.client().stats().crossedBooks())
+                .counter("reconnects", "Market-channel reconnections", s -> s.p.client().stats().reconnects())
+                .counter("silence_drops", "Connections dropped for silence (no message, no PONG)",
+                        s -> s.p.client().stats().silenceDrops());
+    }
+
+    /** One scrape's view of the Polymarket source. */
+    private static final class PolymarketSnapshot {
+        final PolymarketSource p;
+        final PolymarketRecordingListener listener;
+        final boolean connected;
+        final int tokens;
+        final int synced;
+        final Map<String, Long> messages = new LinkedHashMap<>();
+
+        PolymarketSnapshot(PolymarketSource p) {
+            this.p = p;
+            listener = p.listener();
+            connected = p.connected();
+            tokens = p.client().assets().size();
+            synced = p.syncedBooks();
+            PolymarketStats s = p.client().stats();
+            messages.put("book", s.books());
+            messages.put("price_change", s.priceChanges());
+            messages.put("last_trade_price", s.trades());
+            messages.put("tick_size_change", s.tickSizeChanges());
+            messages.put("best_bid_ask", s.bestBidAsks());
+        }
     }
 
     /** One scrape's view of the recorder and the uploader. */

@@ -27,7 +27,13 @@ public enum CollectorSetting implements Setting {
     UPLOAD_MAX_AGE_SECONDS("3600", "/health fails when a closed file has waited longer than this for its upload"
             + " (S3 down, wrong credentials)"),
     UPLOAD_DRAIN_SECONDS("8", "at shutdown, wait up to this long for closed files to upload (the rest go at the"
-            + " next start), 0..60");
+            + " next start), 0..60"),
+    POLYMARKET_TOKENS("", "Polymarket token (asset) ids to record from the CLOB market channel, separated by commas"
+            + " or spaces, into polymarket/l2 and polymarket/trades; empty = no Polymarket recording"),
+    POLYMARKET_WS_URL("wss://ws-subscriptions-clob.polymarket.com/ws/market", "Polymarket market-channel URL"
+            + " (ws:// or wss://); used when POLYMARKET_TOKENS is set"),
+    POLYMARKET_L2_LEVELS("0", "best levels per side recorded in polymarket/l2, 0 = the whole book; with N > 0 a"
+            + " change below the best N levels writes no row (counted), 0..1000");
 
     private final String defaultValue;
     private final String help;

@@ -22,6 +22,12 @@ final class ChildCollector implements AutoCloseable {
     private final Path log;
 
     ChildCollector(Path dataDir, int port, S3ProxyServer s3, String bucket) throws Exception {
+        this(dataDir, port, s3, bucket, Map.of());
+    }
+
+    /** With more settings ({@code extraEnv} overrides the defaults above, e.g. POLYMARKET_TOKENS, HTTP_PORT). */
+    ChildCollector(Path dataDir, int port, S3ProxyServer s3, String bucket, Map<String, String> extraEnv)
+            throws Exception {
         TestCerts certs = TestCerts.project();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx128m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
@@ -42,6 +48,7 @@ final class ChildCollector implements AutoCloseable {
         env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.IDENTITY);
         env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.CREDENTIAL);
         env.put("UPLOAD_DRAIN_SECONDS", "30");
+        env.putAll(extraEnv);
         log = Files.createTempFile(dataDir.getParent(), "collector-", ".log");
         process = pb.redirectOutput(log.toFile()).start();
     }

@@ -70,6 +70,45 @@ class CollectorConfigTest {
     }
 
     @Test
+    void polymarketIsOffWithoutTokensAndTheThreeSettingsBecomeTheSourceConfiguration() {
+        CollectorConfig off = CollectorConfig.parse(eu.bborelay.ops.settings.Settings.of(validEnv()));
+        assertEquals(null, off.polymarket(), "no POLYMARKET_TOKENS: no Polymarket recording");
+        assertTrue(off.toString().contains("POLYMARKET_TOKENS=(none)"), off.toString());
+
+        Map<String, String> env = validEnv();
+        env.put("POLYMARKET_TOKENS", " 7667, 5417 7667,");
+        CollectorConfig c = CollectorConfig.parse(eu.bborelay.ops.settings.Settings.of(env));
+        assertEquals(java.util.List.of("7667", "5417"), c.polymarket().tokens(), "commas or spaces, duplicates once");
+        assertEquals("wss://ws-subscriptions-clob.polymarket.com/ws/market", c.polymarket().uri().toString());
+        assertEquals(0, c.polymarket().l2Levels(), "default: the whole book");
+
+        env.put("POLYMARKET_WS_URL", "ws://127.0.0.1:8765/ws/market");
+        env.put("POLYMARKET_L2_LEVELS", "5");
+        c = CollectorConfig.parse(eu.bborelay.ops.settings.Settings.of(env));
+        assertEquals("ws://127.0.0.1:8765/ws/market", c.polymarket().uri().toString());
+        assertEquals(5, c.polymarket().l2Levels());
+        assertTrue(c.toString().contains("POLYMARKET_TOKENS=2 token(s) POLYMARKET_WS_URL=ws://127.0.0.1:8765/ws/market"
+                + " POLYMARKET_L2_LEVELS=5"), c.toString());
+    }
+
+    @Test
+    void aBadPolymarketSettingStopsTheDaemonNamingTheVariable() {
+        Map<String, String> env = validEnv();
+        env.put("POLYMARKET_TOKENS", "7667,0xabc");
+        assertTrue(badSetting(env).contains("POLYMARKET_TOKENS must be token ids (decimal digits"), badSetting(env));
+        env = validEnv();
+        env.put("POLYMARKET_TOKENS", "7667");
+        env.put("POLYMARKET_WS_URL", "https://clob.polymarket.com");
+        assertTrue(badSetting(env).contains("POLYMARKET_WS_URL must be a ws:// or wss:// URL"), badSetting(env));
+        env.put("POLYMARKET_WS_URL", "wss://a b");
+        assertTrue(badSetting(env).contains("POLYMARKET_WS_URL must be a ws:// or wss:// URL"), badSetting(env));
+        env = validEnv();
+        env.put("POLYMARKET_L2_LEVELS", "-1");
+        assertTrue(badSetting(env).contains("POLYMARKET_L2_LEVELS must be a whole number of levels (0 = all) from 0"
+                + " to 1000, got '-1'"), badSetting(env));
+    }
+
+    @Test
     void envExampleAndDocsNameEveryCollectorSetting() throws Exception {
         String env = Files.readString(TestCerts.repoRoot().resolve(".env.example"), StandardCharsets.UTF_8);
         String docs = Files.readString(TestCerts.repoRoot().resolve("docs/COLLECTOR.md"), StandardCharsets.UTF_8);

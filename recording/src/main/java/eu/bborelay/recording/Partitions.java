@@ -3,7 +3,7 @@ package eu.bborelay.recording;
 import java.nio.file.Path;
 import java.time.LocalDate;
 
-/** The Hive-style partition folders: {@code <table>/<column>=<value>/date=YYYY-MM-DD/hour=HH}, from UTC hours. */
+/** The Hive-style partition folders: {@code <table>/<key>=<value>/date=YYYY-MM-DD/hour=HH}, from UTC hours. */
 final class Partitions {
     static final long NANOS_PER_HOUR = 3_600_000_000_000L;
 
@@ -19,7 +19,7 @@ final class Partitions {
     static String relativeFolder(TableSchema table, String partitionValue, long hourIndex) {
         LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(hourIndex, 24));
         int hour = Math.floorMod(hourIndex, 24);
-        return table.path() + "/" + table.partitionColumn() + "=" + partitionValue + "/date=" + date
+        return table.path() + "/" + table.partitionKey() + "=" + partitionValue + "/date=" + date
                 + "/hour=" + (hour < 10 ? "0" : "") + hour;
     }
 

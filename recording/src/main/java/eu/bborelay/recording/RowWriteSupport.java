@@ -40,7 +40,8 @@ final class RowWriteSupport extends WriteSupport<ByteBuffer> {
     @Override
     public WriteContext init(ParquetConfiguration configuration) {
         return new WriteContext(schema.parquetSchema(),
-                Map.of("bborelay.table", schema.path(), "bborelay.partition_column", schema.partitionColumn()));
+                Map.of("bborelay.table", schema.path(), "bborelay.partition_column", schema.partitionColumn(),
+                        "bborelay.partition_key", schema.partitionKey()));
     }
 
     @Override

@@ -17,11 +17,16 @@ import org.apache.parquet.schema.Type.Repetition;
 /**
  * A recorded table, described by data: where it lives, which column partitions it, and its columns.
  *
- * <p>Files are laid out Hive-style as {@code <path>/<partitionColumn>=<value>/date=YYYY-MM-DD/hour=HH/data_NNN.parquet},
- * the date and hour taken from the row's {@code recv_ts} (ns since the epoch, UTC). Every table therefore has a
- * non-null {@code int64} column {@code recv_ts}; the partition column is a non-null string. As DuckDB's own
- * {@code PARTITION_BY} does, the partition column (and {@code date}, {@code hour}) are not stored in the file body:
- * readers get them from the folder names ({@code hive_partitioning=true}, Spark/Athena partition columns).
+ * <p>Files are laid out Hive-style as {@code <path>/<partitionKey>=<value>/date=YYYY-MM-DD/hour=HH/data_NNN.parquet},
+ * the date and hour taken from the row's {@code recv_ts} (ns since the epoch, UTC), the value from the partition
+ * column. Every table therefore has a non-null {@code int64} column {@code recv_ts}; the partition column is a
+ * non-null string. The partition key (the folder's name) is the partition column's name unless
+ * {@link Builder#partitionKey(String) set}. When they are the same (Binance: {@code symbol=}), the partition column
+ * (like {@code date} and {@code hour}) is not stored in the file body, as DuckDB's own {@code PARTITION_BY} does:
+ * readers get it from the folder names ({@code hive_partitioning=true}, Spark/Athena partition columns). When they
+ * differ (Polymarket: folder {@code token=}, column {@code token_id}), the column is stored in the body too, so the
+ * file keeps its full schema and readers get it as a string whatever type they infer for the folder value (a
+ * 78-digit token id is not a number any reader should parse).
  *
  * <p>Immutable and thread-safe. Build with {@link #builder(String, String)}:
  * <pre>{@code
@@ -33,9 +38,11 @@ public final class TableSchema {
     /** The receive-time column every table has: int64, ns since the Unix epoch, UTC; it selects date and hour. */
     public static final String RECV_TS = "recv_ts";
     private static final Pattern PATH = Pattern.compile("[a-z0-9_]+(/[a-z0-9_]+)*");
+    private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]*");
 
     private final String path;
     private final String partitionColumn;
+    private final String partitionKey;
     private final List<Column> columns;
     private final List<Column> bodyColumns;
     private final Map<String, Integer> indexByName;
@@ -43,12 +50,17 @@ public final class TableSchema {
     private final int recvTsIndex;
     private final MessageType parquetSchema;
 
-    private TableSchema(String path, String partitionColumn, List<Column> columns) {
+    private TableSchema(String path, String partitionColumn, String partitionKey, List<Column> columns) {
         if (!PATH.matcher(path).matches()) {
             throw new IllegalArgumentException("table path must be lower-case segments separated by '/': " + path);
         }
+        if (!KEY.matcher(partitionKey).matches() || partitionKey.equals("date") || partitionKey.equals("hour")) {
+            throw new IllegalArgumentException("partition key must match " + KEY + " and not be date or hour: "
+                    + partitionKey);
+        }
         this.path = path;
         this.partitionColumn = partitionColumn;
+        this.partitionKey = partitionKey;
         this.columns = List.copyOf(columns);
         Map<String, Integer> index = new HashMap<>();
         List<Column> body = new ArrayList<>();
@@ -57,12 +69,15 @@ public final class TableSchema {
             if (index.put(c.name(), i) != null) {
                 throw new IllegalArgumentException("duplicate column " + c.name() + " in " + path);
             }
-            if (!c.name().equals(partitionColumn)) {
+            if (!c.name().equals(partitionColumn) || !partitionKey.equals(partitionColumn)) {
                 body.add(c);
             }
         }
         if (index.containsKey("date") || index.containsKey("hour")) {
             throw new IllegalArgumentException("date and hour are partition folders, not columns: " + path);
+        }
+        if (!partitionKey.equals(partitionColumn) && index.containsKey(partitionKey)) {
+            throw new IllegalArgumentException("partition key " + partitionKey + " names another column of " + path);
         }
         Integer p = index.get(partitionColumn);
         if (p == null || columns.get(p).type() != ColumnType.STRING || columns.get(p).nullable()) {
@@ -95,12 +110,23 @@ public final class TableSchema {
         return partitionColumn;
     }
 
+    /**
+     * The partition folder's key, e.g. {@code symbol} ({@code symbol=BTCUSDT}) or {@code token}
+     * ({@code token=<asset_id>}); the partition column's name unless set with {@link Builder#partitionKey(String)}.
+     */
+    public String partitionKey() {
+        return partitionKey;
+    }
+
     /** Every column in declaration order, the partition column included. */
     public List<Column> columns() {
         return columns;
     }
 
-    /** The columns stored in the file body (all but the partition column), in file order. */
+    /**
+     * The columns stored in the file body, in file order: all but the partition column when the partition key is its
+     * name, all of them otherwise.
+     */
     public List<Column> bodyColumns() {
         return bodyColumns;
     }
@@ -156,18 +182,31 @@ public final class TableSchema {
 
     @Override
     public String toString() {
-        return path + " by " + partitionColumn + " " + columns;
+        return path + " by " + partitionColumn + (partitionKey.equals(partitionColumn) ? "" : " (" + partitionKey
+                + "=)") + " " + columns;
     }
 
     /** Declares the columns of a {@link TableSchema}; not thread-safe. */
     public static final class Builder {
         private final String path;
         private final String partitionColumn;
+        private String partitionKey;
         private final List<Column> columns = new ArrayList<>();
 
         private Builder(String path, String partitionColumn) {
             this.path = Objects.requireNonNull(path, "path");
             this.partitionColumn = Objects.requireNonNull(partitionColumn, "partitionColumn");
+            this.partitionKey = partitionColumn;
+        }
+
+        /**
+         * Names the partition folders {@code <key>=<value>} instead of {@code <partitionColumn>=<value>}; the
+         * partition column is then stored in the file body too (see the class comment). {@code [a-z][a-z0-9_]*}, not
+         * {@code date}, {@code hour} or another column's name (checked by {@link #build()}).
+         */
+        public Builder partitionKey(String key) {
+            this.partitionKey = Objects.requireNonNull(key, "key");
+            return this;
         }
 
         /** Adds any column. */
@@ -228,7 +267,7 @@ public final class TableSchema {
 
         /** Builds the schema; throws {@link IllegalArgumentException} when the declaration is invalid. */
         public TableSchema build() {
-            return new TableSchema(path, partitionColumn, columns);
+            return new TableSchema(path, partitionColumn, partitionKey, columns);
         }
     }
 }

@@ -123,6 +123,48 @@ class RecorderTest {
     }
 
     @Test
+    void polymarketTablesUseTokenFoldersAndKeepTokenIdAsAStringColumnOfTheFile() throws Exception {
+        assertEquals("token", PolymarketTables.L2.partitionKey());
+        assertEquals("token_id", PolymarketTables.L2.partitionColumn());
+        assertTrue(PolymarketTables.L2.bodyColumns().stream().anyMatch(c -> c.name().equals("token_id")));
+        assertEquals(BBO.columns().size() - 1, BBO.bodyColumns().size(), "symbol= stays out of the Binance body");
+        try (Recorder r = open(PolymarketTables.ALL)) {
+            Row l2 = new Row(PolymarketTables.L2);
+            double[] bidP = {0.29, 0.28};
+            double[] bidS = {10, 20.5};
+            double[] askP = {0.301};
+            double[] askS = {45.83};
+            assertTrue(r.append(l2.clear().setLong(PolymarketTables.L2Columns.RECV_TS, nanos(BEFORE_MIDNIGHT))
+                    .setString(PolymarketTables.L2Columns.TOKEN_ID, TOKEN)
+                    .setLevels(PolymarketTables.L2Columns.BIDS, bidP, bidS, 2)
+                    .setLevels(PolymarketTables.L2Columns.ASKS, askP, askS, 1)
+                    .setLong(PolymarketTables.L2Columns.EXCH_TS, 1790658827000L)
+                    .setString(PolymarketTables.L2Columns.MARKET, "0x2857")
+                    .setString(PolymarketTables.L2Columns.EVENT_TYPE, "book")));
+            Row trade = new Row(PolymarketTables.TRADES);
+            assertTrue(r.append(trade.clear().setLong(PolymarketTables.TradeColumns.RECV_TS, nanos(BEFORE_MIDNIGHT))
+                    .setString(PolymarketTables.TradeColumns.TOKEN_ID, TOKEN)
+                    .setDouble(PolymarketTables.TradeColumns.PRICE, 0.491)
+                    .setDouble(PolymarketTables.TradeColumns.SIZE, 85.36)
+                    .setString(PolymarketTables.TradeColumns.SIDE, "SELL")
+                    .setLong(PolymarketTables.TradeColumns.FEE_RATE_BPS, 0)));
+        }
+        assertTrue(Files.isRegularFile(dir.resolve("polymarket/l2/token=" + TOKEN
+                + "/date=2024-08-08/hour=23/data_000.parquet")));
+        assertTrue(Files.isRegularFile(dir.resolve("polymarket/trades/token=" + TOKEN
+                + "/date=2024-08-08/hour=23/data_000.parquet")));
+        try (Duck duck = new Duck()) {
+            assertEquals("[[" + TOKEN + ", VARCHAR, 2, 0.28, 20.5, 0.301, 1790658827000, 0x2857, book, null]]",
+                    duck.rows("SELECT token_id, typeof(token_id), len(bids), bids[2].price, bids[2].size,"
+                            + " asks[1].price, exch_ts, market, event_type, hash FROM "
+                            + Duck.hive(dir.resolve("polymarket/l2"))).toString());
+            assertEquals("[[" + TOKEN + ", 0.491, 85.36, SELL, null, null, 0]]", duck.rows("SELECT token_id, price,"
+                    + " size, side, exch_ts, market, fee_rate_bps FROM " + Duck.hive(dir.resolve("polymarket/trades")))
+                    .toString());
+        }
+    }
+
+    @Test
     void hourBoundaryAndUtcMidnightGoToTheRightPartitionsAndCloseAfterTheGrace() throws Exception {
         try (Recorder r = open(List.of(BBO))) {
             Row row = new Row(BBO);
