@@ -132,8 +132,8 @@ public final class BigtableDepthSink implements AutoCloseable {
         }
         BigtableDepthSink sink = new BigtableDepthSink(config, client);
         sink.writer.start();
-        LOG.info("Bigtable sink writing depth buckets to {} (queue {} rows, retry up to every {} s)", config.target(),
-                config.queueRows(), config.maxRetryDelay().toSeconds());
+        LOG.info("Bigtable sink writing depth buckets to {} (queue {} rows, retry up to every {} ms)", config.target(),
+                config.queueRows(), config.maxRetryDelay().toMillis());
         return sink;
     }
 
@@ -471,6 +471,9 @@ public final class BigtableDepthSink implements AutoCloseable {
 
     private void onFailure(Failure f) {
         failures.incrementAndGet();
+        if (f.code() == StatusCode.Code.NOT_FOUND) {
+            tableReady = false; // BIGTABLE_CREATE_TABLE=true makes it again (e.g. an emulator restarted empty)
+        }
         if (!failing) {
             failing = true;
             outageStartNanos = System.nanoTime();
@@ -480,9 +483,9 @@ public final class BigtableDepthSink implements AutoCloseable {
         outageFailures++;
         if (f.code() != outageCode) { // once per outage, and again only if the reason changes
             outageCode = f.code();
-            LOG.warn("Bigtable write to {} failed ({}: {}): {}. Retrying with backoff up to every {} s; up to {} rows"
+            LOG.warn("Bigtable write to {} failed ({}: {}): {}. Retrying with backoff up to every {} ms; up to {} rows"
                     + " wait, then the oldest are dropped (counted). Logged once per outage.", config.target(),
-                    f.code(), f.message(), advice(f.code()), config.maxRetryDelay().toSeconds(), config.queueRows());
+                    f.code(), f.message(), advice(f.code()), config.maxRetryDelay().toMillis(), config.queueRows());
         }
     }
 
