@@ -219,7 +219,8 @@ public final class BigtableDepthSink implements AutoCloseable {
 
     /**
      * Stops taking rows, writes what is queued for up to {@link BigtableDepthConfig#drainTimeout()}, counts the rest
-     * in {@code rowsDropped}, stops the writer and closes the client. Idempotent; call from one thread.
+     * in {@code rowsDropped}, stops the writer and closes the client. Idempotent; call from one thread, after the
+     * callers of {@link #accept} have stopped (a row offered during close is dropped and counted).
      */
     @Override
     public void close() {
@@ -236,6 +237,13 @@ public final class BigtableDepthSink implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!writer.isAlive()) { // a row that raced with close into the queue after the writer's last look
+            int late = 0;
+            while (queue.poll() != null) {
+                late++;
+            }
+            dropped.addAndGet(late);
         }
         try {
             client.close();
