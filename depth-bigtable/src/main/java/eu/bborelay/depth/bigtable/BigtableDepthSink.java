@@ -67,6 +67,16 @@ import org.slf4j.LoggerFactory;
  * {@link #start} creates the client (it opens no connection yet); {@link #close()} stops taking rows, keeps writing
  * what is queued for up to {@link BigtableDepthConfig#drainTimeout()}, counts the rest as dropped, and closes the
  * client. Counters: {@link #stats()}.
+ *
+ * <pre>{@code
+ * Optional<BigtableDepthConfig> bigtable = BigtableDepthConfig.parse(settings); // empty: Bigtable is off
+ * try (BigtableDepthSink sink = BigtableDepthSink.start(bigtable.orElseThrow())) {
+ *     // on the bucket timer, once per symbol and aligned second, with a reused snapshot:
+ *     if (buckets.compute(book, epochSecond, snapshot)) {
+ *         sink.accept(book.symbol(), snapshot, System.currentTimeMillis());
+ *     }
+ * }
+ * }</pre>
  */
 public final class BigtableDepthSink implements AutoCloseable {
     /** The writer thread's name. */
@@ -86,7 +96,8 @@ public final class BigtableDepthSink implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private volatile int inFlight;
+    /** Rows accepted into the queue and not yet written, rejected or dropped (the writer's batch included). */
+    private final AtomicLong queued = new AtomicLong();
     private volatile boolean failing;
     private volatile long lastWriteEpochMillis;
     private volatile boolean closing;
@@ -184,9 +195,10 @@ public final class BigtableDepthSink implements AutoCloseable {
             return;
         }
         Pending p = new Pending(snapshot.copy(), collectedEpochMillis);
+        queued.incrementAndGet();
         while (!queue.offer(p)) {
             if (queue.poll() != null) {
-                dropped.incrementAndGet();
+                done(dropped, 1);
                 if (!dropLogged) {
                     dropLogged = true;
                     LOG.warn("Bigtable queue full ({} rows, BIGTABLE_QUEUE_ROWS): dropping the oldest rows while"
@@ -195,6 +207,12 @@ public final class BigtableDepthSink implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Rows leave the queue for good: counted in {@code counter} first, so that queuedRows 0 means final counts. */
+    private void done(AtomicLong counter, long rows) {
+        counter.addAndGet(rows);
+        queued.addAndGet(-rows);
     }
 
     private void reject(String why) {
@@ -209,7 +227,7 @@ public final class BigtableDepthSink implements AutoCloseable {
     /** The counters now. Thread-safe. */
     public BigtableDepthStats stats() {
         return new BigtableDepthStats(accepted.get(), written.get(), dropped.get(), rejected.get(), failures.get(),
-                queue.size() + inFlight, failing, lastWriteEpochMillis);
+                (int) queued.get(), failing, lastWriteEpochMillis);
     }
 
     /** The configuration in use. */
@@ -243,7 +261,7 @@ public final class BigtableDepthSink implements AutoCloseable {
             while (queue.poll() != null) {
                 late++;
             }
-            dropped.addAndGet(late);
+            done(dropped, late);
         }
         try {
             client.close();
@@ -277,13 +295,11 @@ public final class BigtableDepthSink implements AutoCloseable {
                     }
                     batch.add(first);
                     queue.drainTo(batch, config.batchRows() - 1);
-                    inFlight = batch.size();
                 }
                 if (drainOver()) {
                     break;
                 }
                 Failure f = writeOnce(batch);
-                inFlight = batch.size();
                 if (f == null) {
                     delayMs = config.firstRetryDelay().toMillis();
                     continue;
@@ -302,9 +318,8 @@ public final class BigtableDepthSink implements AutoCloseable {
             for (Pending p; (p = queue.poll()) != null; ) {
                 left++;
             }
-            inFlight = 0;
             if (left > 0) {
-                dropped.addAndGet(left);
+                done(dropped, left);
                 LOG.warn("Bigtable sink closed with {} rows not written to {} (counted in rowsDropped)", left,
                         config.target());
             }
@@ -345,6 +360,7 @@ public final class BigtableDepthSink implements AutoCloseable {
             try {
                 row = BigtableDepthRow.of(p.snapshot(), p.collectedEpochMillis());
             } catch (IllegalArgumentException e) {
+                queued.decrementAndGet();
                 reject(e.getMessage());
                 continue;
             }
@@ -381,6 +397,7 @@ public final class BigtableDepthSink implements AutoCloseable {
                 }
                 StatusCode.Code code = m.getError().getStatusCode().getCode();
                 if (code == StatusCode.Code.INVALID_ARGUMENT) {
+                    queued.decrementAndGet();
                     reject("Bigtable refused row " + BigtableDepthRow.rowKey(sent.get(i).snapshot().epochSecond(),
                             sent.get(i).snapshot().symbol()) + ": " + m.getError().getMessage());
                     gone++;
@@ -399,13 +416,13 @@ public final class BigtableDepthSink implements AutoCloseable {
                 }
             }
             int ok = sent.size() - kept - gone;
-            if (ok > 0) {
-                written.addAndGet(ok);
-                lastWriteEpochMillis = System.currentTimeMillis();
-            }
             if (first == null) {
-                onWritten(0);
+                onWritten(ok);
                 return null;
+            }
+            if (ok > 0) {
+                lastWriteEpochMillis = System.currentTimeMillis();
+                done(written, ok);
             }
             return first;
         } catch (ApiException e) {
@@ -463,10 +480,6 @@ public final class BigtableDepthSink implements AutoCloseable {
     }
 
     private void onWritten(int rows) {
-        if (rows > 0) {
-            written.addAndGet(rows);
-            lastWriteEpochMillis = System.currentTimeMillis();
-        }
         if (failing) {
             long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - outageStartNanos);
             LOG.info("Bigtable writes to {} resumed after {} s and {} failed attempts; {} rows dropped meanwhile",
@@ -474,6 +487,10 @@ public final class BigtableDepthSink implements AutoCloseable {
             failing = false;
             outageCode = null;
             dropLogged = false;
+        }
+        if (rows > 0) { // after failing = false: a reader that sees the rows written sees the outage over
+            lastWriteEpochMillis = System.currentTimeMillis();
+            done(written, rows);
         }
     }
 

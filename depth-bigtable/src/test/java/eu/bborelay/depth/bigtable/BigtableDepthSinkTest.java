@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The sink against the real Bigtable emulator: row shape, read-back, outages, the bounded queue, close. */
-@Timeout(60)
+@Timeout(120) // the first test loads the Google client and unpacks the emulator: ~25 s on a loaded 2-core box
 @ExtendWith(UncaughtExceptionsExtension.class)
 class BigtableDepthSinkTest {
     private static final String TABLE = BigtableDepthRow.TABLE;
