@@ -11,7 +11,8 @@ import java.util.Map;
  * epoch 1768053959, so newer rows sort first), column family {@value #FAMILY} with columns {@value #COLUMN_PRICE}
  * (mid price), {@value #COLUMN_ORDERBOOK} (the buckets' JSON, {@link DepthBucketSnapshot#toJson()}) and
  * {@value #COLUMN_TIMESTAMP} (collection time, Unix seconds with a fraction). Cell values are UTF-8 text, as the
- * Python collector wrote them. A pure function of its inputs; the Bigtable client that writes it comes later.
+ * Python collector wrote them. A pure function of its inputs; module depth-bigtable ({@code BigtableDepthSink})
+ * writes it.
  *
  * @param rowKey the row key
  * @param price the mid price as a plain decimal ({@code "61837.635"})
