@@ -123,7 +123,8 @@ class CollectDemoScriptTest {
     }
 
     private static String hive(Path table) {
-        return "read_parquet('" + table + "/**/*.parquet', hive_partitioning = true)";
+        return "read_parquet('" + table + "/**/*.parquet', hive_partitioning = true,"
+                + " hive_types = {'symbol': VARCHAR, 'date': DATE, 'hour': INTEGER})";
     }
 
     private static List<Long> longs(Connection duck, String sql) throws SQLException {
