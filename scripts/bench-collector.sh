@@ -74,8 +74,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- the load: the capture's bookTicker updates and trades, 1 ms apart, round-robin over 10 symbols ---------------
-seconds=$(( warmup + measure + 30 ))
+seconds=$(( warmup + measure + 20 ))
 echo "== load: $((seconds * RATE)) messages at $RATE msg/s over $SYMBOLS ($work/load.ndjson.gz)"
+set +o pipefail # awk stops reading once it has enough: gzip then ends with SIGPIPE
 for f in "${sources[@]}"; do gzip -cd "$f"; done | awk -v n="$((seconds * RATE))" -v syms="$SYMBOLS" \
   -v step="$((1000000000 / RATE))" '
   BEGIN { k = split(syms, s, ","); t0 = 1700000000000000000 }
@@ -83,14 +84,16 @@ for f in "${sources[@]}"; do gzip -cd "$f"; done | awk -v n="$((seconds * RATE))
     sym = s[i % k + 1]; up = toupper(sym); ts = t0 + i * step
     if ($0 ~ /@bookTicker"/) {
       match($0, /"b":"[^"]*","B":"[^"]*","a":"[^"]*","A":"[^"]*"/)
-      printf "%d {\"stream\":\"%s@bookTicker\",\"data\":{\"u\":%d,\"s\":\"%s\",%s}}\n", ts, sym, 1000000 + i, up, substr($0, RSTART, RLENGTH)
+      printf "%.0f {\"stream\":\"%s@bookTicker\",\"data\":{\"u\":%d,\"s\":\"%s\",%s}}\n", ts, sym, 1000000 + i, up, substr($0, RSTART, RLENGTH)
     } else {
       match($0, /"p":"[^"]*","q":"[^"]*"/); pq = substr($0, RSTART, RLENGTH)
-      m = ($0 ~ /"m":true/) ? "true" : "false"; ms = int(ts / 1000000)
-      printf "%d {\"stream\":\"%s@trade\",\"data\":{\"e\":\"trade\",\"E\":%d,\"s\":\"%s\",\"t\":%d,%s,\"T\":%d,\"m\":%s,\"M\":true}}\n", ts, sym, ms, up, 1000000 + i, pq, ms, m
+      m = ($0 ~ /"m":true/) ? "true" : "false"; ms = (t0 / 1000000) + i * step / 1000000
+      printf "%.0f {\"stream\":\"%s@trade\",\"data\":{\"e\":\"trade\",\"E\":%.0f,\"s\":\"%s\",\"t\":%d,%s,\"T\":%.0f,\"m\":%s,\"M\":true}}\n", ts, sym, ms, up, 1000000 + i, pq, ms, m
     }
     if (++i >= n) exit
   }' | gzip -1 >"$work/load.ndjson.gz"
+set -o pipefail
+[ "$(gzip -cd "$work/load.ndjson.gz" | wc -l)" -eq "$((seconds * RATE))" ] || die "could not build the load file"
 "$root/scripts/generate-certs.sh" -o "$work/certs" 127.0.0.1 localhost >/dev/null
 ticks="$(getconf CLK_TCK)"
 
@@ -144,9 +147,17 @@ one_run() { # daemon run
     CERT="$work/certs/sender.crt" KEY="$work/certs/sender.key" HTTP_PORT=0 STATS_INTERVAL_SECONDS=10 \
     java $SENDER_JVM_FLAGS -jar "$sender_jar" >"$dir/sender.log" 2>&1 &
   sender_pid=$!; pids+=("$sender_pid")
-  sleep "$warmup"
+  # the warm-up starts when updates reach the daemon (a JVM starts slowly on a loaded machine)
   local m0 m1 c0 c1 t0 t1
-  m0="$(curl -sf --max-time 5 "http://127.0.0.1:$http/metrics" || true)"
+  for _ in $(seq 1 600); do
+    m0="$(curl -sf --max-time 5 "http://127.0.0.1:$http/metrics" || true)"
+    [ "$(metric bbo_relay_receiver_quotes_total "$m0")" -eq 0 ] || break
+    sleep 0.1
+  done
+  sleep "$warmup"
+  for _ in $(seq 1 20); do
+    m0="$(curl -sf --max-time 5 "http://127.0.0.1:$http/metrics" || true)"; [ -z "$m0" ] || break
+  done
   c0="$(cpu_ticks "$daemon_pid")"; t0="$(date +%s.%N)"
   sleep "$measure"
   c1="$(cpu_ticks "$daemon_pid")"; t1="$(date +%s.%N)"
