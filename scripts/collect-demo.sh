@@ -230,7 +230,7 @@ while :; do
     replay_done="$(grep -o 'REPLAY_DONE.*' "$run/replay.log" | head -1)"
     echo "== replay finished: ${replay_done#REPLAY_DONE }"
   fi
-  metrics="$(curl -sf --max-time 2 "$metrics_url" || true)"
+  metrics="$(curl -sf --max-time 10 "$metrics_url" || true)"
   bbo="$(metric 'bbo_relay_collector_rows_written_total{table="binance/bbo"}')"
   trades="$(metric 'bbo_relay_collector_rows_written_total{table="binance/trades"}')"
   agg="$(metric 'bbo_relay_collector_rows_written_total{table="binance/agg_trades"}')"
