@@ -193,8 +193,8 @@ for r in $(seq 1 "$repeat"); do
 done
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.2f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 for d in receiver collector; do
-  cpu="$(awk -v d="$d" '$1 == d { print $5 }' "$out" | median)"
-  hwm="$(awk -v d="$d" '$1 == d { print $11 }' "$out" | median)"
+  cpu="$(awk -v d="$d" '$1 == d && $2 == "run" { print $5 }' "$out" | median)"
+  hwm="$(awk -v d="$d" '$1 == d && $2 == "run" { print $11 }' "$out" | median)"
   echo "median $d: cpu $cpu % of one core, peak_rss $hwm MiB ($repeat runs)" | tee -a "$out"
 done
 echo "== results in $out"
