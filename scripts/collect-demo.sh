@@ -7,7 +7,7 @@
 #
 #   scripts/collect-demo.sh                 the spot BTCUSDT capture across UTC midnight (two files, 73,174
 #                                           bookTicker updates and 19,904 trades) from ../shared/data/binance
-#                                           (or $RELAY_DATA_DIR/binance), as fast as possible; about 30 s
+#                                           (or $RELAY_DATA_DIR/binance), as fast as possible
 #   scripts/collect-demo.sh --replay FILE [--replay FILE2]
 #                                           other recordings (spot, USD-M or COIN-M); aggTrades are relayed
 #                                           (INCLUDE_AGG_TRADES=true) when the recording holds them
