@@ -222,7 +222,7 @@ sender_pid=$!
 
 # --- until the replay has ended and the collector has recorded what it can (no progress for 5 s) --------------------
 replay_done=""
-last="" still=0
+last="" still=0 scraped=0 bbo=0 trades=0 agg=0 gaps=0
 while :; do
   sleep 0.5
   check_alive
@@ -231,10 +231,13 @@ while :; do
     echo "== replay finished: ${replay_done#REPLAY_DONE }"
   fi
   metrics="$(curl -sf --max-time 10 "$metrics_url" || true)"
-  bbo="$(metric 'bbo_relay_collector_rows_written_total{table="binance/bbo"}')"
-  trades="$(metric 'bbo_relay_collector_rows_written_total{table="binance/trades"}')"
-  agg="$(metric 'bbo_relay_collector_rows_written_total{table="binance/agg_trades"}')"
-  gaps="$(metric 'bbo_relay_collector_gaps_total')"
+  if grep -q '^bbo_relay_collector_gaps_total ' <<<"$metrics"; then # else keep the last values read
+    scraped=1
+    bbo="$(metric 'bbo_relay_collector_rows_written_total{table="binance/bbo"}')"
+    trades="$(metric 'bbo_relay_collector_rows_written_total{table="binance/trades"}')"
+    agg="$(metric 'bbo_relay_collector_rows_written_total{table="binance/agg_trades"}')"
+    gaps="$(metric 'bbo_relay_collector_gaps_total')"
+  fi
   [ -n "$replay_done" ] || continue
   if [ "$bbo" -ge "$expected_bbo" ] && [ "$trades" -ge "$expected_trades" ] && [ "$agg" -ge "$expected_agg" ]; then break; fi
   if [ "$bbo $trades $agg $gaps" = "$last" ]; then
@@ -243,6 +246,7 @@ while :; do
     last="$bbo $trades $agg $gaps"; still=0
   fi
 done
+[ "$scraped" -eq 1 ] || fail "could not read the collector's $metrics_url (its gaps are unknown); see $run/collector.log"
 echo "== the collector recorded $bbo bbo rows, $trades trade rows$([ "$agg_trades" = false ] || echo ", $agg agg trade rows"), gaps $gaps"
 echo "== stopping the sender, then the collector (it closes its Parquet files and uploads them)"
 stop sender
