@@ -84,7 +84,6 @@ agg_trades=false
 [ "$expected_agg" -eq 0 ] || agg_trades=true
 command -v java >/dev/null || fail "java (JDK 17+) is required"
 command -v openssl >/dev/null || fail "openssl is required (apt-get install openssl)"
-command -v curl >/dev/null || fail "curl is required (apt-get install curl)"
 
 plan="$expected_bbo bookTicker updates, $expected_trades trades$([ "$agg_trades" = false ] || echo ", $expected_agg aggTrades") for $symbols"
 if [ "$dry_run" -eq 1 ]; then
@@ -172,6 +171,10 @@ check_alive() {
     fi
   done
 }
+scrape() { # the collector's /metrics (bash's /dev/tcp: no curl needed), empty when it does not answer in 10 s
+  timeout 10 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && printf "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" >&3 \
+    && cat <&3' _ "$http_port" 2>/dev/null | tr -d '\r' || true
+}
 metric() { # name{labels} -> value (0 when absent)
   awk -v m="$1" '$1 == m { printf "%d\n", $2; found = 1 } END { if (!found) print 0 }' <<<"$metrics"
 }
@@ -230,7 +233,7 @@ while :; do
     replay_done="$(grep -o 'REPLAY_DONE.*' "$run/replay.log" | head -1)"
     echo "== replay finished: ${replay_done#REPLAY_DONE }"
   fi
-  metrics="$(curl -sf --max-time 10 "$metrics_url" || true)"
+  metrics="$(scrape)"
   if grep -q '^bbo_relay_collector_gaps_total ' <<<"$metrics"; then # else keep the last values read
     scraped=1
     bbo="$(metric 'bbo_relay_collector_rows_written_total{table="binance/bbo"}')"
