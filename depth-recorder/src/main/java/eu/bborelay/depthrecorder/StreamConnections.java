@@ -81,7 +81,9 @@ final class StreamConnections implements AutoCloseable {
             leg.open = false;
             if (wasOpen) {
                 leg.downSinceEpochMs = System.currentTimeMillis();
-                books.offerReset(leg.symbols, "connection closed");
+                if (!closing) { // stopping: the books end with the recorder, no break to count
+                    books.offerReset(leg.symbols, "connection closed");
+                }
                 long upNanos = System.nanoTime() - openedAtNanos();
                 if (upNanos >= Backoff.STABLE_AFTER.toNanos()) {
                     synchronized (leg) {
