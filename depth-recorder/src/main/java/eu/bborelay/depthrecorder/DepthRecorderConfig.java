@@ -1,5 +1,6 @@
 package eu.bborelay.depthrecorder;
 
+import eu.bborelay.binance.BinanceMarket;
 import eu.bborelay.binance.StreamKind;
 import eu.bborelay.depth.DepthBook;
 import eu.bborelay.depth.SnapshotRequestPolicy;
@@ -125,6 +126,8 @@ public final class DepthRecorderConfig {
         market = Market.of(v.oneOf(DepthRecorderSetting.MARKET, "spot", "usdm", "coinm"));
         wsBase = url(v, DepthRecorderSetting.BINANCE_WS_URL, market.wsBase, "ws", "wss");
         restBase = url(v, DepthRecorderSetting.BINANCE_REST_URL, market.restBase, "http", "https");
+        checkHostMatchesMarket(DepthRecorderSetting.BINANCE_WS_URL, wsBase, BinanceMarket.ofStreamUri(wsBase));
+        checkHostMatchesMarket(DepthRecorderSetting.BINANCE_REST_URL, restBase, BinanceMarket.ofRestUri(restBase));
         diffStream = stream(v, DepthRecorderSetting.DIFF_STREAM, false);
         partialStream = stream(v, DepthRecorderSetting.PARTIAL_STREAM, true);
         if (market == Market.SPOT && diffStream != StreamKind.DEPTH_100MS && diffStream != StreamKind.DEPTH) {
@@ -259,6 +262,23 @@ public final class DepthRecorderConfig {
             // reported below
         }
         throw SettingException.mustBe(s, value, "a " + scheme1 + ":// or " + scheme2 + ":// URL without query");
+    }
+
+    /** A Binance host of another market (the sender's spot URL left in a shared .env with MARKET=usdm) is refused. */
+    private void checkHostMatchesMarket(DepthRecorderSetting s, URI uri, BinanceMarket hostMarket) {
+        if (!BinanceMarket.isBinanceHost(uri)) {
+            return; // a replay server or a proxy: the operator knows
+        }
+        BinanceMarket expected = switch (market) {
+            case SPOT -> BinanceMarket.SPOT;
+            case USDM -> BinanceMarket.USDM;
+            case COINM -> BinanceMarket.COINM;
+        };
+        if (hostMarket != expected) {
+            throw new SettingException(s.name() + "=" + uri + " is a " + hostMarket.name().toLowerCase(Locale.ROOT)
+                    + " host but MARKET=" + market.folder + "; set " + s.name() + " for " + market.folder
+                    + " or leave it empty (the market's own URL)");
+        }
     }
 
     private static StreamKind stream(Settings v, DepthRecorderSetting s, boolean partial) {
