@@ -44,15 +44,15 @@ public enum DepthRecorderSetting implements Setting {
             + " once the upload is confirmed)"),
     CLOSE_GRACE_SECONDS("10", "an hour's files are closed (and then uploaded) this many seconds after the hour ends,"
             + " 0..3600"),
-    MAX_OPEN_FILES("64", "Parquet files open at once, 1..1024 (about 0.85 MiB of heap each; 4 tables per symbol);"
-            + " beyond it the least recently written is closed early"),
+    MAX_OPEN_FILES("64", "Parquet files open at once, 1..1024 (about 0.85 MiB of heap each; up to 4 per symbol);"
+            + " beyond it the least recently written is closed early (its hour goes on in a new data_NNN file)"),
     PARQUET_V1("false", "true writes Parquet version 1 pages, for readers older than Spark 3.3"),
     UPLOAD_MAX_AGE_SECONDS("3600", "/health fails when a closed file has waited longer than this for its upload"),
     UPLOAD_DRAIN_SECONDS("8", "at shutdown, wait up to this long for closed files to upload (the rest go at the"
             + " next start), 0..60"),
     HTTP_PORT("8083", "port of GET /health and GET /metrics (0 = off)"),
-    HEALTH_MAX_AGE_SECONDS("60", "/health fails when a connection is down or a book has been unsynced, or without"
-            + " any message, for longer than this, 5..3600"),
+    HEALTH_MAX_AGE_SECONDS("60", "/health fails when a Binance connection has been down, or a book unsynced, for"
+            + " longer than this many seconds, 5..3600"),
     RUN_SECONDS("0", "stop after this many seconds (0 = run until SIGTERM)"),
     LOG_FORMAT("text", "text or json (one JSON object per line); environment only: read when logging starts");
 

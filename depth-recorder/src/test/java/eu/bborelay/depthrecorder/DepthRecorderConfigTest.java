@@ -108,7 +108,7 @@ class DepthRecorderConfigTest {
         assertTrue(table > 0, "docs/DEPTH.md has a section \"Running the depth recorder\"");
         String section = docs.substring(table);
         for (DepthRecorderSetting s : DepthRecorderSetting.values()) {
-            assertTrue(env.contains("\n" + s.name() + "="), s.name() + " missing in .env.example");
+            assertTrue(env.contains(s.name() + "="), s.name() + " missing in .env.example");
             assertTrue(section.contains("| `" + s.name() + "` | " + s.defaultValue()), s.name()
                     + " missing in docs/DEPTH.md's settings table, or with another default");
         }
