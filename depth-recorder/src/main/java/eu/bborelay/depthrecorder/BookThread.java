@@ -44,6 +44,13 @@ import org.slf4j.LoggerFactory;
 final class BookThread implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BookThread.class);
     static final int QUEUE_CAPACITY = 65_536;
+    /**
+     * Events an unsynced book keeps while it waits for its snapshot (oldest dropped first; the book then needs a
+     * newer snapshot). 1,024 is 100 s of spot {@code @depth@100ms} and about 50 s of a busy futures {@code @depth@0ms}
+     * stream; it bounds the heap of 50 books that all wait at once (a USD-M BTCUSDT diff has about 70 levels: 1,024
+     * of them retain about 2.3 MB per book, 4,096 would retain 9 MB, 450 MB for 50 books).
+     */
+    static final int MAX_BUFFERED_EVENTS = 1024;
 
     private record Message(String text, long recvEpochNanos) {
     }
@@ -160,7 +167,8 @@ final class BookThread implements AutoCloseable {
         for (String s : symbols) {
             PerSymbol p = new PerSymbol(s);
             p.book = new DepthBook(market.bookMarket(), s, parser.priceScale(), parser.quantityScale(),
-                    b -> requester.requestSync(b.symbol(), b.snapshotAttempt()), p);
+                    b -> requester.requestSync(b.symbol(), b.snapshotAttempt()), p, MAX_BUFFERED_EVENTS,
+                    Math.max(100, snapshotLimit));
             bySymbol.put(s, p);
         }
         diffRow = new Row(tables.diffs());
