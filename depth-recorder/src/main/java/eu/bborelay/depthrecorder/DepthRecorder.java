@@ -86,6 +86,11 @@ public final class DepthRecorder implements AutoCloseable {
             checkSymbols(config, info.statusBySymbol());
         }
         var policy = SnapshotFetcher.policy(limit, config.snapshotWeightShare(), config.minSnapshotBackoff());
+        if (weight > policy.budget()) {
+            throw new SettingException("SNAPSHOT_LIMIT=" + config.snapshotLimit() + " weighs " + weight + ", more than"
+                    + " the whole snapshot budget " + policy.budget() + "/min (SNAPSHOT_WEIGHT_SHARE="
+                    + config.snapshotWeightShare() + " of " + limit + "); lower SNAPSHOT_LIMIT or raise the share");
+        }
         if (config.snapshotIntervalSeconds() > 0) {
             try {
                 policy.checkSustainable(config.symbols().size(), 60.0 / config.snapshotIntervalSeconds(), weight);

@@ -155,6 +155,19 @@ final class SnapshotFetcher implements AutoCloseable {
     }
 
     private void fetchWithinBudget(String symbol, boolean sync) {
+        try {
+            fetchWithinBudgetOrThrow(symbol, sync);
+        } catch (RuntimeException e) { // a periodic task that throws is never run again: never let one escape
+            failures.incrementAndGet();
+            lastError = symbol + ": " + e;
+            LOG.error("Snapshot request for {} failed unexpectedly", symbol, e);
+            if (sync) {
+                consumer.accept(new Result(symbol, true, null, e.toString(), epochMicros(), epochNanos()));
+            }
+        }
+    }
+
+    private void fetchWithinBudgetOrThrow(String symbol, boolean sync) {
         long now = System.nanoTime();
         long wait = policy.weightDelayNanos(weight, now);
         if (wait > 0) {
