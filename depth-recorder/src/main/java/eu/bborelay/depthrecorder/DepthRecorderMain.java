@@ -1,25 +1,30 @@
 package eu.bborelay.depthrecorder;
 
+import eu.bborelay.depth.bigtable.BigtableDepthConfig;
+import eu.bborelay.depth.bigtable.BigtableDepthSink;
 import eu.bborelay.ops.OpsServer;
 import eu.bborelay.ops.settings.DaemonCommandLine;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.ops.settings.Settings;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The depth recorder daemon: {@code java -jar depth-recorder.jar [--help]}. Configuration ({@link
- * DepthRecorderConfig}), start ({@link DepthRecorder}, with no extra bucket sink: the Bigtable sink is plugged by
- * the host that has it), {@code /health} and {@code /metrics}, then wait on a latch released by the shutdown hook
+ * DepthRecorderConfig}), start ({@link DepthRecorder}, plus the Bigtable sink of the depth buckets when
+ * {@code BIGTABLE_PROJECT_ID} and {@code BIGTABLE_INSTANCE_ID} are set, docs/BIGTABLE.md), {@code /health} and {@code /metrics}, then wait on a latch released by the shutdown hook
  * (SIGTERM, Ctrl-C) or after {@code RUN_SECONDS}, and close (every open file committed, then up to
  * {@code UPLOAD_DRAIN_SECONDS} for the uploads).
  *
@@ -71,20 +76,36 @@ public final class DepthRecorderMain {
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err, CountDownLatch stop,
                    Consumer<DepthRecorder> started) {
         DepthRecorderConfig config;
+        Optional<BigtableDepthConfig> bigtable;
         try {
             Map<String, String> flags = commandLine().parse(args, new PrintWriter(out, true));
             if (flags == null) {
                 return EXIT_OK;
             }
-            config = DepthRecorderConfig.parse(Settings.of(env, flags));
+            Settings settings = Settings.of(env, flags);
+            config = DepthRecorderConfig.parse(settings);
+            bigtable = BigtableDepthConfig.parse(settings);
         } catch (SettingException e) {
             err.println("depth-recorder: " + e.getMessage());
             return EXIT_BAD_SETTING;
         }
         Logger log = LoggerFactory.getLogger(DepthRecorderMain.class);
         log.info("Starting depth-recorder {}: {}", version(), config);
-        try (DepthRecorder recorder = DepthRecorder.start(config, List.of())) {
-            OpsServer ops = DepthRecorderOps.start(recorder, config.httpPort());
+        BigtableBucketSink bigtableSink = null;
+        if (bigtable.isPresent()) {
+            try {
+                bigtableSink = new BigtableBucketSink(BigtableDepthSink.start(bigtable.get()));
+            } catch (IOException e) {
+                log.error("Bigtable sink not started: {}", e.getMessage());
+                err.println("depth-recorder: " + e.getMessage());
+                return EXIT_BAD_SETTING;
+            }
+            log.info("Depth buckets also go to Bigtable {}", bigtable.get());
+        }
+        List<DepthBucketSink> extraSinks = bigtableSink == null ? List.of() : List.of(bigtableSink);
+        try (DepthRecorder recorder = DepthRecorder.start(config, extraSinks)) {
+            OpsServer ops = DepthRecorderOps.start(recorder,
+                    bigtableSink == null ? null : bigtableSink.sink(), config.httpPort());
             try {
                 started.accept(recorder);
                 if (config.runSeconds() > 0) {
@@ -129,7 +150,8 @@ public final class DepthRecorderMain {
                         + " DATA_DIR and uploaded to S3 once their hour is closed.",
                 "Every setting is an environment variable; a flag overrides it. AWS credentials come from the SDK's"
                         + " default chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, profile, instance role)."),
-                DepthRecorderConfig.settings());
+                Stream.concat(DepthRecorderConfig.settings().stream(), BigtableDepthConfig.settings().stream())
+                        .toList());
     }
 
     private static String version() {

@@ -1,5 +1,7 @@
 package eu.bborelay.depthrecorder;
 
+import eu.bborelay.depth.bigtable.BigtableDepthSink;
+import eu.bborelay.depth.bigtable.BigtableDepthStats;
 import eu.bborelay.ops.Health;
 import eu.bborelay.ops.OpsServer;
 import eu.bborelay.ops.StatsMetrics;
@@ -24,17 +26,41 @@ final class DepthRecorderOps {
     private DepthRecorderOps() {
     }
 
-    /** Starts the endpoint on {@code port} (all addresses); null when {@code port} is 0. */
-    static OpsServer start(DepthRecorder r, int port) {
+    /**
+     * Starts the endpoint on {@code port} (all addresses); null when {@code port} is 0.
+     *
+     * @param bigtable the Bigtable sink, or null when it is off
+     */
+    static OpsServer start(DepthRecorder r, BigtableDepthSink bigtable, int port) {
         if (port == 0) {
             return null;
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         metrics(r, registry);
-        return OpsServer.start("0.0.0.0", port, () -> health(r, System.currentTimeMillis()), registry);
+        if (bigtable != null) {
+            bigtableMetrics(bigtable, registry);
+        }
+        return OpsServer.start("0.0.0.0", port, () -> health(r, bigtable, System.currentTimeMillis()), registry);
     }
 
-    /** The health rule above, at {@code nowEpochMs}. */
+    /** The health rule above, at {@code nowEpochMs}; {@code bigtable} may be null (off). */
+    static Health health(DepthRecorder r, BigtableDepthSink bigtable, long nowEpochMs) {
+        Health h = health(r, nowEpochMs);
+        if (!h.healthy() || bigtable == null) {
+            return h;
+        }
+        BigtableDepthStats b = bigtable.stats();
+        long sinceWriteMs = nowEpochMs - b.lastWriteEpochMillis();
+        long maxAgeMs = TimeUnit.SECONDS.toMillis(r.config().healthMaxAgeSeconds());
+        if (b.failing() && (b.lastWriteEpochMillis() == 0 || sinceWriteMs > maxAgeMs)) {
+            return Health.unhealthy("Bigtable writes failing (" + b.writeFailures() + " failed attempts, "
+                    + b.queuedRows() + " rows queued, " + b.rowsDropped() + " dropped; see the log for what to fix); "
+                    + h.reason());
+        }
+        return h;
+    }
+
+    /** The health rule above without the Bigtable sink, at {@code nowEpochMs}. */
     static Health health(DepthRecorder r, long nowEpochMs) {
         DepthRecorderConfig c = r.config();
         RecorderStats rs = r.recorder().stats();
@@ -98,6 +124,20 @@ final class DepthRecorderOps {
                 .counter("uploaded_files", "Files confirmed in S3 since start", s -> s.uploadedFiles)
                 .counter("upload_failures", "Failed upload attempts since start (each retried)",
                         s -> s.uploadFailures);
+    }
+
+    /** The Bigtable sink's counters ({@code bbo_relay_depth_bigtable_*}). */
+    static void bigtableMetrics(BigtableDepthSink sink, PrometheusRegistry registry) {
+        new StatsMetrics<>(PREFIX + "bigtable_", sink::stats, registry)
+                .counter("rows_written", "Bucket rows confirmed written to Bigtable", BigtableDepthStats::rowsWritten)
+                .counter("rows_dropped", "Bucket rows dropped (queue full during an outage, or left at close)",
+                        BigtableDepthStats::rowsDropped)
+                .counter("rows_rejected", "Bucket rows Bigtable refused as invalid (not retried)",
+                        BigtableDepthStats::rowsRejected)
+                .counter("write_failures", "Failed write attempts (each retried with backoff)",
+                        BigtableDepthStats::writeFailures)
+                .gauge("queued_rows", "Bucket rows waiting for the writer", BigtableDepthStats::queuedRows)
+                .gauge("failing", "1 while the last write attempt failed", s -> s.failing() ? 1 : 0);
     }
 
     /** One scrape's view. */

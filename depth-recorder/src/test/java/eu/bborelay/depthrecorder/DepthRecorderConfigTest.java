@@ -132,6 +132,23 @@ class DepthRecorderConfigTest {
         assertFalse(Files.exists(dir.resolve("binance")), "nothing recorded");
     }
 
+    @Test
+    void bigtableSettingsAreTheDaemonsToo() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, DepthRecorderMain.run(new String[] {"--help"}, Map.of(), new PrintStream(out, true),
+                System.err, new CountDownLatch(0), r -> { }));
+        String help = out.toString(StandardCharsets.UTF_8);
+        for (String name : List.of("BIGTABLE_PROJECT_ID", "BIGTABLE_INSTANCE_ID", "BIGTABLE_TABLE",
+                "BIGTABLE_QUEUE_ROWS")) {
+            assertTrue(help.contains(name), name + " missing in --help");
+        }
+        Map<String, String> env = validEnv();
+        env.put("BIGTABLE_PROJECT_ID", "my-project"); // the instance is missing: refused before anything starts
+        String err = badSetting(env);
+        assertTrue(err.startsWith("depth-recorder: ") && err.contains("BIGTABLE_INSTANCE_ID"), err);
+        assertFalse(Files.exists(dir.resolve("binance")), "nothing recorded");
+    }
+
     private void assertBad(String name, String value, String message) {
         Map<String, String> env = validEnv();
         env.put(name, value);
