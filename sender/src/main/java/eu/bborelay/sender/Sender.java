@@ -163,7 +163,8 @@ public final class Sender implements AutoCloseable {
                 : new SenderStats.Trades(true, ingest.tradesTaken(), ingest.aggTradesTaken(), link.tradesSent(),
                         queue.dropped(), queue.size(), ingest.tradeDuplicates());
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
-                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades);
+                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades,
+                link.acks());
     }
 
     /**

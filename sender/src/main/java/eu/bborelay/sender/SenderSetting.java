@@ -66,6 +66,11 @@ public enum SenderSetting implements Setting {
             + " served under /market, bookTicker under /public: the sender opens connections of its own for it"),
     TRADE_QUEUE_CAPACITY("65536", "Trades that may wait for the receiver (link down or slow); when full the"
             + " oldest is dropped and counted (a gap at the receiver). About 100 bytes each, 1 to 16777216"),
+    RESEND_BUFFER_BYTES("8388608", "Bytes of written frames kept until the receiver acknowledges them (protocol 2),"
+            + " to resend after a reconnect; what falls out before it could be resent is counted as dropped. 0 turns"
+            + " resending off; at most 268435456"),
+    RESEND_BUFFER_MAX_AGE_MS("60000", "Unacknowledged frames older than this many milliseconds leave the resend"
+            + " buffer (counted as dropped if the receiver then lacks them); 1000 to 3600000"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;
