@@ -75,6 +75,13 @@ final class Connection implements Runnable {
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
+    /**
+     * Protocol 2: the sender asked for acknowledgements (its hello has {@code acked}). Set by the reader thread before
+     * it starts the control writer (the pinger), which reads it afterwards; see {@link #controlLoop}.
+     */
+    private boolean acknowledging;
+    /** Protocol 2: the resume answer, the highest seq of the session this receiver has; read by the control writer. */
+    private long resumeSeq;
     private long frames;
     private volatile String closeReason;
     private volatile boolean ended;
@@ -291,33 +298,76 @@ final class Connection implements Runnable {
      */
     private void startPinger() {
         long intervalNanos = ctx.config.pingIntervalNanos();
-        if (intervalNanos <= 0) {
+        if (intervalNanos <= 0 && !acknowledging) {
             return;
         }
-        pinger = new Thread(() -> pingLoop(intervalNanos), thread.getName() + "-ping");
+        Session s = session;
+        pinger = new Thread(() -> controlLoop(intervalNanos, s), thread.getName() + "-ping");
         pinger.setDaemon(true);
         pinger.start();
     }
 
-    private void pingLoop(long intervalNanos) {
+    /**
+     * The control writer: for a protocol-2 sender first the {@code resume} answer, then pings every ping interval
+     * and, between them, an {@code ack} whenever the acknowledged seq moved (checked every ack interval; repeated
+     * with each ping when it did not).
+     */
+    private void controlLoop(long intervalNanos, Session s) {
         FrameEncoder encoder = new FrameEncoder();
         long id = 0;
+        boolean acks = acknowledging;
+        boolean pinging = intervalNanos > 0;
+        long ackIntervalNanos = ctx.config.ackIntervalNanos();
+        boolean host = ctx.config.ackMode() == AckMode.HOST;
         try {
             java.io.OutputStream out = ssl.getOutputStream();
-            while (!ended && closeReason == null) {
-                if (pongsReceived == 0 && id >= UNANSWERED_PINGS_LIMIT) {
-                    giveUpPinging(id);
-                    return;
-                }
-                id++;
-                long t1 = ctx.config.clock().epochNanos();
-                int len = encoder.encodePing(id, t1);
+            long lastAck = -1;
+            if (acks) {
+                lastAck = resumeSeq;
+                int len = encoder.encodeResume(lastAck);
                 out.write(encoder.buffer(), 0, len);
                 out.flush();
-                pingWriteNanos = ctx.config.clock().epochNanos() - t1;
-                pingWrittenId = id;
-                long until = System.nanoTime() + intervalNanos;
-                for (long left = intervalNanos; left > 0 && !ended; left = until - System.nanoTime()) {
+                s.ackedSeq = lastAck;
+            }
+            long nextPing = System.nanoTime();
+            while (!ended && closeReason == null) {
+                boolean repeatAck = false;
+                if (pinging && System.nanoTime() - nextPing >= 0) {
+                    if (pongsReceived == 0 && id >= UNANSWERED_PINGS_LIMIT) {
+                        giveUpPinging(id);
+                        pinging = false;
+                        if (!acks) {
+                            return;
+                        }
+                    } else {
+                        id++;
+                        long t1 = ctx.config.clock().epochNanos();
+                        int len = encoder.encodePing(id, t1);
+                        out.write(encoder.buffer(), 0, len);
+                        out.flush();
+                        pingWriteNanos = ctx.config.clock().epochNanos() - t1;
+                        pingWrittenId = id;
+                        nextPing = System.nanoTime() + intervalNanos;
+                        repeatAck = true;
+                    }
+                }
+                if (acks) {
+                    long ack = host ? s.hostAckedSeq.get() : s.deliveredSeq;
+                    if (ack > lastAck || (repeatAck && ack == lastAck)) {
+                        int len = encoder.encodeAck(ack);
+                        out.write(encoder.buffer(), 0, len);
+                        out.flush();
+                        lastAck = ack;
+                        s.ackedSeq = ack;
+                        counters.acksSent.increment();
+                    }
+                }
+                long wait = acks ? ackIntervalNanos : intervalNanos;
+                if (pinging) {
+                    wait = Math.min(wait, nextPing - System.nanoTime());
+                }
+                long until = System.nanoTime() + wait;
+                for (long left = wait; left > 0 && !ended; left = until - System.nanoTime()) {
                     LockSupport.parkNanos(this, left);
                 }
             }
@@ -435,6 +485,9 @@ final class Connection implements Runnable {
         } catch (Throwable t) {
             listenerFailed(t);
         }
+        if (acknowledging) {
+            s.deliveredSeq = tracker.lastSeq();
+        }
         logAfterDelivery(verdict, tracker); // after delivery, so the quote is not delayed by it
     }
 
@@ -511,6 +564,9 @@ final class Connection implements Runnable {
         } catch (Throwable e) {
             listenerFailed(e);
         }
+        if (acknowledging) {
+            s.deliveredSeq = tracker.lastSeq();
+        }
         logAfterDelivery(verdict, tracker);
     }
 
@@ -536,12 +592,29 @@ final class Connection implements Runnable {
 
     private void onHello(Hello hello) {
         armSilenceTimeout();
-        if (pinger == null) {
+        boolean acks = hello.acknowledged() && !acknowledging;
+        if (pinger == null && !acks) {
             startPinger();
         }
-        Session s = ctx.sessions.forHello(hello.sessionId(), hello.lastSeq());
+        long baseline = hello.lastSeq();
+        if (acks && ctx.sessions.get(hello.sessionId()) == null) { // new here: start where the sender was acked
+            baseline = Math.max(hello.ackedSeq(), durableSeq(hello.sessionId()));
+        }
+        Session s = ctx.sessions.forHello(hello.sessionId(), baseline);
         takeOver(s);
         boolean first = s.tracker.onHello(hello.lastSeq());
+        if (acks) {
+            acknowledging = true;
+            resumeSeq = s.tracker.lastSeq();
+            if (first) {
+                s.deliveredSeq = resumeSeq;
+                s.hostAckedSeq.accumulateAndGet(resumeSeq, Math::max);
+            }
+            if (pinger == null) {
+                startPinger(); // writes the resume first
+            }
+        }
+        ctx.sessions.hello(s);
         if (latencyMode == LatencyMode.PROBING && s.clockSync.trusted()) {
             // A reconnect of a sender that answered pings: its clock did not change; new pongs refine the estimate.
             latencyMode = LatencyMode.CORRECTED;
@@ -554,6 +627,16 @@ final class Connection implements Runnable {
             listener.onSession(hello.sessionId(), hello.lastSeq());
         } catch (Throwable t) {
             listenerFailed(t);
+        }
+    }
+
+    /** The host's durable position for a session new here ({@link ReceiverConfig#resumeFrom()}); 0 on a throw. */
+    private long durableSeq(String sessionId) {
+        try {
+            return Math.max(0, ctx.config.resumeFrom().applyAsLong(sessionId));
+        } catch (RuntimeException e) {
+            ctx.reportError(e);
+            return 0;
         }
     }
 
