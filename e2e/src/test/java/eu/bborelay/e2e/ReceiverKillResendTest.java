@@ -35,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * every trade id is journaled exactly once, {@code delivered + gaps == taken} exactly, and the sender's
  * {@code sent + dropped + conflated == taken}.
  *
+ * <p>The host runs without the receiver's start-up warm-up ({@code -Dbborelay.warmup=false}), so that it listens
+ * again about 2 s after the kill, as a crashed container restarted at once would.
+ *
  * <p>Repetitions: {@code -Dacks.repetitions=N} (default 2, about 12 s each). Also reports how long the resend took:
  * from the restarted host's hello to the delivery of the last frame the sender had written before the reconnect.
  */
@@ -175,7 +178,7 @@ class ReceiverKillResendTest {
 
     private Process startHost(int port, Path journal, String name) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx96m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                "-Xmx96m", "-XX:+UseSerialGC", "-Dbborelay.warmup=false", "-cp", System.getProperty("java.class.path"),
                 AckingHost.class.getName(), String.valueOf(port), journal.toString(),
                 TestCerts.project().receiverCert().toString(), TestCerts.project().receiverKey().toString(),
                 TestCerts.project().caCert().toString()).redirectErrorStream(true);

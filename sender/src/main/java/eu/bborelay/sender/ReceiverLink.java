@@ -96,8 +96,13 @@ final class ReceiverLink implements AutoCloseable {
     private final AckTracker acks = new AckTracker();
     private final UnackedFrames unacked;
     private final Resender resender;
-    /** Whether this connection's receiver answered the hello with resume: frames are kept until acknowledged. */
+    /**
+     * Whether frames written on this connection are kept until acknowledged: the receiver answered the hello with
+     * resume ({@link #ackConfirmed}), or it may still (tentative, until {@link #ackProbeDeadlineNanos}).
+     */
     private boolean acking;
+    private boolean ackConfirmed;
+    private long ackProbeDeadlineNanos;
     private long nextAttemptNanos;
     private long helloLastSeq;
     private long connectedAtNanos;
@@ -327,8 +332,10 @@ final class ReceiverLink implements AutoCloseable {
                     slots.backlog(true); // quotes arriving meanwhile queue behind the opening batch
                     long openedNanos = System.nanoTime();
                     writeHello(c);
-                    long resume = awaitResume(c);
-                    int resent = resend(c, resume);
+                    // Only frames left unacknowledged by an earlier connection make the resume worth waiting for.
+                    boolean wait = unacked != null && unacked.frames() > 0;
+                    long resume = wait ? awaitResume(c) : AckTracker.NO_RESUME;
+                    int resent = resend(c, resume, wait);
                     long resentNanos = System.nanoTime() - openedNanos;
                     int n = collector.collect(true);
                     if (receiverPings) { // it drops seq <= hello.lastSeq; see the class comment
@@ -345,6 +352,9 @@ final class ReceiverLink implements AutoCloseable {
             if (c.broken != null) {
                 disconnect(c, c.broken);
                 continue;
+            }
+            if (acking && !ackConfirmed) {
+                probeAcks(c);
             }
             if (c.pendingPing.get() != null) { // a plain read on the usual path
                 writePong(c, c.pendingPing.getAndSet(null));
@@ -495,18 +505,41 @@ final class ReceiverLink implements AutoCloseable {
     }
 
     /**
+     * While it is not known whether this connection's receiver acknowledges: its resume confirms it; a ping read
+     * before any resume, or no resume within {@link #RESUME_WAIT_MILLIS}, says it does not, and the frames kept so far
+     * are let go (they count as sent, as with any receiver of protocol 1).
+     */
+    private void probeAcks(ReceiverConnection c) {
+        boolean pinged = c.pendingPing.get() != null; // read first: the reader sets it after any earlier resume
+        if (acks.resumeSeq() != AckTracker.NO_RESUME) {
+            ackConfirmed = true;
+        } else if (pinged || System.nanoTime() - ackProbeDeadlineNanos > 0) {
+            acking = false;
+            unacked.clear();
+            acks.lostAbove(Long.MAX_VALUE); // forget the evicted ones too
+            log.info("Receiver {}:{} does not acknowledge (protocol 1, or the original Python receiver): frames are"
+                    + " not kept for resending on this connection", host, port);
+        }
+    }
+
+    /**
      * Between the hello and the opening batch: with a resume answer, resends what the receiver lacks (buffered, flushed
      * with the opening batch); without one, nothing can be resent and the unacknowledged frames are accounted lost.
      *
      * @return the frames resent
      */
-    private int resend(ReceiverConnection c, long resume) {
-        acking = resume != AckTracker.NO_RESUME && unacked != null;
+    private int resend(ReceiverConnection c, long resume, boolean waited) {
+        ackConfirmed = resume != AckTracker.NO_RESUME && unacked != null;
+        acking = ackConfirmed;
         if (unacked == null) {
             return 0;
         }
-        if (!acking) {
+        if (!ackConfirmed) {
             resender.abandon();
+            if (!waited) { // nothing was waiting: keep frames from now on until the receiver shows what it is
+                acking = true;
+                ackProbeDeadlineNanos = System.nanoTime() + resumeWaitNanos;
+            }
             return 0;
         }
         try {
