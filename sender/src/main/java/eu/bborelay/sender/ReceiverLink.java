@@ -333,9 +333,9 @@ final class ReceiverLink implements AutoCloseable {
                     long openedNanos = System.nanoTime();
                     writeHello(c);
                     // Only frames left unacknowledged by an earlier connection make the resume worth waiting for.
-                    boolean wait = unacked != null && unacked.frames() > 0;
-                    long resume = wait ? awaitResume(c) : AckTracker.NO_RESUME;
-                    int resent = resend(c, resume, wait);
+                    boolean leftOver = unacked != null && unacked.frames() > 0;
+                    long resume = leftOver ? awaitResume(c) : AckTracker.NO_RESUME;
+                    int resent = resend(c, resume, leftOver);
                     long resentNanos = System.nanoTime() - openedNanos;
                     int n = collector.collect(true);
                     if (receiverPings) { // it drops seq <= hello.lastSeq; see the class comment
