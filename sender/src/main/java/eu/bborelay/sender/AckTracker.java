@@ -104,6 +104,11 @@ final class AckTracker {
         }
     }
 
+    /** Writer: whether evicted seqs may still be missing at the receiver. */
+    boolean hasEvicted() {
+        return evictedSize > evictedHead;
+    }
+
     /** Entries pushed out of the resend buffer unacknowledged, since start. */
     long evictedTotal() {
         return evictedTotal;

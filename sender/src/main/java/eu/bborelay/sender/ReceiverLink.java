@@ -333,7 +333,7 @@ final class ReceiverLink implements AutoCloseable {
                     long openedNanos = System.nanoTime();
                     writeHello(c);
                     // Only frames left unacknowledged by an earlier connection make the resume worth waiting for.
-                    boolean leftOver = unacked != null && unacked.frames() > 0;
+                    boolean leftOver = unacked != null && (unacked.frames() > 0 || acks.hasEvicted());
                     long resume = leftOver ? awaitResume(c) : AckTracker.NO_RESUME;
                     int resent = resend(c, resume, leftOver);
                     long resentNanos = System.nanoTime() - openedNanos;
