@@ -332,8 +332,14 @@ final class ReceiverLink implements AutoCloseable {
                     slots.backlog(true); // quotes arriving meanwhile queue behind the opening batch
                     long openedNanos = System.nanoTime();
                     writeHello(c);
-                    // Only frames left unacknowledged by an earlier connection make the resume worth waiting for.
-                    boolean leftOver = unacked != null && (unacked.frames() > 0 || acks.hasEvicted());
+                    // Only frames left unacknowledged by an earlier connection whose receiver acknowledged make the
+                    // resume worth waiting for. Frames kept tentatively for one that never did count as sent, as in
+                    // protocol 1: let them go.
+                    if (unacked != null && !ackConfirmed) {
+                        unacked.clear();
+                        acks.lostAbove(Long.MAX_VALUE);
+                    }
+                    boolean leftOver = unacked != null && ackConfirmed && (unacked.frames() > 0 || acks.hasEvicted());
                     long resume = leftOver ? awaitResume(c) : AckTracker.NO_RESUME;
                     int resent = resend(c, resume, leftOver);
                     long resentNanos = System.nanoTime() - openedNanos;
