@@ -82,6 +82,10 @@ final class Connection implements Runnable {
     private boolean acknowledging;
     /** Protocol 2: the resume answer, the highest seq of the session this receiver has; read by the control writer. */
     private long resumeSeq;
+    /** {@link #acknowledging}, for other threads ({@link #closeAfterLastAck}). */
+    private volatile boolean acknowledgingShared;
+    /** Set by {@link #closeAfterLastAck}: the reader writes a last ack once it stopped reading and the pinger ended. */
+    private volatile boolean draining;
     private long frames;
     private volatile String closeReason;
     private volatile boolean ended;
@@ -130,6 +134,59 @@ final class Connection implements Runnable {
     void close(String reason) {
         closeReason = reason;
         closeQuietly(raw);
+    }
+
+    /**
+     * Closes from any thread (the receiver's {@code close()}); a sender that asked for acknowledgements first gets a
+     * last ack of everything delivered: the input side is shut (the reader stops after the update it is delivering),
+     * then the reader thread, once the pinger has ended, writes the ack and closes. So a graceful restart of this
+     * receiver makes the sender resend nothing that was delivered.
+     */
+    void closeAfterLastAck(String reason) {
+        if (!acknowledgingShared) {
+            close(reason);
+            return;
+        }
+        closeReason = reason;
+        draining = true;
+        try {
+            raw.shutdownInput();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+        }
+    }
+
+    /** Reader thread, in {@link #end}: the last ack, written after the pinger ended (one writer at a time). */
+    private void writeLastAck() {
+        ended = true;
+        stopPinger();
+        Session s = session;
+        if (s == null) {
+            return;
+        }
+        long ack = ctx.config.ackMode() == AckMode.HOST ? s.hostAckedSeq.get() : s.deliveredSeq;
+        try {
+            FrameEncoder encoder = new FrameEncoder();
+            int len = encoder.encodeAck(ack);
+            java.io.OutputStream out = ssl.getOutputStream();
+            out.write(encoder.buffer(), 0, len);
+            out.flush();
+            s.ackedSeq = ack;
+            counters.acksSent.increment();
+        } catch (IOException | RuntimeException e) {
+            // the sender is gone already: it resends what it lacks on its next connection
+        }
+    }
+
+    private void stopPinger() {
+        if (pinger != null) {
+            LockSupport.unpark(pinger);
+            try {
+                pinger.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return true if the reader thread ended within {@code millis} (immediately when called on it) */
@@ -252,7 +309,8 @@ final class Connection implements Runnable {
             for (;;) {
                 int length = reader.read();
                 if (length < 0) {
-                    return null;
+                    String reason = closeReason; // set when this receiver shut the input (closeAfterLastAck)
+                    return reason == null ? null : new IOException(reason);
                 }
                 frames++;
                 FrameType type;
@@ -605,6 +663,7 @@ final class Connection implements Runnable {
         boolean first = s.tracker.onHello(hello.lastSeq());
         if (acks) {
             acknowledging = true;
+            acknowledgingShared = true;
             resumeSeq = s.tracker.lastSeq();
             if (first) {
                 s.deliveredSeq = resumeSeq;
@@ -705,6 +764,9 @@ final class Connection implements Runnable {
     }
 
     private void end(boolean connected, Throwable cause) {
+        if (draining) {
+            writeLastAck();
+        }
         ctx.connections.remove(this);
         if (session != null) {
             session.owner.compareAndSet(this, null);
@@ -720,14 +782,7 @@ final class Connection implements Runnable {
         }
         closeQuietly(ssl);
         closeQuietly(raw);
-        if (pinger != null) {
-            LockSupport.unpark(pinger);
-            try {
-                pinger.join(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopPinger();
         if (!connected) {
             return;
         }

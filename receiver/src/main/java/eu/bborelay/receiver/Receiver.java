@@ -244,7 +244,7 @@ public final class Receiver implements AutoCloseable {
         join(acceptor);
         List<Connection> open = new ArrayList<>(ctx.connections);
         for (Connection c : open) {
-            c.close("receiver closed");
+            c.closeAfterLastAck("receiver closed");
         }
         for (Connection c : open) {
             try {
