@@ -23,6 +23,12 @@ final class Resender {
     private final EpochNanoClock clock;
     /** Per symbol: the latest quote's seq among the frames to resend. */
     private final long[] latestQuoteSeq;
+    /**
+     * Entries below this index were looked at by an earlier resend: a quote skipped then was counted conflated then
+     * (it stays skipped: newer quotes of its symbol only get added), so it is not counted again when a resend fails
+     * and the next connection resends.
+     */
+    private long countedBelowEntry;
 
     private volatile long resent;
     private volatile long resentTrades;
@@ -67,7 +73,9 @@ final class Resender {
         for (long e = first; e < end; e++) {
             int symbol = unacked.symbolIndex(e);
             if (symbol != UnackedFrames.TRADE && latestQuoteSeq[symbol] != unacked.seq(e)) {
-                skipped++;
+                if (e >= countedBelowEntry) {
+                    skipped++;
+                }
                 continue;
             }
             unacked.restamp(e, clock.epochNanos());
@@ -77,6 +85,7 @@ final class Resender {
                 trades++;
             }
         }
+        countedBelowEntry = end;
         accounting.retract(skipped, lost);
         resent += written;
         resentTrades += trades;
