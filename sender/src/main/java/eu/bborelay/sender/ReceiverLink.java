@@ -347,7 +347,7 @@ final class ReceiverLink implements AutoCloseable {
                     if (receiverPings) { // it drops seq <= hello.lastSeq; see the class comment
                         n = collector.addReplays(n, acking ? resume : Long.MAX_VALUE);
                     }
-                    if (writeBatch(c, n, true, false) && acking) {
+                    if (writeBatch(c, n, true, false) && leftOver && ackConfirmed) {
                         log.info("Receiver {}:{} answered resume {} (acked {}): resent {} frame(s) in {} ms after"
                                 + " the TLS handshake, flushed with the opening batch", host, port, resume,
                                 acks.ackedSeq(), resent, TimeUnit.NANOSECONDS.toMillis(resentNanos));
