@@ -63,7 +63,7 @@ class ReceiverKillResendTest {
     }
 
     @Test
-    @Timeout(600)
+    @Timeout(3_600) // each repetition is bounded by its waits (60 s each); -Dacks.repetitions=20 takes about 10 min
     void everyTradeExactlyOnceAcrossAKillNineOfTheReceiver() throws Exception {
         int repetitions = Integer.getInteger("acks.repetitions", 2);
         int passed = 0;
