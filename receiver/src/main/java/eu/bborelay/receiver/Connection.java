@@ -161,8 +161,8 @@ final class Connection implements Runnable {
         ended = true;
         stopPinger();
         Session s = session;
-        if (s == null) {
-            return;
+        if (s == null || (pinger != null && pinger.isAlive())) {
+            return; // a pinger blocked in a write (a sender that stopped reading): one writer at a time, so no ack
         }
         long ack = ctx.config.ackMode() == AckMode.HOST ? s.hostAckedSeq.get() : s.deliveredSeq;
         try {
