@@ -23,13 +23,13 @@ import java.util.concurrent.TimeUnit;
  * with one {@code write(2)} (a kill leaves at most a torn last line, which is ignored):
  *
  * <pre>
- * H &lt;session&gt; &lt;hello last_seq&gt; &lt;epoch ms&gt;     a sender said hello
+ * H &lt;session&gt; &lt;resume seq&gt; &lt;epoch ms&gt;     a sender said hello (protocol 2: onSession's resume point)
  * T &lt;session&gt; &lt;seq&gt; &lt;trade id&gt; &lt;epoch ms&gt;  a trade delivered (journaled, then acknowledged)
  * G &lt;session&gt; &lt;expected seq&gt; &lt;received seq&gt;    a gap
  * </pre>
  *
  * On start it reads the journal and tells the receiver, per session, the highest seq journaled
- * ({@link ReceiverConfig.Builder#resumeFrom}), so a restarted host receives every trade exactly once.
+ * ({@link TickerListener#resumeFrom}), so a restarted host receives every trade exactly once.
  *
  * <p>Usage: {@code AckingHost <port> <journal> <receiver cert> <receiver key> <CA cert>}.
  */
@@ -47,6 +47,11 @@ public final class AckingHost {
         TickerListener listener = new TickerListener() {
             @Override
             public void onBookTicker(eu.bborelay.common.BookTicker quote) {
+            }
+
+            @Override
+            public long resumeFrom(String sessionId) {
+                return durable.getOrDefault(sessionId, 0L);
             }
 
             @Override
@@ -71,7 +76,6 @@ public final class AckingHost {
                 .tls(Path.of(args[2]), Path.of(args[3]), Path.of(args[4]))
                 .statsInterval(0, TimeUnit.SECONDS)
                 .ackMode(AckMode.HOST)
-                .resumeFrom(id -> durable.getOrDefault(id, 0L))
                 .build();
         receiver[0] = Receiver.start(config, listener);
         System.out.println("LISTENING " + receiver[0].port());

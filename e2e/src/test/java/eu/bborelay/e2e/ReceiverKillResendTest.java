@@ -107,6 +107,7 @@ class ReceiverKillResendTest {
         host.waitFor(10, TimeUnit.SECONDS);
         long killedAt = System.nanoTime();
         Await.until("the sender notices", WAIT, () -> !sender.stats().receiverConnected(), () -> sender.stats());
+        long writtenBeforeRestart = sender.stats().sent(); // trades only, none dropped: the highest seq written
         Thread.sleep(Math.max(0, 2_000 - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt)));
         host = startHost(port, journal, "second");
 
@@ -144,25 +145,22 @@ class ReceiverKillResendTest {
         assertEquals(s.taken(), s.sent() + s.dropped() + s.conflated(), s.toString());
         assertEquals(0, s.dropped(), s.toString());
         assertTrue(s.acks().resends() >= 1, "the restarted host answered with resume: " + s.acks());
-        long resendMillis = resendMillis(lines);
+        long resendMillis = resendMillis(lines, writtenBeforeRestart);
         log.info("Repetition {}: {} trades, resent {} frame(s), resend done {} ms after the second hello; sender {}",
                 repetition, delivered, s.acks().resent(), resendMillis, s);
         return resendMillis;
     }
 
     /**
-     * From the last hello (the restarted host's) to the delivery there of the frame with the hello's {@code last_seq}
-     * (the last one the sender had written before the reconnect), in ms; -1 if it was never resent (the first host
-     * had made it durable).
+     * From the last hello (the restarted host's) to the delivery there of the last frame the sender had written before
+     * the reconnect (the sender's {@code lastWrittenSeq} at the kill), in ms; -1 if it was never resent.
      */
-    private static long resendMillis(List<String> lines) {
+    private static long resendMillis(List<String> lines, long lastSeq) {
         long helloMs = -1;
-        long lastSeq = -1;
         int at = -1;
         for (int i = 0; i < lines.size(); i++) {
             String[] f = lines.get(i).split(" ");
             if (f[0].equals("H")) {
-                lastSeq = Long.parseLong(f[2]);
                 helloMs = Long.parseLong(f[3]);
                 at = i;
             }

@@ -15,7 +15,7 @@ public enum AckMode {
     /**
      * When the host calls {@link Receiver#acknowledge(String, long)} (e.g. after it journaled the update): nothing the
      * host did not make durable is acknowledged, and a restarted host that tells the receiver where it stands
-     * ({@link ReceiverConfig.Builder#resumeFrom}) receives every update exactly once.
+     * ({@link TickerListener#resumeFrom}) receives every update exactly once.
      */
     HOST
 }

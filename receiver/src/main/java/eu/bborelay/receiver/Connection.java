@@ -683,18 +683,18 @@ final class Connection implements Runnable {
                 hello.sessionId(), peer, first ? "new to this receiver" : "resumed", hello.sender(),
                 hello.protocolVersion(), hello.symbols(), hello.lastSeq(), s.tracker.lastSeq());
         try {
-            listener.onSession(hello.sessionId(), hello.lastSeq());
+            listener.onSession(hello.sessionId(), acks ? resumeSeq : hello.lastSeq());
         } catch (Throwable t) {
             listenerFailed(t);
         }
     }
 
-    /** The host's durable position for a session new here ({@link ReceiverConfig#resumeFrom()}); 0 on a throw. */
+    /** The host's durable position for a session new here ({@link TickerListener#resumeFrom}); 0 on a throw. */
     private long durableSeq(String sessionId) {
         try {
-            return Math.max(0, ctx.config.resumeFrom().applyAsLong(sessionId));
-        } catch (RuntimeException e) {
-            ctx.reportError(e);
+            return Math.max(0, listener.resumeFrom(sessionId));
+        } catch (Throwable t) {
+            listenerFailed(t);
             return 0;
         }
     }

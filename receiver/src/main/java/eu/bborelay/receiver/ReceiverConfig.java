@@ -80,7 +80,6 @@ public final class ReceiverConfig {
     private final int maxPendingHandshakesPerAddress;
     private final AckMode ackMode;
     private final long ackIntervalNanos;
-    private final java.util.function.ToLongFunction<String> resumeFrom;
 
     private ReceiverConfig(Builder b, long statsIntervalNanos, long handshakeTimeoutNanos, ErrorHandler errorHandler) {
         bindAddress = b.bindAddress;
@@ -98,7 +97,6 @@ public final class ReceiverConfig {
         pingIntervalNanos = b.pingIntervalNanos;
         ackMode = b.ackMode;
         ackIntervalNanos = b.ackIntervalNanos;
-        resumeFrom = b.resumeFrom;
         silenceTimeoutNanos = b.silenceTimeoutNanos;
         staleAfterNanos = b.staleAfterNanos;
         maxConnections = b.maxConnections;
@@ -235,14 +233,6 @@ public final class ReceiverConfig {
         return ackIntervalNanos;
     }
 
-    /**
-     * Asked once on the connection's reader thread when a session this receiver has not seen says hello: the highest
-     * seq of that session the host already holds durably, 0 if none. Default: always 0.
-     */
-    public java.util.function.ToLongFunction<String> resumeFrom() {
-        return resumeFrom;
-    }
-
     /** Describes the TLS setup for the log, e.g. {@code client certificate required, CA /certs/ca.crt}. */
     String describeTls() {
         if (!requireClientCertificate) {
@@ -291,7 +281,6 @@ public final class ReceiverConfig {
         private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
         private AckMode ackMode = AckMode.DELIVERED;
         private long ackIntervalNanos = DEFAULT_ACK_INTERVAL_NANOS;
-        private java.util.function.ToLongFunction<String> resumeFrom = sessionId -> 0;
         /** 0: not set, then {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS} or less. */
         private int maxPendingHandshakesPerAddress;
         private boolean maxPendingHandshakesPerAddressSet;
@@ -324,18 +313,6 @@ public final class ReceiverConfig {
         /** See {@link ReceiverConfig#ackIntervalNanos()}; 1 ms to 1 s, default 100 ms. */
         public Builder ackInterval(long interval, TimeUnit unit) {
             this.ackIntervalNanos = unit.toNanos(interval);
-            return this;
-        }
-
-        /**
-         * See {@link ReceiverConfig#resumeFrom()}. With {@link AckMode#HOST}, a host that journals updates returns the
-         * highest seq it journaled for the session, so that the sender resends only what is above it.
-         *
-         * @param durableSeqBySessionId called with the sender's session id; must not throw (a throw counts as 0,
-         *                              reported to the error handler)
-         */
-        public Builder resumeFrom(java.util.function.ToLongFunction<String> durableSeqBySessionId) {
-            this.resumeFrom = durableSeqBySessionId;
             return this;
         }
 
@@ -548,9 +525,6 @@ public final class ReceiverConfig {
             timer("pingInterval", pingIntervalNanos);
             if (ackMode == null) {
                 throw new IllegalArgumentException("ackMode must not be null");
-            }
-            if (resumeFrom == null) {
-                throw new IllegalArgumentException("resumeFrom must not be null");
             }
             if (ackIntervalNanos < TimeUnit.MILLISECONDS.toNanos(1) || ackIntervalNanos > TimeUnit.SECONDS.toNanos(1)) {
                 throw new IllegalArgumentException("ackInterval must be 1 ms..1 s, was " + ackIntervalNanos + " ns");

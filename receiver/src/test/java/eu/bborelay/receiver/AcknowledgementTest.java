@@ -32,6 +32,9 @@ class AcknowledgementTest {
     private final List<Trade> trades = new CopyOnWriteArrayList<>();
     private final List<long[]> gaps = new CopyOnWriteArrayList<>();
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
+    private final List<Long> sessionSeqs = new CopyOnWriteArrayList<>();
+    /** What the host holds durably, per session ({@link TickerListener#resumeFrom}). */
+    private java.util.function.ToLongFunction<String> durable = id -> 0;
     private Receiver receiver;
     private FakeSender sender;
 
@@ -76,9 +79,11 @@ class AcknowledgementTest {
 
     @Test
     void hostModeAcknowledgesOnlyWhatTheHostSaysIsDurable() throws Exception {
-        start(b -> b.ackMode(AckMode.HOST).resumeFrom(id -> id.equals("s3") ? 40 : 0));
+        durable = id -> id.equals("s3") ? 40 : 0;
+        start(b -> b.ackMode(AckMode.HOST));
         sender.helloAcked("s3", 50, 10, "BTCUSDT");
         assertEquals(40, sender.awaitControl(FrameType.RESUME, 0, WAIT), "the host's journal is ahead of the ack");
+        assertEquals(List.of(40L), sessionSeqs, "onSession gets the resume point of a protocol-2 sender");
         for (long seq = 41; seq <= 45; seq++) {
             sender.trade(seq, "BTCUSDT");
         }
@@ -130,6 +135,16 @@ class AcknowledgementTest {
             @Override
             public void onTrade(Trade trade) {
                 trades.add(trade.copy());
+            }
+
+            @Override
+            public long resumeFrom(String sessionId) {
+                return durable.applyAsLong(sessionId);
+            }
+
+            @Override
+            public void onSession(String sessionId, long lastSeq) {
+                sessionSeqs.add(lastSeq);
             }
 
             @Override
