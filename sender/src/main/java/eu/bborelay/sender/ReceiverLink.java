@@ -149,7 +149,7 @@ final class ReceiverLink implements AutoCloseable {
                 : new UnackedFrames(config.resendBufferBytes(), config.resendBufferMaxAge().toNanos(), acks);
         this.resender = unacked == null ? null
                 : new Resender(unacked, acks, accounting, config.clock(), slots.symbols());
-        this.resumeWaitNanos = TimeUnit.MILLISECONDS.toNanos(Math.min(RESUME_WAIT_MILLIS, connectTimeoutMillis));
+        this.resumeWaitNanos = TimeUnit.MILLISECONDS.toNanos(RESUME_WAIT_MILLIS);
         this.thread = new Thread(this::run, THREAD_NAME);
         this.directWrites = config.directWrites();
     }
@@ -216,10 +216,13 @@ final class ReceiverLink implements AutoCloseable {
 
     /**
      * How long the writer waits, after its hello, for the receiver's resume (protocol 2) before it takes the receiver
-     * for one that does not acknowledge (this project's before protocol 2 answers with a ping first, which ends the
-     * wait at once; the original Python receiver writes nothing, so each connection to it waits this long).
+     * for one that does not acknowledge. It waits only when the previous connection's receiver did acknowledge and
+     * frames are left to resend; this project's receivers before protocol 2 answer with a ping first, which ends the
+     * wait at once. Generous, because a receiver that has just restarted is slow to answer its first hello (a cold JVM
+     * on a loaded host took more than 2 s in a test), and giving up means nothing is resent. Also how long frames are
+     * kept tentatively on a connection whose receiver has not shown yet whether it acknowledges.
      */
-    static final long RESUME_WAIT_MILLIS = 2_000;
+    static final long RESUME_WAIT_MILLIS = 10_000;
     private final long resumeWaitNanos;
 
     /** How long the writer parks between attempts to take the baton back from a producer that is writing. */

@@ -98,18 +98,14 @@ final class Resender {
     }
 
     /**
-     * After a connection whose receiver did not answer the hello (protocol 1, the original Python receiver): nothing
-     * can be resent; the frames not acknowledged are counted as dropped unless the receiver said it has them.
+     * After a connection whose receiver did not answer the hello (it no longer acknowledges: protocol 1, or the original
+     * Python receiver): nothing can be resent. The frames not acknowledged stay counted as sent, as protocol 1 counts
+     * every frame written (such a receiver starts a session new to it at the hello's {@code last_seq}, so it counts no
+     * gap for them either).
      */
     void abandon() {
-        long acked = acks.ackedSeq();
-        unacked.release(acked);
-        long lost = unacked.frames() + acks.lostAbove(acked);
         unacked.clear();
-        if (lost > 0) {
-            accounting.retract(0, lost);
-            dropped += lost;
-        }
+        acks.lostAbove(Long.MAX_VALUE);
     }
 
     /** Frames written again after reconnects (not in {@code sent}). */
