@@ -73,6 +73,16 @@ final class RecordingListener implements TickerListener {
         }
     }
 
+    /**
+     * Protocol 2: the receiver starts a session new to it (this process restarted) at what the previous run recorded,
+     * so the sender resends what is above it and the receiver counts the rest as gaps; {@code onSession} then gets that
+     * resume point as {@code lastSeq}, and no restart gap is left to count here.
+     */
+    @Override
+    public long resumeFrom(String sessionId) {
+        return sessionId.equals(resumeSession) ? resumeSeq : 0;
+    }
+
     @Override
     public void onSession(String sessionId, long lastSeq) {
         PerConnection c = perConnection.get();

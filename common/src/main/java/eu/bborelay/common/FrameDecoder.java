@@ -53,6 +53,7 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_ID),
         FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_BACKFILLED),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ACKED),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -83,6 +84,7 @@ public final class FrameDecoder {
     private static final int LAST_ID = 26;
     private static final int EVENT_TS = 27;
     private static final int BACKFILLED = 28;
+    private static final int ACKED = 29;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -95,6 +97,8 @@ public final class FrameDecoder {
     private static final int T_OTHER = 4;
     private static final int T_TRADE = 7;
     private static final int T_AGG_TRADE = 8;
+    private static final int T_RESUME = 9;
+    private static final int T_ACK = 10;
     private static final int SIDE_BUY = 1;
     private static final int SIDE_SELL = 2;
     private static final int[] TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, TRADE_ID};
@@ -104,6 +108,8 @@ public final class FrameDecoder {
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
     private static final byte[] V_PING = FrameDescriptor.utf8(FrameDescriptor.TYPE_PING);
     private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
+    private static final byte[] V_RESUME = FrameDescriptor.utf8(FrameDescriptor.TYPE_RESUME);
+    private static final byte[] V_ACK = FrameDescriptor.utf8(FrameDescriptor.TYPE_ACK);
     private static final byte[] V_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_TRADE);
     private static final byte[] V_AGG_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_AGG_TRADE);
     private static final byte[] V_BUY = FrameDescriptor.utf8(FrameDescriptor.SIDE_BUY);
@@ -122,6 +128,7 @@ public final class FrameDecoder {
     private long t1;
     private long t2;
     private long t3;
+    private long controlSeq;
 
     /**
      * Decodes {@code payload[0, length)}.
@@ -201,6 +208,11 @@ public final class FrameDecoder {
         return t3;
     }
 
+    /** The {@code seq} of the last {@link FrameType#RESUME} or {@link FrameType#ACK} decoded. */
+    public long controlSeq() {
+        return controlSeq;
+    }
+
     private FrameType decodeMap(BookTicker q, Trade trade) throws IOException {
         if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
             throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -233,6 +245,7 @@ public final class FrameDecoder {
         long lastId = Trade.NO_ID;
         long eventTs = 0;
         boolean backfilled = false;
+        long ackedSeq = Hello.NO_ACKED_SEQ;
         for (int i = 0; i < entries; i++) {
             if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -277,6 +290,7 @@ public final class FrameDecoder {
                 case LAST_ID -> lastId = readLong(key);
                 case EVENT_TS -> eventTs = readLong(key);
                 case BACKFILLED -> backfilled = readBoolean(key);
+                case ACKED -> ackedSeq = readLong(key);
                 default -> unpacker.skipValue();
             }
         }
@@ -328,7 +342,12 @@ public final class FrameDecoder {
                     throw new FrameFormatException(FrameFormatException.Reason.MISSING_KEY,
                             "hello frame misses required key 'session'");
                 }
-                hello = new Hello(session, proto, symbolList == null ? List.of() : symbolList, lastSeq, sender);
+                if (ackedSeq < Hello.NO_ACKED_SEQ) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "hello has acked " + ackedSeq + ", expected >= 0");
+                }
+                hello = new Hello(session, proto, symbolList == null ? List.of() : symbolList, lastSeq, sender,
+                        ackedSeq);
                 return FrameType.HELLO;
             case T_HB:
                 return FrameType.HEARTBEAT;
@@ -338,6 +357,15 @@ public final class FrameDecoder {
             case T_PONG:
                 requireKeys(seen, "pong", ID, T1, T2, T3);
                 return FrameType.PONG;
+            case T_RESUME:
+            case T_ACK:
+                requireKeys(seen, type == T_ACK ? "ack" : "resume", SEQ);
+                if (seq < 0) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            (type == T_ACK ? "ack" : "resume") + " has seq " + seq + ", expected >= 0");
+                }
+                controlSeq = seq;
+                return type == T_ACK ? FrameType.ACK : FrameType.RESUME;
             default:
                 return FrameType.UNKNOWN;
         }
@@ -388,6 +416,10 @@ public final class FrameDecoder {
             return T_PING;
         } else if (eq(V_PONG, len)) {
             return T_PONG;
+        } else if (eq(V_ACK, len)) {
+            return T_ACK;
+        } else if (eq(V_RESUME, len)) {
+            return T_RESUME;
         } else if (eq(V_TRADE, len)) {
             return T_TRADE;
         } else if (eq(V_AGG_TRADE, len)) {

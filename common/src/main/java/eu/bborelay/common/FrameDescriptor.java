@@ -27,8 +27,13 @@ public final class FrameDescriptor {
     public static final int DEFAULT_MAX_FRAME_LENGTH = 65_536;
     /** Largest cap a receiver may configure, in bytes. */
     public static final int MAX_MAX_FRAME_LENGTH = 16 * 1024 * 1024;
-    /** Protocol version announced in {@code hello}. */
-    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * Protocol version announced in {@code hello}. 2 adds acknowledgements: {@code hello.acked}, the receiver's
+     * {@code resume} answer and its {@code ack} frames (docs/PROTOCOL.md); a version-1 peer ignores all three.
+     */
+    public static final int PROTOCOL_VERSION = 2;
+    /** The first protocol version with {@code acked}, {@code resume} and {@code ack}. */
+    public static final int PROTOCOL_ACKS = 2;
 
     /** Our sequence number: gapless per sender session, starts at 1. Never Binance's update id. */
     public static final String KEY_SEQ = "seq";
@@ -101,6 +106,15 @@ public final class FrameDescriptor {
     public static final String TYPE_PING = "ping";
     /** {@code type} of a sender's answer to a ping {@code {type, id, t1, t2, t3}}. */
     public static final String TYPE_PONG = "pong";
+    /**
+     * {@code type} of the receiver's answer to a version-2 hello {@code {type, seq}}: the highest {@code seq} of the
+     * session it already has (delivered, or made durable by its host); the sender resends what is above it.
+     */
+    public static final String TYPE_RESUME = "resume";
+    /** {@code type} of a receiver's acknowledgement {@code {type, seq}}: the highest {@code seq} delivered. */
+    public static final String TYPE_ACK = "ack";
+    /** Hello key (protocol 2): the highest {@code seq} the receiver acknowledged on an earlier connection. */
+    public static final String KEY_ACKED = "acked";
 
     private FrameDescriptor() {
     }

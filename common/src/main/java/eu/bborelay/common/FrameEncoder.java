@@ -51,6 +51,8 @@ public final class FrameEncoder {
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
     private static final byte[] V_PING = FrameDescriptor.utf8(FrameDescriptor.TYPE_PING);
     private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
+    private static final byte[] V_RESUME = FrameDescriptor.utf8(FrameDescriptor.TYPE_RESUME);
+    private static final byte[] V_ACK = FrameDescriptor.utf8(FrameDescriptor.TYPE_ACK);
     private static final byte[] K_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_ID);
     private static final byte[] K_T1 = FrameDescriptor.utf8(FrameDescriptor.KEY_T1);
     private static final byte[] K_T2 = FrameDescriptor.utf8(FrameDescriptor.KEY_T2);
@@ -146,7 +148,8 @@ public final class FrameEncoder {
     public int encodeHello(Hello hello) {
         try {
             begin();
-            packer.packMapHeader(6);
+            boolean acked = hello.acknowledged();
+            packer.packMapHeader(acked ? 7 : 6);
             key(K_TYPE);
             str(FrameDescriptor.utf8(FrameDescriptor.TYPE_HELLO));
             key(FrameDescriptor.utf8(FrameDescriptor.KEY_SESSION)).packString(hello.sessionId());
@@ -157,6 +160,9 @@ public final class FrameEncoder {
             }
             key(FrameDescriptor.utf8(FrameDescriptor.KEY_LAST_SEQ)).packLong(hello.lastSeq());
             key(FrameDescriptor.utf8(FrameDescriptor.KEY_SENDER)).packString(hello.sender());
+            if (acked) {
+                key(FrameDescriptor.utf8(FrameDescriptor.KEY_ACKED)).packLong(hello.ackedSeq());
+            }
             return end();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -214,6 +220,35 @@ public final class FrameEncoder {
             key(K_T1).packLong(t1EpochNanos);
             key(K_T2).packLong(t2EpochNanos);
             key(K_T3).packLong(t3EpochNanos);
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Encodes a resume control frame {@code {"type":"resume","seq":seq}} (receiver to sender, protocol 2): the
+     * answer to a hello, the highest seq of the session the receiver already has. Allocates nothing.
+     */
+    public int encodeResume(long seq) {
+        return encodeControlSeq(V_RESUME, seq);
+    }
+
+    /**
+     * Encodes an acknowledgement {@code {"type":"ack","seq":seq}} (receiver to sender, protocol 2): the highest seq
+     * delivered (or made durable by the host). Allocates nothing.
+     */
+    public int encodeAck(long seq) {
+        return encodeControlSeq(V_ACK, seq);
+    }
+
+    private int encodeControlSeq(byte[] type, long seq) {
+        try {
+            begin();
+            packer.packMapHeader(2);
+            key(K_TYPE);
+            str(type);
+            key(K_SEQ).packLong(seq);
             return end();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -17,6 +17,10 @@ public enum FrameType {
     PING,
     /** A sender's answer to a ping; see {@link FrameDecoder#pingId()}, {@link FrameDecoder#t1()} .. {@code t3()}. */
     PONG,
+    /** Receiver to sender (protocol 2): its answer to a hello, {@link FrameDecoder#controlSeq()}. */
+    RESUME,
+    /** Receiver to sender (protocol 2): the highest seq delivered, {@link FrameDecoder#controlSeq()}. */
+    ACK,
     /** A well-formed map of a type this version does not handle (e.g. a future depth diff); to be ignored. */
     UNKNOWN
 }

@@ -75,6 +75,17 @@ final class Connection implements Runnable {
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
+    /**
+     * Protocol 2: the sender asked for acknowledgements (its hello has {@code acked}). Set by the reader thread before
+     * it starts the control writer (the pinger), which reads it afterwards; see {@link #controlLoop}.
+     */
+    private boolean acknowledging;
+    /** Protocol 2: the resume answer, the highest seq of the session this receiver has; read by the control writer. */
+    private long resumeSeq;
+    /** {@link #acknowledging}, for other threads ({@link #closeAfterLastAck}). */
+    private volatile boolean acknowledgingShared;
+    /** Set by {@link #closeAfterLastAck}: the reader writes a last ack once it stopped reading and the pinger ended. */
+    private volatile boolean draining;
     private long frames;
     private volatile String closeReason;
     private volatile boolean ended;
@@ -123,6 +134,59 @@ final class Connection implements Runnable {
     void close(String reason) {
         closeReason = reason;
         closeQuietly(raw);
+    }
+
+    /**
+     * Closes from any thread (the receiver's {@code close()}); a sender that asked for acknowledgements first gets a
+     * last ack of everything delivered: the input side is shut (the reader stops after the update it is delivering),
+     * then the reader thread, once the pinger has ended, writes the ack and closes. So a graceful restart of this
+     * receiver makes the sender resend nothing that was delivered.
+     */
+    void closeAfterLastAck(String reason) {
+        if (!acknowledgingShared) {
+            close(reason);
+            return;
+        }
+        closeReason = reason;
+        draining = true;
+        try {
+            raw.shutdownInput();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(raw);
+        }
+    }
+
+    /** Reader thread, in {@link #end}: the last ack, written after the pinger ended (one writer at a time). */
+    private void writeLastAck() {
+        ended = true;
+        stopPinger();
+        Session s = session;
+        if (s == null || (pinger != null && pinger.isAlive())) {
+            return; // a pinger blocked in a write (a sender that stopped reading): one writer at a time, so no ack
+        }
+        long ack = ctx.config.ackMode() == AckMode.HOST ? s.hostAckedSeq.get() : s.deliveredSeq;
+        try {
+            FrameEncoder encoder = new FrameEncoder();
+            int len = encoder.encodeAck(ack);
+            java.io.OutputStream out = ssl.getOutputStream();
+            out.write(encoder.buffer(), 0, len);
+            out.flush();
+            s.ackedSeq = ack;
+            counters.acksSent.increment();
+        } catch (IOException | RuntimeException e) {
+            // the sender is gone already: it resends what it lacks on its next connection
+        }
+    }
+
+    private void stopPinger() {
+        if (pinger != null) {
+            LockSupport.unpark(pinger);
+            try {
+                pinger.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** @return true if the reader thread ended within {@code millis} (immediately when called on it) */
@@ -245,7 +309,8 @@ final class Connection implements Runnable {
             for (;;) {
                 int length = reader.read();
                 if (length < 0) {
-                    return null;
+                    String reason = closeReason; // set when this receiver shut the input (closeAfterLastAck)
+                    return reason == null ? null : new IOException(reason);
                 }
                 frames++;
                 FrameType type;
@@ -291,33 +356,76 @@ final class Connection implements Runnable {
      */
     private void startPinger() {
         long intervalNanos = ctx.config.pingIntervalNanos();
-        if (intervalNanos <= 0) {
+        if (intervalNanos <= 0 && !acknowledging) {
             return;
         }
-        pinger = new Thread(() -> pingLoop(intervalNanos), thread.getName() + "-ping");
+        Session s = session;
+        pinger = new Thread(() -> controlLoop(intervalNanos, s), thread.getName() + "-ping");
         pinger.setDaemon(true);
         pinger.start();
     }
 
-    private void pingLoop(long intervalNanos) {
+    /**
+     * The control writer: for a protocol-2 sender first the {@code resume} answer, then pings every ping interval
+     * and, between them, an {@code ack} whenever the acknowledged seq moved (checked every ack interval; repeated
+     * with each ping when it did not).
+     */
+    private void controlLoop(long intervalNanos, Session s) {
         FrameEncoder encoder = new FrameEncoder();
         long id = 0;
+        boolean acks = acknowledging;
+        boolean pinging = intervalNanos > 0;
+        long ackIntervalNanos = ctx.config.ackIntervalNanos();
+        boolean host = ctx.config.ackMode() == AckMode.HOST;
         try {
             java.io.OutputStream out = ssl.getOutputStream();
-            while (!ended && closeReason == null) {
-                if (pongsReceived == 0 && id >= UNANSWERED_PINGS_LIMIT) {
-                    giveUpPinging(id);
-                    return;
-                }
-                id++;
-                long t1 = ctx.config.clock().epochNanos();
-                int len = encoder.encodePing(id, t1);
+            long lastAck = -1;
+            if (acks) {
+                lastAck = resumeSeq;
+                int len = encoder.encodeResume(lastAck);
                 out.write(encoder.buffer(), 0, len);
                 out.flush();
-                pingWriteNanos = ctx.config.clock().epochNanos() - t1;
-                pingWrittenId = id;
-                long until = System.nanoTime() + intervalNanos;
-                for (long left = intervalNanos; left > 0 && !ended; left = until - System.nanoTime()) {
+                s.ackedSeq = lastAck;
+            }
+            long nextPing = System.nanoTime();
+            while (!ended && closeReason == null) {
+                boolean repeatAck = false;
+                if (pinging && System.nanoTime() - nextPing >= 0) {
+                    if (pongsReceived == 0 && id >= UNANSWERED_PINGS_LIMIT) {
+                        giveUpPinging(id);
+                        pinging = false;
+                        if (!acks) {
+                            return;
+                        }
+                    } else {
+                        id++;
+                        long t1 = ctx.config.clock().epochNanos();
+                        int len = encoder.encodePing(id, t1);
+                        out.write(encoder.buffer(), 0, len);
+                        out.flush();
+                        pingWriteNanos = ctx.config.clock().epochNanos() - t1;
+                        pingWrittenId = id;
+                        nextPing = System.nanoTime() + intervalNanos;
+                        repeatAck = true;
+                    }
+                }
+                if (acks) {
+                    long ack = host ? s.hostAckedSeq.get() : s.deliveredSeq;
+                    if (ack > lastAck || (repeatAck && ack == lastAck)) {
+                        int len = encoder.encodeAck(ack);
+                        out.write(encoder.buffer(), 0, len);
+                        out.flush();
+                        lastAck = ack;
+                        s.ackedSeq = ack;
+                        counters.acksSent.increment();
+                    }
+                }
+                long wait = acks ? ackIntervalNanos : intervalNanos;
+                if (pinging) {
+                    wait = Math.min(wait, nextPing - System.nanoTime());
+                }
+                long until = System.nanoTime() + wait;
+                for (long left = wait; left > 0 && !ended; left = until - System.nanoTime()) {
                     LockSupport.parkNanos(this, left);
                 }
             }
@@ -435,6 +543,9 @@ final class Connection implements Runnable {
         } catch (Throwable t) {
             listenerFailed(t);
         }
+        if (acknowledging) {
+            s.deliveredSeq = tracker.lastSeq();
+        }
         logAfterDelivery(verdict, tracker); // after delivery, so the quote is not delayed by it
     }
 
@@ -513,6 +624,9 @@ final class Connection implements Runnable {
         } catch (Throwable e) {
             listenerFailed(e);
         }
+        if (acknowledging) {
+            s.deliveredSeq = tracker.lastSeq();
+        }
         logAfterDelivery(verdict, tracker);
         if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
             LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
@@ -554,12 +668,30 @@ final class Connection implements Runnable {
 
     private void onHello(Hello hello) {
         armSilenceTimeout();
-        if (pinger == null) {
+        boolean acks = hello.acknowledged() && !acknowledging;
+        if (pinger == null && !acks) {
             startPinger();
         }
-        Session s = ctx.sessions.forHello(hello.sessionId(), hello.lastSeq());
+        long baseline = hello.lastSeq();
+        if (acks && ctx.sessions.get(hello.sessionId()) == null) { // new here: start where the sender was acked
+            baseline = Math.max(hello.ackedSeq(), durableSeq(hello.sessionId()));
+        }
+        Session s = ctx.sessions.forHello(hello.sessionId(), baseline);
         takeOver(s);
         boolean first = s.tracker.onHello(hello.lastSeq());
+        if (acks) {
+            acknowledging = true;
+            acknowledgingShared = true;
+            resumeSeq = s.tracker.lastSeq();
+            if (first) {
+                s.deliveredSeq = resumeSeq;
+                s.hostAckedSeq.accumulateAndGet(resumeSeq, Math::max);
+            }
+            if (pinger == null) {
+                startPinger(); // writes the resume first
+            }
+        }
+        ctx.sessions.hello(s);
         if (latencyMode == LatencyMode.PROBING && s.clockSync.trusted()) {
             // A reconnect of a sender that answered pings: its clock did not change; new pongs refine the estimate.
             latencyMode = LatencyMode.CORRECTED;
@@ -569,9 +701,19 @@ final class Connection implements Runnable {
                 hello.sessionId(), peer, first ? "new to this receiver" : "resumed", hello.sender(),
                 hello.protocolVersion(), hello.symbols(), hello.lastSeq(), s.tracker.lastSeq());
         try {
-            listener.onSession(hello.sessionId(), hello.lastSeq());
+            listener.onSession(hello.sessionId(), acks ? resumeSeq : hello.lastSeq());
         } catch (Throwable t) {
             listenerFailed(t);
+        }
+    }
+
+    /** The host's durable position for a session new here ({@link TickerListener#resumeFrom}); 0 on a throw. */
+    private long durableSeq(String sessionId) {
+        try {
+            return Math.max(0, listener.resumeFrom(sessionId));
+        } catch (Throwable t) {
+            listenerFailed(t);
+            return 0;
         }
     }
 
@@ -640,6 +782,9 @@ final class Connection implements Runnable {
     }
 
     private void end(boolean connected, Throwable cause) {
+        if (draining) {
+            writeLastAck();
+        }
         ctx.connections.remove(this);
         if (session != null) {
             session.owner.compareAndSet(this, null);
@@ -655,14 +800,7 @@ final class Connection implements Runnable {
         }
         closeQuietly(ssl);
         closeQuietly(raw);
-        if (pinger != null) {
-            LockSupport.unpark(pinger);
-            try {
-                pinger.join(1_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopPinger();
         if (!connected) {
             return;
         }

@@ -50,6 +50,8 @@ final class Counters {
     final LongAdder latencyUncorrected = new LongAdder();
     /** Connections closed because nothing arrived for the silence timeout. */
     final LongAdder silenceTimeouts = new LongAdder();
+    /** Ack frames written to protocol-2 senders. */
+    final LongAdder acksSent = new LongAdder();
     /** Connections whose sender answered none of the first pings. */
     final LongAdder sendersNotAnswering = new LongAdder();
     /** Pongs with impossible timestamps, ignored. */

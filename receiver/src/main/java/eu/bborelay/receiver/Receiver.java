@@ -193,6 +193,37 @@ public final class Receiver implements AutoCloseable {
         return out;
     }
 
+    /**
+     * With {@link AckMode#HOST}: the host holds every update of session {@code sessionId} up to {@code seq} durably
+     * (e.g. journaled); the receiver acknowledges it to the sender within the ack interval, and the sender may then
+     * forget it. Lower or repeated values are ignored. Thread-safe, lock-free, allocation-free; callable from any
+     * thread, inside a listener callback too. Without {@link AckMode#HOST} it has no effect.
+     *
+     * @param sessionId the sender session, as {@link TickerListener#onSession} named it
+     * @param seq the highest seq held, from {@link BookTicker#seq()} or {@link eu.bborelay.common.Trade#seq()}
+     * @throws IllegalArgumentException if no sender of that session has said hello to this receiver
+     */
+    public void acknowledge(String sessionId, long seq) {
+        Session s = ctx.sessions.get(sessionId);
+        if (s == null) {
+            throw new IllegalArgumentException("no sender session " + sessionId + " has said hello to this receiver");
+        }
+        s.hostAckedSeq.accumulateAndGet(seq, Math::max);
+    }
+
+    /**
+     * {@link #acknowledge(String, long)} for the session that said hello last: for a receiver fed by one sender.
+     *
+     * @throws IllegalStateException before any sender said hello
+     */
+    public void acknowledge(long seq) {
+        Session s = ctx.sessions.latest();
+        if (s == null) {
+            throw new IllegalStateException("no sender has said hello yet: nothing to acknowledge");
+        }
+        s.hostAckedSeq.accumulateAndGet(seq, Math::max);
+    }
+
     /** A snapshot of the counters and latencies since start. Any thread; not on the quote path. */
     public ReceiverStats stats() {
         return reporter.snapshot();
@@ -213,7 +244,7 @@ public final class Receiver implements AutoCloseable {
         join(acceptor);
         List<Connection> open = new ArrayList<>(ctx.connections);
         for (Connection c : open) {
-            c.close("receiver closed");
+            c.closeAfterLastAck("receiver closed");
         }
         for (Connection c : open) {
             try {

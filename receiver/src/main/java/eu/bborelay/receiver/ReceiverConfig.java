@@ -27,6 +27,8 @@ public final class ReceiverConfig {
     public static final long DEFAULT_STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Default {@link #handshakeTimeoutNanos()}: 5 s, a total deadline from accept. */
     public static final long DEFAULT_HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Default {@link #ackIntervalNanos()}: 100 ms. */
+    public static final long DEFAULT_ACK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Default {@link #pingIntervalNanos()}: 1 s. */
     public static final long DEFAULT_PING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Default {@link #silenceTimeoutNanos()}: 5 s. */
@@ -76,6 +78,8 @@ public final class ReceiverConfig {
     private final int maxConnections;
     private final int maxPendingHandshakes;
     private final int maxPendingHandshakesPerAddress;
+    private final AckMode ackMode;
+    private final long ackIntervalNanos;
 
     private ReceiverConfig(Builder b, long statsIntervalNanos, long handshakeTimeoutNanos, ErrorHandler errorHandler) {
         bindAddress = b.bindAddress;
@@ -91,6 +95,8 @@ public final class ReceiverConfig {
         clock = b.clock;
         this.errorHandler = errorHandler;
         pingIntervalNanos = b.pingIntervalNanos;
+        ackMode = b.ackMode;
+        ackIntervalNanos = b.ackIntervalNanos;
         silenceTimeoutNanos = b.silenceTimeoutNanos;
         staleAfterNanos = b.staleAfterNanos;
         maxConnections = b.maxConnections;
@@ -214,6 +220,19 @@ public final class ReceiverConfig {
         return errorHandler;
     }
 
+    /** When a seq is acknowledged to a sender that asks (protocol 2); default {@link AckMode#DELIVERED}. */
+    public AckMode ackMode() {
+        return ackMode;
+    }
+
+    /**
+     * Most time between a delivery (or the host's acknowledgement) and the ack frame that reports it, in ns; default
+     * 100 ms. With nothing new the acknowledgement is repeated every ping interval.
+     */
+    public long ackIntervalNanos() {
+        return ackIntervalNanos;
+    }
+
     /** Describes the TLS setup for the log, e.g. {@code client certificate required, CA /certs/ca.crt}. */
     String describeTls() {
         if (!requireClientCertificate) {
@@ -232,7 +251,8 @@ public final class ReceiverConfig {
                 + ", pingIntervalNanos=" + pingIntervalNanos + ", silenceTimeoutNanos=" + silenceTimeoutNanos
                 + ", staleAfterNanos=" + staleAfterNanos + ", maxConnections=" + maxConnections
                 + ", maxPendingHandshakes=" + maxPendingHandshakes + ", maxPendingHandshakesPerAddress="
-                + maxPendingHandshakesPerAddress + '}';
+                + maxPendingHandshakesPerAddress + ", ackMode=" + ackMode + ", ackIntervalNanos=" + ackIntervalNanos
+                + '}';
     }
 
     /**
@@ -259,6 +279,8 @@ public final class ReceiverConfig {
         private long staleAfterNanos = DEFAULT_STALE_AFTER_NANOS;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
+        private AckMode ackMode = AckMode.DELIVERED;
+        private long ackIntervalNanos = DEFAULT_ACK_INTERVAL_NANOS;
         /** 0: not set, then {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS} or less. */
         private int maxPendingHandshakesPerAddress;
         private boolean maxPendingHandshakesPerAddressSet;
@@ -283,6 +305,17 @@ public final class ReceiverConfig {
          *                interval (1 s)
          * @param unit unit of {@code timeout}
          */
+        public Builder ackMode(AckMode mode) {
+            this.ackMode = mode;
+            return this;
+        }
+
+        /** See {@link ReceiverConfig#ackIntervalNanos()}; 1 ms to 1 s, default 100 ms. */
+        public Builder ackInterval(long interval, TimeUnit unit) {
+            this.ackIntervalNanos = unit.toNanos(interval);
+            return this;
+        }
+
         public Builder silenceTimeout(long timeout, TimeUnit unit) {
             this.silenceTimeoutNanos = unit.toNanos(timeout);
             return this;
@@ -490,6 +523,12 @@ public final class ReceiverConfig {
                 throw new IllegalArgumentException("clock must not be null");
             }
             timer("pingInterval", pingIntervalNanos);
+            if (ackMode == null) {
+                throw new IllegalArgumentException("ackMode must not be null");
+            }
+            if (ackIntervalNanos < TimeUnit.MILLISECONDS.toNanos(1) || ackIntervalNanos > TimeUnit.SECONDS.toNanos(1)) {
+                throw new IllegalArgumentException("ackInterval must be 1 ms..1 s, was " + ackIntervalNanos + " ns");
+            }
             timer("silenceTimeout", silenceTimeoutNanos);
             timer("staleAfter", staleAfterNanos);
             if (maxConnections < 1 || maxConnections > MAX_MAX_CONNECTIONS) {

@@ -24,6 +24,15 @@ final class Session {
     final ClockSync clockSync = new ClockSync();
     /** Creation order, for evicting the oldest idle sessions. */
     final long order;
+    /**
+     * Protocol 2: the highest seq delivered to the listener (its call returned), written by the owner's reader thread
+     * after each delivery ({@link AckMode#DELIVERED}), read by the connection's control writer.
+     */
+    volatile long deliveredSeq;
+    /** Protocol 2, {@link AckMode#HOST}: the highest seq the host acknowledged ({@link Receiver#acknowledge}). */
+    final java.util.concurrent.atomic.AtomicLong hostAckedSeq = new java.util.concurrent.atomic.AtomicLong();
+    /** The highest seq acknowledged to the sender (written in an ack or resume frame). */
+    volatile long ackedSeq;
 
     Session(String id, SequenceTracker tracker, long order) {
         this.id = id;

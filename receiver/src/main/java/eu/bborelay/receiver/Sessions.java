@@ -36,6 +36,23 @@ final class Sessions {
     }
 
     /** The session shared by senders that send no hello. */
+    /** The session of {@code sessionId}, or null. */
+    Session get(String sessionId) {
+        return byId.get(sessionId);
+    }
+
+    /** The session that said hello last, or null. */
+    Session latest() {
+        return latest;
+    }
+
+    /** Notes {@code s} as the session that said hello last. */
+    void hello(Session s) {
+        latest = s;
+    }
+
+    private volatile Session latest;
+
     Session legacy() {
         Session s = legacy;
         if (s == null) {

@@ -76,9 +76,27 @@ public interface TickerListener {
      * before a restart (updates with {@code seq} at or below what it had recorded are then duplicates to it).
      *
      * @param sessionId the sender process's random session id (hex)
-     * @param lastSeq the highest {@code seq} the sender wrote on an earlier connection, 0 if none
+     * @param lastSeq the highest {@code seq} the sender wrote on an earlier connection, 0 if none. For a sender that
+     *                acknowledges (protocol 2), this receiver's resume point instead: every update of the session
+     *                above it is delivered (resent if need be) or counted as a gap, so nothing above it is lost
+     *                unseen
      */
     default void onSession(String sessionId, long lastSeq) {
+    }
+
+    /**
+     * A sender that acknowledges (protocol 2; docs/PROTOCOL.md, "Acknowledgements and resend") announced a session
+     * this receiver has not seen (e.g. this host restarted): returns the highest {@code seq} of that session the host
+     * already holds durably (journaled, recorded), or 0. The receiver answers the sender with the larger of this and
+     * what the sender had acknowledged, counts gaps from there, and the sender resends what is above it: with
+     * {@link AckMode#HOST} a restarted host receives every update exactly once. Called on the connection's reader
+     * thread before {@link #onSession}; an exception counts as 0 (and goes to the error handler).
+     *
+     * @param sessionId the sender process's random session id (hex)
+     * @return a seq, 0 when none (default)
+     */
+    default long resumeFrom(String sessionId) {
+        return 0;
     }
 
     /**

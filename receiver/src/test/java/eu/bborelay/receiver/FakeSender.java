@@ -77,6 +77,41 @@ final class FakeSender implements AutoCloseable {
         return write(encoder.buffer(), 0, n);
     }
 
+    /** A protocol-2 hello: asks for acknowledgements, {@code acked} = the highest seq acknowledged before. */
+    FakeSender helloAcked(String sessionId, long lastSeq, long acked, String... symbols) throws IOException {
+        int n = encoder.encodeHello(new Hello(sessionId, 2, List.of(symbols), lastSeq, "fake-sender/test", acked));
+        return write(encoder.buffer(), 0, n);
+    }
+
+    /**
+     * Reads the receiver's frames until one of {@code type} (RESUME or ACK) with a seq of at least {@code minSeq}
+     * arrives: returns its seq, or -1 when none came within {@code timeout}. Other frames are skipped.
+     */
+    long awaitControl(FrameType type, long minSeq, Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        FrameReader reader = new FrameReader(socket.getInputStream(), 4096);
+        while (System.nanoTime() - deadline < 0) {
+            socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            int len;
+            try {
+                len = reader.read();
+            } catch (SocketTimeoutException e) {
+                return -1;
+            }
+            if (len < 0) {
+                return -1;
+            }
+            FrameType t = pingDecoder.decode(reader.payload(), len, new BookTicker());
+            if (t == FrameType.PING) {
+                pings++;
+            }
+            if (t == type && pingDecoder.controlSeq() >= minSeq) {
+                return pingDecoder.controlSeq();
+            }
+        }
+        return -1;
+    }
+
     /** A quote stamped with the sender's wall clock now; bid/ask quantities 1.5 and 2.5, update id 1000 + seq. */
     FakeSender quote(long seq, String symbol, double bid, double ask) throws IOException {
         quote.set(symbol, bid, 1.5, ask, 2.5, 1000 + seq, 1_723_161_254_087L).seq(seq)

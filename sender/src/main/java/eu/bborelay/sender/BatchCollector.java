@@ -156,15 +156,17 @@ final class BatchCollector {
      * Adds the last written quote of every symbol without a pending one in {@code batch[0, n)} (replays, with their
      * original seq), re-sorted by seq.
      *
+     * @param maxSeq only quotes with a seq at or below this are replayed (after a resume: what the receiver has;
+     *               the latest quotes above it were resent)
      * @return the batch's new size
      */
-    int addReplays(int n) {
+    int addReplays(int n, long maxSeq) {
         Arrays.fill(seenSymbol, false);
         for (int k = 0; k < n; k++) {
             seenSymbol[batch[k].symbolIndex] = true;
         }
         for (int i = 0; i < seenSymbol.length; i++) {
-            if (!seenSymbol[i] && accounting.lastWritten(i) != null) {
+            if (!seenSymbol[i] && accounting.lastWritten(i) != null && accounting.lastWritten(i).seq() <= maxSeq) {
                 add(new QuoteSlots.Entry(accounting.lastWritten(i), i, null, 0));
             }
         }

@@ -116,6 +116,20 @@ final class LinkAccounting {
         tradesThroughAccounted = tradesThrough;
     }
 
+    /**
+     * After a reconnect (protocol 2, {@link Resender}): frames counted as sent that the receiver does not have and
+     * that are not resent move to conflated (older quotes of a symbol whose latest is resent) or dropped (fell out of
+     * the resend buffer). Keeps {@code sent + dropped + conflated == taken}.
+     */
+    void retract(long toConflated, long toDropped) {
+        if (toConflated == 0 && toDropped == 0) {
+            return;
+        }
+        sent -= toConflated + toDropped;
+        conflated += toConflated;
+        dropped += toDropped;
+    }
+
     /** Quotes the writer discarded itself (older quotes of a symbol in an opening batch); they become gaps. */
     void discarded(long quotes) {
         discardedByWriter += quotes;

@@ -22,7 +22,7 @@ import javax.net.ssl.SSLSocket;
  * One TLS connection from the sender to the receiver: the socket, the buffered output the link writes frames to, and
  * its reader thread, {@value #READER_THREAD_NAME}, which only reads the receiver's frames: a ping is stamped
  * {@code t2} on arrival and handed to the writer ({@link #pendingPing}), any frame marks the receiver as heard
- * ({@link #lastHeardNanos}), and any end or error marks the connection {@link #broken}. Each event unparks the
+ * ({@link #lastHeardNanos}), {@code resume} and {@code ack} go to the {@link AckTracker}, and any end or error marks the connection {@link #broken}. Each event unparks the
  * writer thread.
  *
  * <p><b>Threads.</b> The output side ({@link #out}) belongs to the holder of the link's baton (see
@@ -42,13 +42,16 @@ final class ReceiverConnection {
     private final Thread reader;
     private final EpochNanoClock clock;
     private final Thread writer;
+    private final AckTracker acks;
     volatile Throwable broken;
     /** System.nanoTime (never 0) of the last frame from the receiver; 0 until it writes one. */
     volatile long lastHeardNanos;
     /** The latest unanswered ping {id, t1, t2}, set by the reader, taken by the writer. */
     final AtomicReference<long[]> pendingPing = new AtomicReference<>();
 
-    private ReceiverConnection(Socket raw, SSLSocket ssl, EpochNanoClock clock, Thread writer) throws IOException {
+    private ReceiverConnection(Socket raw, SSLSocket ssl, EpochNanoClock clock, Thread writer, AckTracker acks)
+            throws IOException {
+        this.acks = acks;
         this.raw = raw;
         this.ssl = ssl;
         this.out = new BufferedOutputStream(ssl.getOutputStream(), OUTPUT_BUFFER_BYTES);
@@ -65,10 +68,11 @@ final class ReceiverConnection {
      *
      * @param timeoutMillis limit for the TCP connect and, separately, the TLS handshake
      * @param writer the thread to unpark when the receiver writes or the connection ends
+     * @param acks told of the receiver's {@code resume} and {@code ack} frames (protocol 2)
      * @throws IOException when the connect or the handshake fails (the caller closes {@code raw})
      */
     static ReceiverConnection open(Socket raw, String host, int port, SSLContext sslContext, int timeoutMillis,
-                                   EpochNanoClock clock, Thread writer) throws IOException {
+                                   EpochNanoClock clock, Thread writer, AckTracker acks) throws IOException {
         raw.setTcpNoDelay(true);
         raw.connect(new InetSocketAddress(host, port), timeoutMillis);
         SSLSocket ssl = (SSLSocket) sslContext.getSocketFactory().createSocket(raw, host, port, true);
@@ -76,7 +80,7 @@ final class ReceiverConnection {
         ssl.setSoTimeout(timeoutMillis);
         ssl.startHandshake();
         ssl.setSoTimeout(0);
-        ReceiverConnection c = new ReceiverConnection(raw, ssl, clock, writer);
+        ReceiverConnection c = new ReceiverConnection(raw, ssl, clock, writer, acks);
         c.reader.start();
         return c;
     }
@@ -142,6 +146,11 @@ final class ReceiverConnection {
                 if (type == FrameType.PING) {
                     pendingPing.set(new long[] {decoder.pingId(), decoder.t1(), t2});
                     LockSupport.unpark(writer);
+                } else if (type == FrameType.ACK) {
+                    acks.onAck(decoder.controlSeq());
+                } else if (type == FrameType.RESUME) {
+                    acks.onResume(decoder.controlSeq());
+                    LockSupport.unpark(writer); // it waits for this after its hello
                 }
             }
             cause = new EOFException("the receiver closed the connection");

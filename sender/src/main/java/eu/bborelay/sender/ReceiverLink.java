@@ -92,6 +92,17 @@ final class ReceiverLink implements AutoCloseable {
     private final FrameEncoder encoder = new FrameEncoder();
     private final LinkAccounting accounting;
     private final BatchCollector collector;
+    /** Protocol 2: acknowledged seqs (written by the reader thread), the frames not acknowledged, their resend. */
+    private final AckTracker acks = new AckTracker();
+    private final UnackedFrames unacked;
+    private final Resender resender;
+    /**
+     * Whether frames written on this connection are kept until acknowledged: the receiver answered the hello with
+     * resume ({@link #ackConfirmed}), or it may still (tentative, until {@link #ackProbeDeadlineNanos}).
+     */
+    private boolean acking;
+    private boolean ackConfirmed;
+    private long ackProbeDeadlineNanos;
     private long nextAttemptNanos;
     private long helloLastSeq;
     private long connectedAtNanos;
@@ -134,6 +145,11 @@ final class ReceiverLink implements AutoCloseable {
         this.backoff = new Backoff(config.receiverReconnectMin().toMillis(), config.receiverReconnectMax().toMillis());
         this.accounting = new LinkAccounting(slots.symbols());
         this.collector = new BatchCollector(slots, accounting);
+        this.unacked = config.resendBufferBytes() == 0 ? null
+                : new UnackedFrames(config.resendBufferBytes(), config.resendBufferMaxAge().toNanos(), acks);
+        this.resender = unacked == null ? null
+                : new Resender(unacked, acks, accounting, config.clock(), slots.symbols());
+        this.resumeWaitNanos = TimeUnit.MILLISECONDS.toNanos(RESUME_WAIT_MILLIS);
         this.thread = new Thread(this::run, THREAD_NAME);
         this.directWrites = config.directWrites();
     }
@@ -197,6 +213,17 @@ final class ReceiverLink implements AutoCloseable {
             LockSupport.parkNanos(this, BATON_WAIT_NANOS);
         }
     }
+
+    /**
+     * How long the writer waits, after its hello, for the receiver's resume (protocol 2) before it takes the receiver
+     * for one that does not acknowledge. It waits only when the previous connection's receiver did acknowledge and
+     * frames are left to resend; this project's receivers before protocol 2 answer with a ping first, which ends the
+     * wait at once. Generous, because a receiver that has just restarted is slow to answer its first hello (a cold JVM
+     * on a loaded host took more than 2 s in a test), and giving up means nothing is resent. Also how long frames are
+     * kept tentatively on a connection whose receiver has not shown yet whether it acknowledges.
+     */
+    static final long RESUME_WAIT_MILLIS = 10_000;
+    private final long resumeWaitNanos;
 
     /** How long the writer parks between attempts to take the baton back from a producer that is writing. */
     private static final long BATON_WAIT_NANOS = 20_000;
@@ -306,18 +333,37 @@ final class ReceiverLink implements AutoCloseable {
                 if (c != null) {
                     connection = c; // not up yet: the opening batch decides
                     slots.backlog(true); // quotes arriving meanwhile queue behind the opening batch
-                    int n = collector.collect(true);
-                    if (receiverPings) {
-                        n = collector.addReplays(n); // it drops seq <= hello.lastSeq; see the class comment
-                    }
+                    long openedNanos = System.nanoTime();
                     writeHello(c);
-                    writeBatch(c, n, true, false);
+                    // Only frames left unacknowledged by an earlier connection whose receiver acknowledged make the
+                    // resume worth waiting for. Frames kept tentatively for one that never did count as sent, as in
+                    // protocol 1: let them go.
+                    if (unacked != null && !ackConfirmed) {
+                        unacked.clear();
+                        acks.lostAbove(Long.MAX_VALUE);
+                    }
+                    boolean leftOver = unacked != null && ackConfirmed && (unacked.frames() > 0 || acks.hasEvicted());
+                    long resume = leftOver ? awaitResume(c) : AckTracker.NO_RESUME;
+                    int resent = resend(c, resume, leftOver);
+                    long resentNanos = System.nanoTime() - openedNanos;
+                    int n = collector.collect(true);
+                    if (receiverPings) { // it drops seq <= hello.lastSeq; see the class comment
+                        n = collector.addReplays(n, acking ? resume : Long.MAX_VALUE);
+                    }
+                    if (writeBatch(c, n, true, false) && leftOver && ackConfirmed) {
+                        log.info("Receiver {}:{} answered resume {} (acked {}): resent {} frame(s) in {} ms after"
+                                + " the TLS handshake, flushed with the opening batch", host, port, resume,
+                                acks.ackedSeq(), resent, TimeUnit.NANOSECONDS.toMillis(resentNanos));
+                    }
                 }
                 continue;
             }
             if (c.broken != null) {
                 disconnect(c, c.broken);
                 continue;
+            }
+            if (acking && !ackConfirmed) {
+                probeAcks(c);
             }
             if (c.pendingPing.get() != null) { // a plain read on the usual path
                 writePong(c, c.pendingPing.getAndSet(null));
@@ -379,7 +425,7 @@ final class ReceiverLink implements AutoCloseable {
         Socket raw = new Socket();
         connectingSocket = raw;
         try {
-            return ReceiverConnection.open(raw, host, port, sslContext, connectTimeoutMillis, clock, thread);
+            return ReceiverConnection.open(raw, host, port, sslContext, connectTimeoutMillis, clock, thread, acks);
         } catch (IOException e) {
             ReceiverConnection.closeQuietly(raw);
             if (!closing) {
@@ -421,14 +467,95 @@ final class ReceiverLink implements AutoCloseable {
         }
     }
 
+    /**
+     * Protocol 2 (with a resend buffer): the hello carries {@code acked} and is flushed at once, since the receiver
+     * answers it with resume. Without a resend buffer: a protocol-1 hello, flushed with the opening batch.
+     */
     private void writeHello(ReceiverConnection c) {
+        acks.newConnection();
         helloLastSeq = accounting.highestWrittenSeq();
-        Hello hello = new Hello(sessionId, FrameDescriptor.PROTOCOL_VERSION, symbols, helloLastSeq, senderName);
+        Hello hello = unacked == null
+                ? new Hello(sessionId, 1, symbols, helloLastSeq, senderName)
+                : new Hello(sessionId, FrameDescriptor.PROTOCOL_VERSION, symbols, helloLastSeq, senderName,
+                        acks.ackedSeq());
         int len = encoder.encodeHello(hello);
         try {
-            c.out.write(encoder.buffer(), 0, len); // buffered; flushed with the first batch
+            c.out.write(encoder.buffer(), 0, len);
+            if (unacked != null) {
+                c.out.flush();
+            }
         } catch (IOException e) {
             c.breakWith(e); // the batch write below fails too and reports it
+        }
+    }
+
+    /**
+     * After a protocol-2 hello: waits for the receiver's resume, at most {@link #RESUME_WAIT_MILLIS}. A ping read
+     * before any resume means a receiver that does not acknowledge (it writes the resume before its first ping).
+     *
+     * @return the resume seq, or {@link AckTracker#NO_RESUME}
+     */
+    private long awaitResume(ReceiverConnection c) {
+        if (unacked == null) {
+            return AckTracker.NO_RESUME;
+        }
+        long deadline = System.nanoTime() + resumeWaitNanos;
+        for (;;) {
+            long resume = acks.resumeSeq();
+            if (resume != AckTracker.NO_RESUME) {
+                return resume;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || c.broken != null || closing || c.pendingPing.get() != null) {
+                return acks.resumeSeq();
+            }
+            LockSupport.parkNanos(this, left);
+        }
+    }
+
+    /**
+     * While it is not known whether this connection's receiver acknowledges: its resume confirms it; a ping read
+     * before any resume, or no resume within {@link #RESUME_WAIT_MILLIS}, says it does not, and the frames kept so far
+     * are let go (they count as sent, as with any receiver of protocol 1).
+     */
+    private void probeAcks(ReceiverConnection c) {
+        boolean pinged = c.pendingPing.get() != null; // read first: the reader sets it after any earlier resume
+        if (acks.resumeSeq() != AckTracker.NO_RESUME) {
+            ackConfirmed = true;
+        } else if (pinged || System.nanoTime() - ackProbeDeadlineNanos > 0) {
+            acking = false;
+            unacked.clear();
+            acks.lostAbove(Long.MAX_VALUE); // forget the evicted ones too
+            log.info("Receiver {}:{} does not acknowledge (protocol 1, or the original Python receiver): frames are"
+                    + " not kept for resending on this connection", host, port);
+        }
+    }
+
+    /**
+     * Between the hello and the opening batch: with a resume answer, resends what the receiver lacks (buffered, flushed
+     * with the opening batch); without one, nothing can be resent and the unacknowledged frames are accounted lost.
+     *
+     * @return the frames resent
+     */
+    private int resend(ReceiverConnection c, long resume, boolean waited) {
+        ackConfirmed = resume != AckTracker.NO_RESUME && unacked != null;
+        acking = ackConfirmed;
+        if (unacked == null) {
+            return 0;
+        }
+        if (!ackConfirmed) {
+            resender.abandon();
+            if (!waited) { // nothing was waiting: keep frames from now on until the receiver shows what it is
+                acking = true;
+                ackProbeDeadlineNanos = System.nanoTime() + resumeWaitNanos;
+            }
+            return 0;
+        }
+        try {
+            return resender.resend(resume, c.out);
+        } catch (IOException e) {
+            c.breakWith(e); // the frames stay in the buffer; the opening batch fails and reports it
+            return 0;
         }
     }
 
@@ -438,11 +565,16 @@ final class ReceiverLink implements AutoCloseable {
      * With {@code first}, this is the opening batch of a connection: on success the link is up.
      */
     private boolean writeBatch(ReceiverConnection c, int n, boolean first, boolean direct) {
-        writeStartNanos = nonZeroNanoTime();
+        long now = nonZeroNanoTime();
+        writeStartNanos = now;
+        boolean keep = acking; // every frame goes into the resend buffer, written or not
+        if (keep) {
+            long acked = acks.ackedSeq();
+            unacked.release(acked);
+            acks.releaseEvicted(acked);
+        }
+        IOException failed = c.broken == null ? null : new IOException("connection already broken", c.broken);
         try {
-            if (c.broken != null) {
-                throw new IOException("connection already broken", c.broken);
-            }
             QuoteSlots.Entry[] batch = collector.batch();
             Trade[] trades = collector.trades();
             int m = collector.tradeCount();
@@ -450,18 +582,48 @@ final class ReceiverLink implements AutoCloseable {
             int j = 0;
             while (k < n || j < m) { // quotes and trades, each sorted by seq: merged
                 int len;
+                long seq;
+                int symbol;
                 if (j < m && (k >= n || trades[j].seq() < batch[k].quote.seq())) {
                     Trade t = trades[j++];
                     t.sendEpochNanos(clock.epochNanos());
                     len = encoder.encodeTrade(t);
+                    seq = t.seq();
+                    symbol = UnackedFrames.TRADE;
                 } else {
-                    BookTicker q = batch[k++].quote;
+                    QuoteSlots.Entry e = batch[k++];
+                    BookTicker q = e.quote;
                     q.sendEpochNanos(clock.epochNanos());
                     len = encoder.encodeQuote(q);
+                    seq = q.seq();
+                    symbol = e.symbolIndex;
                 }
-                c.out.write(encoder.buffer(), 0, len);
+                if (failed == null) {
+                    try {
+                        c.out.write(encoder.buffer(), 0, len);
+                    } catch (IOException e) {
+                        failed = e;
+                        if (!keep) {
+                            break;
+                        }
+                    }
+                } else if (!keep) {
+                    break;
+                }
+                if (keep && seq > accounting.accountedSeq()) { // not a replay
+                    unacked.append(seq, encoder.buffer(), len, symbol, now);
+                }
             }
-            c.out.flush();
+            if (failed == null) {
+                try {
+                    c.out.flush();
+                } catch (IOException e) {
+                    failed = e;
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
             lastWriteNanos = System.nanoTime();
             accounting.account(batch, n, trades, collector.tradePositions(), m, true, first);
             if (first) {
@@ -469,8 +631,10 @@ final class ReceiverLink implements AutoCloseable {
             }
             return true;
         } catch (IOException e) {
+            // Acknowledging receiver: the batch is in the resend buffer, sent on the next connection (or counted lost
+            // there). Otherwise it is dropped.
             accounting.account(collector.batch(), n, collector.trades(), collector.tradePositions(),
-                    collector.tradeCount(), false, first);
+                    collector.tradeCount(), keep, first);
             if (direct) {
                 c.breakWith(e);
             } else {
@@ -613,6 +777,16 @@ final class ReceiverLink implements AutoCloseable {
 
     long reconnects() {
         return reconnects;
+    }
+
+    /** Protocol-2 figures for the stats; racy snapshot. */
+    SenderStats.Acks acks() {
+        if (unacked == null) {
+            return SenderStats.Acks.NONE;
+        }
+        return new SenderStats.Acks(true, acks.ackedSeq(), acks.acksReceived(), unacked.frames(), unacked.bytes(),
+                acks.evictedTotal(), resender.resends(), resender.resent(), resender.resentTrades(),
+                resender.conflated(), resender.dropped(), resender.lastResendNanos());
     }
 
     Throwable failure() {

@@ -177,7 +177,8 @@ public final class Sender implements AutoCloseable {
                         ingest.tradeIds().aggIdGaps(), ingest.aggTradesBackfilled(), backfillUnfilled(),
                         backfill == null ? 0 : backfill.requests(), backfill == null ? 0 : backfill.rateLimited());
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
-                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades);
+                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades,
+                link.acks());
     }
 
     /**

@@ -39,6 +39,8 @@ public final class SenderConfig {
     public static final int MAX_SYMBOLS = 400;
     /** Largest {@code TRADE_QUEUE_CAPACITY}: 2^24 trades, about 1.6 GB, far beyond any container of ours. */
     public static final int MAX_TRADE_QUEUE_CAPACITY = 1 << 24;
+    /** Largest {@code RESEND_BUFFER_BYTES}: 256 MiB. */
+    public static final int MAX_RESEND_BUFFER_BYTES = 256 << 20;
     /** Binance spot: at most 1024 streams per connection (WebSocket Streams, "WebSocket Limits"). */
     public static final int SPOT_STREAMS_PER_CONNECTION = 1024;
     /** Binance USD-M and COIN-M futures: 200 streams per connection, the practical limit. */
@@ -74,6 +76,8 @@ public final class SenderConfig {
     private final int tradeQueueCapacity;
     private final URI binanceExchangeInfoUri;
     private final int backfillWeightPerMinute;
+    private final int resendBufferBytes;
+    private final Duration resendBufferMaxAge;
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
@@ -105,6 +109,8 @@ public final class SenderConfig {
         this.tradeQueueCapacity = b.tradeQueueCapacity;
         this.binanceExchangeInfoUri = b.binanceExchangeInfoUri;
         this.backfillWeightPerMinute = b.backfillWeightPerMinute;
+        this.resendBufferBytes = b.resendBufferBytes;
+        this.resendBufferMaxAge = b.resendBufferMaxAge;
     }
 
     public static Builder builder() {
@@ -173,6 +179,9 @@ public final class SenderConfig {
         b.binanceExchangeInfoUri = SymbolCheck.exchangeInfoUri(settings, b.binanceBaseUri);
         b.backfillWeightPerMinute(settings.integer(SenderSetting.BACKFILL_WEIGHT_PER_MINUTE, 0, 1_000_000,
                 "0 (no backfill) or a request weight per minute, at least 20 on futures and 4 on spot"));
+        b.resendBuffer(settings.integer(SenderSetting.RESEND_BUFFER_BYTES, 0, MAX_RESEND_BUFFER_BYTES, "a number of bytes"),
+                settings.integer(SenderSetting.RESEND_BUFFER_MAX_AGE_MS, 1_000, 3_600_000, "milliseconds"),
+                TimeUnit.MILLISECONDS);
         b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -417,6 +426,19 @@ public final class SenderConfig {
         return backfillWeightPerMinute;
     }
 
+    /**
+     * Bytes of written frames kept until acknowledged, for resending after a reconnect ({@code RESEND_BUFFER_BYTES},
+     * default 8 MiB; 0: no resending). Used only with a receiver that acknowledges (protocol 2).
+     */
+    public int resendBufferBytes() {
+        return resendBufferBytes;
+    }
+
+    /** Unacknowledged frames older than this leave the resend buffer ({@code RESEND_BUFFER_MAX_AGE_MS}, 60 s). */
+    public Duration resendBufferMaxAge() {
+        return resendBufferMaxAge;
+    }
+
     @Override
     public String toString() {
         List<BinanceConnection> connections = binanceConnections();
@@ -465,6 +487,9 @@ public final class SenderConfig {
         private String binanceRestUrl; // null: by BINANCE_REST_URL's rules for an unset value
         private URI binanceExchangeInfoUri;
         private int backfillWeightPerMinute = defaultInt(SenderSetting.BACKFILL_WEIGHT_PER_MINUTE);
+        private int resendBufferBytes = Integer.parseInt(SenderSetting.RESEND_BUFFER_BYTES.defaultValue());
+        private Duration resendBufferMaxAge = Duration.ofMillis(
+                Long.parseLong(SenderSetting.RESEND_BUFFER_MAX_AGE_MS.defaultValue()));
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
@@ -612,6 +637,26 @@ public final class SenderConfig {
             if (quotes < 1) {
                 throw new SettingException("backlog quotes must be at least 1, got " + quotes);
             }
+            return this;
+        }
+
+        /**
+         * See {@link SenderConfig#resendBufferBytes()} and {@link SenderConfig#resendBufferMaxAge()}; defaults 8 MiB
+         * and 60 s.
+         *
+         * @param bytes 0 (no resending) to {@link #MAX_RESEND_BUFFER_BYTES}
+         * @param maxAge at least 1 s
+         */
+        public Builder resendBuffer(int bytes, long maxAge, TimeUnit unit) {
+            if (bytes < 0 || bytes > MAX_RESEND_BUFFER_BYTES) {
+                throw new SettingException("resend buffer must be 0.." + MAX_RESEND_BUFFER_BYTES + " bytes, got " + bytes);
+            }
+            if (unit.toMillis(maxAge) < 1_000) {
+                throw new SettingException("resend buffer max age must be at least 1000 ms, got " + unit.toMillis(maxAge)
+                        + " ms");
+            }
+            this.resendBufferBytes = bytes;
+            this.resendBufferMaxAge = Duration.ofMillis(unit.toMillis(maxAge));
             return this;
         }
 

@@ -111,6 +111,16 @@ final class SenderOps {
                 .counter("backfill_rate_limited", "HTTP 429/418 answers to backfill requests",
                         x -> x.s.trades().backfillRateLimited())
                 .gauge("last_seq", "The last seq assigned", x -> x.s.lastSeq())
+                .gauge("acked_seq", "The highest seq the receiver acknowledged (protocol 2)", x -> x.s.acks().ackedSeq())
+                .gauge("resend_buffer_frames", "Frames written and not acknowledged yet (the resend buffer's depth)",
+                        x -> x.s.acks().bufferFrames())
+                .gauge("resend_buffer_bytes", "Bytes of the frames not acknowledged yet", x -> x.s.acks().bufferBytes())
+                .counter("resent", "Frames written again after a reconnect (not part of sent)",
+                        x -> x.s.acks().resent())
+                .counter("resend_conflated", "Quotes not resent because a newer one of their symbol was (part of"
+                        + " conflated)", x -> x.s.acks().resendConflated())
+                .counter("resend_dropped", "Frames the receiver lacked that had fallen out of the resend buffer (part"
+                        + " of dropped)", x -> x.s.acks().resendDropped())
                 .gauge("last_update_age_seconds", "Seconds since the latest valid Binance update; -1 before the first",
                         x -> x.sinceLastUpdateNanos < 0 ? -1 : x.sinceLastUpdateNanos / NANOS_PER_SECOND);
     }

@@ -71,6 +71,11 @@ public enum SenderSetting implements Setting {
             + " may spend fetching aggregate trade ids that never arrived on the stream (exchange gaps) from"
             + " GET aggTrades on BINANCE_REST_URL (4 per request of up to 1000 on spot, 20 on futures; Binance allows"
             + " 6000 per minute per IP on spot, 2400 on futures); 0 = count the gaps only, fetch nothing"),
+    RESEND_BUFFER_BYTES("8388608", "Bytes of written frames kept until the receiver acknowledges them (protocol 2),"
+            + " to resend after a reconnect; what falls out before it could be resent is counted as dropped. 0 turns"
+            + " resending off; at most 268435456"),
+    RESEND_BUFFER_MAX_AGE_MS("60000", "Unacknowledged frames older than this many milliseconds leave the resend"
+            + " buffer (counted as dropped if the receiver then lacks them); 1000 to 3600000"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;

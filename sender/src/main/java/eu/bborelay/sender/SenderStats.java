@@ -30,7 +30,7 @@ import java.util.Objects;
 public record SenderStats(long received, long taken, long sent, long dropped, long conflated, long notData,
                           Map<InvalidReason, Long> invalid, long binanceReconnects, long receiverReconnects,
                           long lastSeq, boolean binanceConnected, boolean receiverConnected, String sessionId,
-                          Trades trades) {
+                          Trades trades, Acks acks) {
     /**
      * The trade counters, part of the totals above.
      *
@@ -66,6 +66,38 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
         }
     }
 
+    /**
+     * Acknowledged delivery (protocol 2; docs/PROTOCOL.md, "Acknowledgements and resend").
+     *
+     * @param enabled whether the sender keeps frames for resending ({@code RESEND_BUFFER_BYTES} above 0)
+     * @param ackedSeq the highest seq the receiver acknowledged (delivered, or made durable by its host)
+     * @param acksReceived ack frames read since start
+     * @param bufferFrames frames written and not acknowledged yet (the resend buffer's depth)
+     * @param bufferBytes their bytes
+     * @param evicted frames that fell out of the buffer before they were acknowledged, since start
+     * @param resends reconnects on which the receiver answered resume
+     * @param resent frames written again after a reconnect (not part of {@code sent})
+     * @param resentTrades of {@code resent}, trades
+     * @param resendConflated quotes not resent because a newer one of their symbol was (part of {@code conflated})
+     * @param resendDropped frames the receiver lacked that had fallen out of the buffer (part of {@code dropped})
+     * @param lastResendNanos how long writing the last resend took (into the buffered stream, before the flush), ns
+     */
+    public record Acks(boolean enabled, long ackedSeq, long acksReceived, long bufferFrames, long bufferBytes,
+                       long evicted, long resends, long resent, long resentTrades, long resendConflated,
+                       long resendDropped, long lastResendNanos) {
+        /** A sender that does not resend. */
+        public static final Acks NONE = new Acks(false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /** A snapshot without the acknowledgement figures. */
+    public SenderStats(long received, long taken, long sent, long dropped, long conflated, long notData,
+                       Map<InvalidReason, Long> invalid, long binanceReconnects, long receiverReconnects,
+                       long lastSeq, boolean binanceConnected, boolean receiverConnected, String sessionId,
+                       Trades trades) {
+        this(received, taken, sent, dropped, conflated, notData, invalid, binanceReconnects, receiverReconnects,
+                lastSeq, binanceConnected, receiverConnected, sessionId, trades, Acks.NONE);
+    }
+
     /** A snapshot of a sender that relays no trades. */
     public SenderStats(long received, long taken, long sent, long dropped, long conflated, long notData,
                        Map<InvalidReason, Long> invalid, long binanceReconnects, long receiverReconnects,
@@ -76,6 +108,7 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
 
     public SenderStats {
         Objects.requireNonNull(trades, "trades");
+        Objects.requireNonNull(acks, "acks");
         EnumMap<InvalidReason, Long> copy = new EnumMap<>(InvalidReason.class);
         for (InvalidReason r : InvalidReason.values()) {
             copy.put(r, invalid.getOrDefault(r, 0L));
@@ -116,6 +149,11 @@ public record SenderStats(long received, long taken, long sent, long dropped, lo
                         .append(trades.backfillRequests()).append(" rate_limited=")
                         .append(trades.backfillRateLimited()).append('}');
             }
+        }
+        if (acks.enabled() && acks.acksReceived() + acks.resends() > 0) {
+            sb.append(" acks{acked=").append(acks.ackedSeq()).append(" unacked=").append(acks.bufferFrames())
+                    .append(" resent=").append(acks.resent()).append(" resend_conflated=")
+                    .append(acks.resendConflated()).append(" resend_dropped=").append(acks.resendDropped()).append('}');
         }
         return sb.append(" reconnects{binance=").append(binanceReconnects)
                 .append(" receiver=").append(receiverReconnects).append("} seq=").append(lastSeq)

@@ -95,7 +95,8 @@ abstract class EndToEndSupport {
     void assertHello(RecordingFrameServer.Frame f, long lastSeq) {
         assertEquals(FrameType.HELLO, f.type(), "first frame of a connection");
         assertEquals(sender.sessionId(), f.hello().sessionId());
-        assertEquals(1, f.hello().protocolVersion());
+        assertEquals(eu.bborelay.common.FrameDescriptor.PROTOCOL_VERSION, f.hello().protocolVersion());
+        assertTrue(f.hello().acknowledged(), "protocol 2: the hello carries acked");
         assertEquals(sender.config().symbols(), f.hello().symbols());
         assertEquals(lastSeq, f.hello().lastSeq(), "hello.lastSeq");
         assertTrue(f.hello().sender().startsWith("bbo-relay-sender/"), f.hello().sender());

@@ -228,7 +228,7 @@ class LinkAccountingTest {
             }
             slots.backlog(true);
             int n = collector.collect(true);
-            n = collector.addReplays(n);
+            n = collector.addReplays(n, Long.MAX_VALUE);
             helloLastSeq = accounting.highestWrittenSeq();
             account(n, ok, true);
             if (!ok) {
