@@ -1,5 +1,7 @@
 package eu.bborelay.collector;
 
+import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.Duck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

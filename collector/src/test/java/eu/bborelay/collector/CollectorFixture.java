@@ -1,5 +1,6 @@
 package eu.bborelay.collector;
 
+import eu.bborelay.recording.testing.S3ProxyServer;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.common.testing.TestCerts;
 import eu.bborelay.receiver.ReceiverConfig;

@@ -1,5 +1,6 @@
 package eu.bborelay.recording;
 
+import eu.bborelay.recording.testing.Duck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,7 @@
 package eu.bborelay.recording;
 
+import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.Duck;
 import static eu.bborelay.recording.BinanceTables.BBO;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

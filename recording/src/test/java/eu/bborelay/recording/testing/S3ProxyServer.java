@@ -1,4 +1,4 @@
-package eu.bborelay.collector;
+package eu.bborelay.recording.testing;
 
 import java.net.URI;
 import org.gaul.s3proxy.S3Proxy;
@@ -11,25 +11,23 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
-// Copied from relay-recording's tests (recording/src/test), which publish no test-jar: making one would edit
-// that module's pom while its owner works on it. Keep the two copies alike; merge them into a test-jar later.
 /**
  * A real S3-compatible server in-process: s3proxy 4.1.0, in-memory backend, loopback, port 0 at the first start.
  * {@link #stop()} then {@link #start()} brings it back on the same port with the same objects (an outage).
  */
-final class S3ProxyServer implements AutoCloseable {
-    static final String IDENTITY = "test-access-key";
-    static final String CREDENTIAL = "test-secret-key";
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String IDENTITY = "test-access-key";
+    public static final String CREDENTIAL = "test-secret-key";
 
     private final BlobStore store = new TransientNio2BlobStore();
     private S3Proxy proxy;
     private int port;
 
-    S3ProxyServer() throws Exception {
+    public S3ProxyServer() throws Exception {
         start();
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, IDENTITY, CREDENTIAL).build();
         proxy.start();
@@ -43,16 +41,16 @@ final class S3ProxyServer implements AutoCloseable {
         port = proxy.getPort();
     }
 
-    void stop() throws Exception {
+    public void stop() throws Exception {
         proxy.stop();
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
     }
 
     /** A client as the uploader builds one (URL-connection, default checksums, path style), with test keys. */
-    S3Client client() {
+    public S3Client client() {
         return S3Client.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).region(Region.US_EAST_1)
                 .endpointOverride(endpoint()).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL)))

@@ -1,5 +1,4 @@
-package eu.bborelay.collector;
-
+package eu.bborelay.recording.testing;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -9,23 +8,21 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-// Copied from relay-recording's tests (recording/src/test), which publish no test-jar: making one would edit
-// that module's pom while its owner works on it. Keep the two copies alike; merge them into a test-jar later.
 /** DuckDB (in-process, in-memory) as the independent reader of what the recorder wrote. */
-final class Duck implements AutoCloseable {
+public final class Duck implements AutoCloseable {
     private final Connection connection;
 
-    Duck() throws SQLException {
+    public Duck() throws SQLException {
         connection = DriverManager.getConnection("jdbc:duckdb:");
     }
 
     /** {@code read_parquet('<dir>/**}{@code /*.parquet', hive_partitioning=true)} as a SQL table expression. */
-    static String hive(Path dir) {
+    public static String hive(Path dir) {
         return "read_parquet('" + dir.toAbsolutePath() + "/**/*.parquet', hive_partitioning=true)";
     }
 
     /** Runs a query and returns its rows, each as a list of column values (JDBC objects). */
-    List<List<Object>> rows(String sql) throws SQLException {
+    public List<List<Object>> rows(String sql) throws SQLException {
         try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<List<Object>> out = new ArrayList<>();
             int n = rs.getMetaData().getColumnCount();
@@ -40,7 +37,7 @@ final class Duck implements AutoCloseable {
         }
     }
 
-    long count(String sql) throws SQLException {
+    public long count(String sql) throws SQLException {
         return ((Number) rows(sql).get(0).get(0)).longValue();
     }
 
