@@ -7,11 +7,13 @@ import eu.bborelay.recording.PolymarketTables;
 import eu.bborelay.recording.Recorder;
 import eu.bborelay.recording.RecorderConfig;
 import eu.bborelay.recording.RecorderStats;
+import eu.bborelay.recording.Row;
 import eu.bborelay.recording.S3Uploader;
 import eu.bborelay.recording.S3UploaderConfig;
 import eu.bborelay.recording.TableSchema;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running collector: {@link S3Uploader} (started first: it queues the files a previous run left), the
- * {@link Recorder} (rebuilds unclosed files from their journals and hands them to the uploader), the
- * {@link SessionMark}, a {@link Receiver} whose listener records every update and, when {@code POLYMARKET_TOKENS} is
+ * {@link SessionMark}, the {@link Recorder} (rebuilds unclosed files from their journals, hands them to the uploader,
+ * and shows the mark each rebuilt row so it can tell whether the row in flight at a crash was journaled), a
+ * {@link Receiver} whose listener records every update and, when {@code POLYMARKET_TOKENS} is
  * set, a {@link PolymarketSource} recording Polymarket's market channel through the same recorder. The recorder is
  * always opened with the Binance and the Polymarket tables, so journals of either are rebuilt at start whatever is
  * configured now. {@link #close()} stops in the reverse order: no more input, every open file committed, then up to
@@ -105,8 +108,10 @@ public final class Collector implements AutoCloseable {
         try {
             Files.createDirectories(dataDir);
             uploader = S3Uploader.start(uploaderConfig);
-            recorder = Recorder.open(recorderConfig, TABLES, uploader);
             mark = SessionMark.open(dataDir);
+            SessionMark m = mark;
+            recorder = Recorder.open(recorderConfig, TABLES, uploader,
+                    (table, body) -> resolvePending(m, table, body));
             RecordingListener listener = new RecordingListener(recorder, mark);
             Receiver receiver = Receiver.start(receiverConfig, listener);
             try {
@@ -125,6 +130,25 @@ public final class Collector implements AutoCloseable {
             closeQuietly(mark, recorder, uploader);
             throw e;
         }
+    }
+
+    /** A Binance row rebuilt from the journal: was it the one in flight when the previous run died? */
+    static void resolvePending(SessionMark mark, TableSchema table, ByteBuffer body) {
+        int seq;
+        int recvTs;
+        if (table == BinanceTables.BBO) {
+            seq = BinanceTables.Bbo.SEQ;
+            recvTs = BinanceTables.Bbo.RECV_TS;
+        } else if (table == BinanceTables.TRADES) {
+            seq = BinanceTables.Trades.SEQ;
+            recvTs = BinanceTables.Trades.RECV_TS;
+        } else if (table == BinanceTables.AGG_TRADES) {
+            seq = BinanceTables.AggTrades.SEQ;
+            recvTs = BinanceTables.AggTrades.RECV_TS;
+        } else {
+            return;
+        }
+        mark.resolvePending(Row.readLong(table, body, seq, -1), Row.readLong(table, body, recvTs, -1));
     }
 
     private static void closeQuietly(AutoCloseable... things) {

@@ -132,6 +132,7 @@ final class RecordingListener implements TickerListener {
         if (q.binanceEventTimeMs() != 0) {
             row.setLong(Bbo.EXCH_TS, q.binanceEventTimeMs());
         }
+        pending(c, seq, q.receiveEpochNanos());
         if (recorder.append(row)) {
             recorded(c, seq);
         }
@@ -176,6 +177,7 @@ final class RecordingListener implements TickerListener {
                 row.setLong(Trades.EVENT_TS, t.eventTimeMs());
             }
         }
+        pending(c, seq, t.receiveEpochNanos());
         if (recorder.append(row)) {
             recorded(c, seq);
         }
@@ -191,6 +193,13 @@ final class RecordingListener implements TickerListener {
             restartGaps.decrement(); // sent before the restart and not recorded, replayed now: not lost after all
         }
         return true;
+    }
+
+    /** Before the append: should the process die between journal and mark, the restart finds this row. */
+    private void pending(PerConnection c, long seq, long recvTs) {
+        if (c.session != null && c.session == markedSession && seq > markedSeq) {
+            mark.pending(seq, recvTs);
+        }
     }
 
     private void recorded(PerConnection c, long seq) {

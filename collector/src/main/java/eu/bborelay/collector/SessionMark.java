@@ -20,8 +20,15 @@ import java.nio.file.StandardOpenOption;
  * lost without a gap, and the latest quote per symbol the sender replays would be recorded a second time. With the
  * mark the collector skips what it had recorded and counts the rest as gaps ({@link RecordingListener}).
  *
- * <p>Layout: {@code int64 seq | int32 id length | id (ASCII, at most 128 bytes)}. Written by the receiver's reader
- * threads (one at a time for one session in practice); {@link #seq} is a plain store, read back only after a restart.
+ * <p><b>The row in flight.</b> A row is journaled first and marked after: a kill between the two would leave the
+ * journal one row ahead of the mark, and the restarted collector would count that recorded row as a gap too. So
+ * before each append the row's {@code seq} and {@code recv_ts} are stored as <i>pending</i> ({@link #pending}); after
+ * a restart, {@link Collector} looks for that exact row among those the recorder rebuilds from its journal
+ * ({@link #resolvePending}): found, the mark moves up to it; not found, it was never recorded.
+ *
+ * <p>Layout: {@code int64 seq | int32 id length | id (ASCII, at most 128 bytes) | int64 pending seq | int64 pending
+ * recv_ts (ns)}. Written by the receiver's reader threads (one at a time for one session in practice); the stores are
+ * plain, read back only after a restart.
  */
 final class SessionMark implements AutoCloseable {
     static final String FILE_NAME = "relay-session.mark";
@@ -29,12 +36,16 @@ final class SessionMark implements AutoCloseable {
     private static final int LENGTH_OFFSET = 8;
     private static final int ID_OFFSET = 12;
     private static final int MAX_ID_BYTES = 128;
-    private static final int SIZE = ID_OFFSET + MAX_ID_BYTES;
+    private static final int PENDING_SEQ_OFFSET = ID_OFFSET + MAX_ID_BYTES;
+    private static final int PENDING_TS_OFFSET = PENDING_SEQ_OFFSET + 8;
+    private static final int SIZE = PENDING_TS_OFFSET + 8;
 
     private final FileChannel channel;
     private final MappedByteBuffer map;
     private final String recoveredSession;
-    private final long recoveredSeq;
+    private final long pendingSeq;
+    private final long pendingRecvTs;
+    private long recoveredSeq;
 
     private SessionMark(FileChannel channel, MappedByteBuffer map) {
         this.channel = channel;
@@ -45,9 +56,13 @@ final class SessionMark implements AutoCloseable {
             map.get(ID_OFFSET, id);
             recoveredSession = new String(id, StandardCharsets.US_ASCII);
             recoveredSeq = Math.max(0, map.getLong(SEQ_OFFSET));
+            pendingSeq = map.getLong(PENDING_SEQ_OFFSET);
+            pendingRecvTs = map.getLong(PENDING_TS_OFFSET);
         } else {
             recoveredSession = null;
             recoveredSeq = 0;
+            pendingSeq = 0;
+            pendingRecvTs = 0;
         }
     }
 
@@ -67,9 +82,22 @@ final class SessionMark implements AutoCloseable {
         return recoveredSession;
     }
 
-    /** The highest seq of {@link #recoveredSession()} the previous run had recorded (0 if none). */
+    /**
+     * The highest seq of {@link #recoveredSession()} the previous run had recorded (0 if none), including the row in
+     * flight if {@link #resolvePending} found it in the journal.
+     */
     long recoveredSeq() {
         return recoveredSeq;
+    }
+
+    /**
+     * Told of a row rebuilt from the journal (its {@code seq} and {@code recv_ts}, ns): when it is the row that was in
+     * flight at the crash, the recovered seq moves up to it. Call before {@link #recoveredSeq()} is used.
+     */
+    void resolvePending(long seq, long recvTs) {
+        if (recoveredSession != null && seq == pendingSeq && recvTs == pendingRecvTs && seq > recoveredSeq) {
+            recoveredSeq = seq;
+        }
     }
 
     /** Starts marking {@code sessionId} at {@code seq}. */
@@ -78,8 +106,16 @@ final class SessionMark implements AutoCloseable {
         int length = Math.min(id.length, MAX_ID_BYTES);
         map.putInt(LENGTH_OFFSET, 0); // a crash in between leaves no session rather than a wrong one
         map.putLong(SEQ_OFFSET, seq);
+        map.putLong(PENDING_SEQ_OFFSET, 0); // the previous session's row in flight is not this one's
+        map.putLong(PENDING_TS_OFFSET, 0);
         map.put(ID_OFFSET, id, 0, length);
         map.putInt(LENGTH_OFFSET, length);
+    }
+
+    /** The row of {@code seq}, received at {@code recvTs} (ns), is about to be appended (two stores). */
+    void pending(long seq, long recvTs) {
+        map.putLong(PENDING_TS_OFFSET, recvTs);
+        map.putLong(PENDING_SEQ_OFFSET, seq);
     }
 
     /** The row of {@code seq} was recorded (called per update: one store). */

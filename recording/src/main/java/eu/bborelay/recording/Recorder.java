@@ -94,11 +94,23 @@ public final class Recorder implements AutoCloseable {
      */
     public static Recorder open(RecorderConfig config, List<TableSchema> tables, ClosedFileListener listener)
             throws IOException {
+        return open(config, tables, listener, RecoveredRowListener.NONE);
+    }
+
+    /**
+     * {@link #open(RecorderConfig, List, ClosedFileListener)}, telling {@code recovered} of every row it rebuilds from
+     * a journal before returning.
+     *
+     * @throws IOException when the data folder cannot be created or a left-over file cannot be rebuilt
+     */
+    public static Recorder open(RecorderConfig config, List<TableSchema> tables, ClosedFileListener listener,
+                                RecoveredRowListener recovered) throws IOException {
         Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(recovered, "recovered");
         Recorder r = new Recorder(config, tables, listener);
         Files.createDirectories(config.dataDir());
         synchronized (r) {
-            r.recoverJournals();
+            r.recoverJournals(recovered);
         }
         try (Stream<Path> s = Files.walk(config.dataDir())) {
             s.filter(p -> p.getFileName().toString().endsWith(".journal")).forEach(p -> LOG.warn(
@@ -391,7 +403,7 @@ public final class Recorder implements AutoCloseable {
         String previous = failure;
         failure = null;
         try {
-            recoverJournals();
+            recoverJournals(RecoveredRowListener.NONE);
             LOG.info("Recording resumed: the journal was rebuilt into Parquet files after: {}", previous);
         } catch (IOException | RuntimeException e) {
             failure = previous;
@@ -401,7 +413,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     /** Resolves every journal segment under the tables' folders (see the class comment). */
-    private void recoverJournals() throws IOException {
+    private void recoverJournals(RecoveredRowListener recovered) throws IOException {
         for (TableState t : tables.values()) {
             Path root = config.dataDir().resolve(t.schema.path());
             if (!Files.isDirectory(root)) {
@@ -412,12 +424,12 @@ public final class Recorder implements AutoCloseable {
                 journals = s.filter(p -> p.getFileName().toString().endsWith(".journal")).sorted().toList();
             }
             for (Path j : journals) {
-                recoverJournal(t, j);
+                recoverJournal(t, j, recovered);
             }
         }
     }
 
-    private void recoverJournal(TableState t, Path journal) throws IOException {
+    private void recoverJournal(TableState t, Path journal, RecoveredRowListener recovered) throws IOException {
         String name = journal.getFileName().toString();
         Path finalPath = journal.resolveSibling(name.substring(0, name.length() - ".journal".length()) + ".parquet");
         Path tmp = ParquetFileWriter.tmpOf(finalPath);
@@ -435,6 +447,7 @@ public final class Recorder implements AutoCloseable {
                     if (writer[0] == null) {
                         writer[0] = new ParquetFileWriter(t.schema, finalPath, config);
                     }
+                    recovered.onRecoveredRow(t.schema, body.asReadOnlyBuffer());
                     writer[0].write(body);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

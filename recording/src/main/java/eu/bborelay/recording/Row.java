@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -283,6 +284,47 @@ public final class Row {
             }
         }
         return true;
+    }
+
+    /**
+     * Reads int64 column {@code column} (an index in {@link TableSchema#columns()}) of a row of {@code schema} in its
+     * binary form, starting at {@code body}'s position, which is left unchanged. Returns {@code nullValue} when the
+     * column is null in this row. For journal recovery ({@link RecoveredRowListener}), not for a per-update path.
+     *
+     * @throws IllegalArgumentException if the column is not an int64 body column of {@code schema}
+     */
+    public static long readLong(TableSchema schema, ByteBuffer body, int column, long nullValue) {
+        Column wanted = schema.columns().get(column);
+        List<Column> columns = schema.bodyColumns();
+        int target = columns.indexOf(wanted);
+        if (target < 0 || wanted.type() != ColumnType.INT64) {
+            throw new IllegalArgumentException(wanted.name() + " is not an int64 body column of " + schema.path());
+        }
+        ByteBuffer b = body.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int bitmapAt = b.position();
+        b.position(bitmapAt + ((columns.size() + 7) >>> 3));
+        for (int k = 0; k <= target; k++) {
+            if ((b.get(bitmapAt + (k >>> 3)) & (1 << (k & 7))) != 0) {
+                if (k == target) {
+                    return nullValue;
+                }
+                continue;
+            }
+            switch (columns.get(k).type()) {
+                case INT64, FLOAT64 -> {
+                    if (k == target) {
+                        return b.getLong();
+                    }
+                    b.position(b.position() + 8);
+                }
+                case BOOLEAN -> b.position(b.position() + 1);
+                case STRING -> b.position(b.position() + 4 + b.getInt(b.position()));
+                case FLOAT64_LIST -> b.position(b.position() + 4 + 8 * b.getInt(b.position()));
+                case PRICE_SIZE_LIST -> b.position(b.position() + 4 + 16 * b.getInt(b.position()));
+                default -> throw new IllegalStateException(columns.get(k).type().toString());
+            }
+        }
+        throw new IllegalStateException("unreachable");
     }
 
     /** int32 length + UTF-8; ASCII without allocation, anything else through {@link String#getBytes}. */
