@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * relay frame's {@code seq} and {@code ts}). A trade → {@code binance/trades} ({@code trade_id} = {@code t}), an
  * aggregate trade → {@code binance/agg_trades} ({@code agg_id}, {@code first_id}, {@code last_id} = {@code a},
  * {@code f}, {@code l}): {@code exch_ts} = trade time {@code T} (ms), {@code side} = the taker's side
- * ({@code buy}/{@code sell}), {@code event_ts} = {@code E} (ms, null when absent). Trades are never conflated by the
- * sender, so every trade id is recorded once unless counted as a gap.
+ * ({@code buy}/{@code sell}), {@code event_ts} = {@code E} (ms, null when absent); an aggregate trade's
+ * {@code backfilled} = {@link Trade#backfilled()} (fetched by the sender from Binance's REST to fill an exchange gap).
+ * Trades are never conflated by the sender, so every trade id is recorded once unless counted as a gap.
  *
  * <p><b>Restart without loss or duplicate.</b> With the {@link SessionMark} it resumes the sender session it was
  * recording before a restart or {@code kill -9}: an update with {@code seq} at or below the recorded mark is skipped
@@ -158,7 +159,8 @@ final class RecordingListener implements TickerListener {
                     .setLong(AggTrades.FIRST_ID, t.firstTradeId())
                     .setLong(AggTrades.LAST_ID, t.lastTradeId())
                     .setLong(AggTrades.SEQ, seq)
-                    .setLong(AggTrades.SEND_TS, t.sendEpochNanos());
+                    .setLong(AggTrades.SEND_TS, t.sendEpochNanos())
+                    .setBoolean(AggTrades.BACKFILLED, t.backfilled());
             if (t.eventTimeMs() != 0) {
                 row.setLong(AggTrades.EVENT_TS, t.eventTimeMs());
             }

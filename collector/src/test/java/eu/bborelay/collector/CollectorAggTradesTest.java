@@ -10,7 +10,9 @@ import eu.bborelay.binance.StreamSelection;
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.common.testing.SharedData;
 import eu.bborelay.replay.BinanceReplayServer;
+import eu.bborelay.replay.Withhold;
 import eu.bborelay.sender.Sender;
+import eu.bborelay.sender.SenderConfig;
 import eu.bborelay.sender.SenderStats;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -82,6 +84,22 @@ class CollectorAggTradesTest {
 
     @Test
     @Timeout(120)
+    void anAggTradeWithheldFromTheStreamIsRecordedOnceMarkedBackfilled() throws Exception {
+        Path usdm = SharedData.binance(SharedData.USDM_4SYMBOLS_20210722);
+        long withheld = Expected.of(usdm).aggTrades.stream().filter(t -> t.startsWith("CTKUSDT "))
+                .mapToLong(t -> Long.parseLong(t.split(" ")[1])).sorted().skip(10).findFirst().orElseThrow();
+        Path bucket = acceptance(usdm, "withheld", Withhold.aggTrade("CTKUSDT", withheld));
+        try (Duck duck = new Duck()) {
+            String agg = Duck.hive(bucket.resolve("collector/binance/agg_trades"));
+            assertEquals(List.of(List.of("CTKUSDT", withheld)), duck.rows("SELECT symbol, agg_id FROM " + agg
+                    + " WHERE backfilled"), "the withheld aggTrade, fetched from REST");
+            assertEquals(List.of(List.of(true)), duck.rows("SELECT bool_and(event_ts IS NULL) FROM " + agg
+                    + " WHERE backfilled"), "REST gives no event time");
+        }
+    }
+
+    @Test
+    @Timeout(120)
     void everyBookTickerAndAggTradeOfACoinMarginedRecordingLandsInS3ExactlyOnce() throws Exception {
         Path coinm = coinMargined(SharedData.binance(SharedData.USDM_4SYMBOLS_20210722),
                 dir.resolve("coinm_4symbols_bookTicker-aggTrade.ndjson.gz"));
@@ -94,17 +112,38 @@ class CollectorAggTradesTest {
     /** Runs the recording through the collection pair into bucket {@code name} and checks S3 against it. */
     private Expected acceptance(Path recording, String name) throws Exception {
         Expected expected = Expected.of(recording);
+        Path bucket = acceptance(recording, name, null);
+        try (Duck duck = new Duck()) {
+            String agg = Duck.hive(bucket.resolve("collector/binance/agg_trades"));
+            assertEquals(0, duck.count("SELECT count(*) FROM " + agg + " WHERE backfilled"), "nothing withheld");
+        }
+        return expected;
+    }
+
+    /**
+     * The acceptance run, the replay withholding {@code withhold} (null: nothing) from its stream but not from its REST
+     * {@code aggTrades}, so the sender backfills it; returns the downloaded bucket folder.
+     */
+    private Path acceptance(Path recording, String name, Withhold withhold) throws Exception {
+        Expected expected = Expected.of(recording);
         client.createBucket(b -> b.bucket(name));
         Path data = dir.resolve(name + "-data");
         Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
                 CollectorFixture.uploader(data, s3, name), Duration.ofSeconds(30));
         SenderStats sent;
-        BinanceReplayServer replay = BinanceReplayServer.builder().recording(recording).speed(0).build();
+        BinanceReplayServer.Builder replayBuilder = BinanceReplayServer.builder().recording(recording).speed(0);
+        if (withhold != null) {
+            replayBuilder.withhold(withhold);
+        }
+        BinanceReplayServer replay = replayBuilder.build();
         replay.start();
-        try (replay; Sender sender = Sender.start(CollectorFixture.sender(replay, collector.receiver().port())
+        SenderConfig.Builder senderConfig = CollectorFixture.sender(replay, collector.receiver().port())
                 .symbols(String.join(",", expected.symbols))
-                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.AGG_TRADE)) // INCLUDE_AGG_TRADES=true
-                .build())) {
+                .streams(StreamSelection.of(StreamKind.BOOK_TICKER, StreamKind.AGG_TRADE)); // INCLUDE_AGG_TRADES=true
+        if (withhold != null) {
+            senderConfig.binanceRestUrl(replay.restBaseUri() + "/fapi/v1/exchangeInfo");
+        }
+        try (replay; Sender sender = Sender.start(senderConfig.build())) {
             Await.until("every bbo and agg trade row recorded", WAIT,
                     () -> rows(collector, "binance/bbo") == expected.bookTickers.size()
                             && rows(collector, "binance/agg_trades") == expected.aggTrades.size(),
@@ -138,7 +177,7 @@ class CollectorAggTradesTest {
             assertEquals(0, duck.count("SELECT count(*) FROM " + agg + " WHERE NOT (price > 0 AND qty > 0"
                     + " AND side IN ('buy', 'sell') AND exch_ts <= event_ts)"));
         }
-        return expected;
+        return bucket;
     }
 
     private static long rows(Collector c, String table) {

@@ -11,13 +11,17 @@ import java.util.List;
  * <pre>
  * binance/bbo:        recv_ts, exch_ts?, symbol, bid, ask, bid_qty, ask_qty, update_id, seq, send_ts
  * binance/trades:     recv_ts, exch_ts, symbol, price, qty, side, trade_id, seq, send_ts, event_ts?
- * binance/agg_trades: recv_ts, exch_ts, symbol, price, qty, side, agg_id, first_id, last_id, seq, send_ts, event_ts?
+ * binance/agg_trades: recv_ts, exch_ts, symbol, price, qty, side, agg_id, first_id, last_id, seq, send_ts, event_ts?,
+ *                     backfilled
  * </pre>
  * ({@code ?} = nullable.) {@code exch_ts} of bbo is the bookTicker's event time {@code E} (USD-M and COIN-M; spot
  * bookTicker has none: null); of trades the trade time {@code T}. {@code update_id} is the bookTicker's {@code u};
  * {@code side} the taker's side, {@code buy} or {@code sell} (Binance {@code m=true}: the buyer was the maker, so
  * {@code sell}); {@code trade_id} is {@code t}; {@code agg_id}, {@code first_id}, {@code last_id} are {@code a},
- * {@code f}, {@code l}; {@code event_ts} is {@code E}.
+ * {@code f}, {@code l}; {@code event_ts} is {@code E}. {@code backfilled} is true for an aggTrade the sender fetched
+ * from Binance's REST ({@code GET /api/v3/aggTrades?fromId=}, {@code /fapi/v1/...}, {@code /dapi/v1/...}) to fill an
+ * exchange gap in the stream (its {@code event_ts} is then null: REST gives no event time), false for one from the
+ * stream.
  */
 public final class BinanceTables {
     /** Best bid/ask (bookTicker). */
@@ -39,7 +43,7 @@ public final class BinanceTables {
             .int64("recv_ts").int64("exch_ts").string("symbol")
             .finiteFloat64("price").finiteFloat64("qty").string("side")
             .int64("agg_id").int64("first_id").int64("last_id")
-            .int64("seq").int64("send_ts").nullableInt64("event_ts")
+            .int64("seq").int64("send_ts").nullableInt64("event_ts").bool("backfilled")
             .build();
 
     /** The three tables. */
@@ -93,6 +97,7 @@ public final class BinanceTables {
         public static final int SEQ = AGG_TRADES.index("seq");
         public static final int SEND_TS = AGG_TRADES.index("send_ts");
         public static final int EVENT_TS = AGG_TRADES.index("event_ts");
+        public static final int BACKFILLED = AGG_TRADES.index("backfilled");
 
         private AggTrades() {
         }
