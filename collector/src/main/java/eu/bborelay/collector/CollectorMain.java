@@ -56,8 +56,14 @@ public final class CollectorMain {
             System.err.flush();
             Runtime.getRuntime().halt(exitCode.get());
         }, "relay-collector-shutdown"));
-        int code = run(args, System.getenv(), System.out, System.err, stop, collector -> {
-        });
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err, stop, collector -> {
+            });
+        } catch (Throwable t) { // an Error at start (a class missing from the jar, out of memory): exit, never linger
+            t.printStackTrace();
+            code = EXIT_FAILURE;
+        }
         exitCode.set(code);
         finished.countDown();
         System.exit(code);

@@ -60,8 +60,14 @@ public final class DepthRecorderMain {
             System.err.flush();
             Runtime.getRuntime().halt(exitCode.get());
         }, "depth-recorder-shutdown"));
-        int code = run(args, System.getenv(), System.out, System.err, stop, r -> {
-        });
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err, stop, r -> {
+            });
+        } catch (Throwable t) { // an Error at start (a class missing from the jar, out of memory): exit, never linger
+            t.printStackTrace();
+            code = EXIT_FAILURE;
+        }
         exitCode.set(code);
         finished.countDown();
         System.exit(code);

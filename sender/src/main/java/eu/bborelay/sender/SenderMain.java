@@ -51,8 +51,14 @@ public final class SenderMain {
         }, "relay-sender-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         Charset cs = Charset.defaultCharset();
-        int code = run(args, System.getenv(), new PrintWriter(System.out, true, cs),
-                new PrintWriter(System.err, true, cs), stop);
+        int code;
+        try {
+            code = run(args, System.getenv(), new PrintWriter(System.out, true, cs),
+                    new PrintWriter(System.err, true, cs), stop);
+        } catch (Throwable t) { // an Error at start (a class missing from the jar, out of memory): exit, never linger
+            t.printStackTrace();
+            code = EXIT_FAILURE;
+        }
         exitCode[0] = code;
         done.countDown();
         System.exit(code);

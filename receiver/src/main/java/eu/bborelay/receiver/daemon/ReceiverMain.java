@@ -60,8 +60,14 @@ public final class ReceiverMain {
             // A signal would otherwise end the JVM with 128+signal; a requested stop is a success.
             Runtime.getRuntime().halt(exitCode.get());
         }, "relay-receiver-shutdown"));
-        int code = run(args, System.getenv(), System.out, System.err, stop, receiver -> {
-        });
+        int code;
+        try {
+            code = run(args, System.getenv(), System.out, System.err, stop, receiver -> {
+            });
+        } catch (Throwable t) { // an Error at start (a class missing from the jar, out of memory): exit, never linger
+            t.printStackTrace();
+            code = EXIT_FAILURE;
+        }
         exitCode.set(code);
         finished.countDown();
         System.exit(code);
