@@ -33,6 +33,20 @@ import org.slf4j.LoggerFactory;
 public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
 
+    /**
+     * The Prometheus exporter's own {@code java.util.logging} logger (prometheus-metrics-exporter-httpserver
+     * {@code HttpExchangeAdapter}): when a scraper hangs up before the answer is written it logs three SEVERE records
+     * with stack traces, an operator-facing alarm for a client's timeout. Records caused by an {@link IOException}
+     * (the connection, not the daemon) are dropped; anything else still logs. Held here so the JDK's weakly
+     * referenced logger, and with it the filter, is not collected.
+     */
+    static final java.util.logging.Logger EXPORTER_LOG =
+            java.util.logging.Logger.getLogger("io.prometheus.metrics.exporter.httpserver.HttpExchangeAdapter");
+
+    static {
+        EXPORTER_LOG.setFilter(record -> !causedByIo(record.getThrown()));
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -73,6 +87,18 @@ public final class OpsServer implements AutoCloseable {
         OpsServer ops = new OpsServer(server, executor);
         log.info("Health and metrics on http://{}:{}/health and /metrics", bindHost, ops.port());
         return ops;
+    }
+
+    private static boolean causedByIo(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     /** The bound TCP port. */

@@ -93,4 +93,43 @@ class OpsServerTest {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void theExportersLogDropsAScraperThatHungUpAndKeepsEverythingElse() {
+        java.util.List<java.util.logging.LogRecord> kept = new java.util.ArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (isLoggable(record)) {
+                    kept.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        server = OpsServer.start("127.0.0.1", 0, () -> Health.healthy("ok"), new StatsMetrics<>("x_", () -> 0).registry());
+        java.util.logging.Logger exporter =
+                java.util.logging.Logger.getLogger("io.prometheus.metrics.exporter.httpserver.HttpExchangeAdapter");
+        exporter.addHandler(capture);
+        boolean parent = exporter.getUseParentHandlers();
+        exporter.setUseParentHandlers(false);
+        try {
+            exporter.log(java.util.logging.Level.SEVERE, "caught an Exception while trying to send the metrics response.",
+                    new IOException("Broken pipe"));
+            exporter.log(java.util.logging.Level.SEVERE, "failed to send an error response",
+                    new java.io.UncheckedIOException(new IOException("Connection reset by peer")));
+            exporter.log(java.util.logging.Level.SEVERE, "a collector threw", new IllegalStateException("bug"));
+        } finally {
+            exporter.removeHandler(capture);
+            exporter.setUseParentHandlers(parent);
+        }
+        assertEquals(1, kept.size(), "only the non-I/O record is kept");
+        assertEquals("bug", kept.get(0).getThrown().getMessage());
+    }
 }
