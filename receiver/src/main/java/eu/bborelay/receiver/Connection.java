@@ -696,9 +696,6 @@ final class Connection implements Runnable {
                 s.deliveredSeq = resumeSeq;
                 s.hostAckedSeq.accumulateAndGet(resumeSeq, Math::max);
             }
-            if (pinger == null) {
-                startPinger(); // writes the resume first
-            }
         }
         ctx.sessions.hello(s);
         if (latencyMode == LatencyMode.PROBING && s.clockSync.trusted()) {
@@ -713,6 +710,10 @@ final class Connection implements Runnable {
             listener.onSession(hello.sessionId(), acks ? resumeSeq : hello.lastSeq());
         } catch (Throwable t) {
             listenerFailed(t);
+        }
+        if (acks && pinger == null) {
+            // Writes the resume first, so the host has had onSession before the sender sends (or resends) anything.
+            startPinger();
         }
     }
 
