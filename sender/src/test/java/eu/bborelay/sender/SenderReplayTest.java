@@ -106,6 +106,9 @@ class SenderReplayTest extends EndToEndSupport {
         assertEquals(84, s.sent());
         assertEquals(0, s.dropped());
         assertEquals(84, s.taken());
+        // sent = written to the socket: the test receiver's reader may still be behind on a loaded machine
+        Await.until("hello + 84 quotes read by the receiver", WAIT, () -> receiver.queued() >= 85,
+                () -> "queued " + receiver.queued());
         assertEquals(85, receiver.drain().size(), "hello + 84 quotes");
     }
 
