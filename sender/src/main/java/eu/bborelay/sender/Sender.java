@@ -53,6 +53,8 @@ public final class Sender implements AutoCloseable {
     /** Fetches the aggregate trades of exchange gaps from REST; null when it is off ({@link SenderConfig#binanceAggTradesUri()}). */
     private final AggTradeBackfill backfill;
     private final ReceiverLink link;
+    /** The order book relay ({@code INCLUDE_DEPTH}); null when depth is off. */
+    private final DepthRelay depth;
     /** One per Binance connection (usually one); see {@link SenderConfig#binanceConnections()}. */
     private final List<BinanceLeg> binance;
     private final ScheduledExecutorService scheduler;
@@ -67,11 +69,16 @@ public final class Sender implements AutoCloseable {
         java.net.URI aggTrades = config.binanceAggTradesUri();
         this.backfill = aggTrades == null ? null
                 : new AggTradeBackfill(aggTrades, config.backfillWeightPerMinute(), this::publishBackfilled);
-        // The backfill's thread publishes too: then the slots serialise their producers (one uncontended monitor).
-        this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
-                config.maxBacklogAge().toNanos(), connections.size() + (backfill == null ? 0 : 1),
-                config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null);
+        boolean relaysDepth = config.depth().enabled();
+        // The backfill's and the depth relay's threads publish too: then the slots serialise their producers (one
+        // uncontended monitor).
+        this.slots = new QuoteSlots(config.symbols().size(), relaysDepth, config.maxBacklogPerSymbol(),
+                config.maxBacklogAge().toNanos(), connections.size() + (backfill == null ? 0 : 1)
+                        + (relaysDepth ? 1 : 0),
+                config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null, System::nanoTime);
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
+        this.depth = relaysDepth ? new DepthRelay(config.depth(), config.binanceBaseUri(), config.binanceRestApiUri(),
+                config.symbols(), slots, link::wakeWriter) : null;
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
                 System::currentTimeMillis, backfill);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,6 +134,9 @@ public final class Sender implements AutoCloseable {
         }
         sender.awaitReceiver(config.receiverStartupWait().toNanos());
         sender.binance.forEach(BinanceLeg::start);
+        if (sender.depth != null) {
+            sender.depth.start();
+        }
         long statsMillis = config.statsInterval().toMillis();
         sender.scheduler.scheduleAtFixedRate(sender::logStats, statsMillis, statsMillis, TimeUnit.MILLISECONDS);
         sender.scheduler.scheduleAtFixedRate(sender::checkWriteStall, 1, 1, TimeUnit.SECONDS);
@@ -221,6 +231,11 @@ public final class Sender implements AutoCloseable {
         return link.directBatches();
     }
 
+    /** The depth relay, or null when depth is off. */
+    DepthRelay depthRelay() {
+        return depth;
+    }
+
     /** Binance connections: one per shard of the symbols. */
     int binanceShards() {
         return binance.size();
@@ -266,6 +281,9 @@ public final class Sender implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         binance.forEach(BinanceLeg::close);
+        if (depth != null) {
+            depth.close();
+        }
         if (backfill != null) {
             backfill.close(); // before the ingest closes: what it fetched is still taken and written
         }
@@ -311,7 +329,7 @@ public final class Sender implements AutoCloseable {
         }
         return "binance{" + (binance.size() == 1 ? "" : "connections=" + binance.size() + " ") + "attempts="
                 + binanceAttempts() + " rollovers=" + binanceRollovers() + " duplicates=" + ingest.duplicates() + "} "
-                + latency + " direct_writes=" + link.directBatches();
+                + latency + " direct_writes=" + link.directBatches() + (depth == null ? "" : " " + depth.statsLine());
     }
 
     private void checkWriteStall() {
