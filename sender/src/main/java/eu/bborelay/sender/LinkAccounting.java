@@ -71,7 +71,7 @@ final class LinkAccounting {
         int k = 0;
         int j = 0;
         while (k < n || j < m) {
-            boolean trade = j < m && (k >= n || trades[j].seq() < batch[k].seq);
+            boolean trade = j < m && (k >= n || trades[j].seq() < batch[k].seq());
             QuoteSlots.Entry e = null;
             long s;
             long tradesBefore;
@@ -80,7 +80,7 @@ final class LinkAccounting {
                 tradesBefore = tradePositions[j++];
             } else {
                 e = batch[k++];
-                s = e.seq;
+                s = e.seq();
                 tradesBefore = e.tradesBefore;
             }
             if (s <= h) {

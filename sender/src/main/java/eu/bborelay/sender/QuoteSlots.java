@@ -52,8 +52,6 @@ final class QuoteSlots {
         final BookTicker quote;
         /** The depth frame; null for a quote. */
         final Depth depthFrame;
-        /** The seq assigned at publish (the quote's or depth's own seq). */
-        final long seq;
         /** The slot: the symbol's index for a quote, {@link #depthSlot} for a depth frame. */
         final int symbolIndex;
         final Entry next;
@@ -68,18 +66,26 @@ final class QuoteSlots {
         }
 
         Entry(BookTicker quote, int symbolIndex, Entry next, long nowNanos, long tradesBefore) {
-            this(quote, null, quote.seq(), symbolIndex, next, nowNanos, tradesBefore);
+            this(quote, null, symbolIndex, next, nowNanos, tradesBefore);
         }
 
-        Entry(BookTicker quote, Depth depth, long seq, int symbolIndex, Entry next, long nowNanos, long tradesBefore) {
+        /**
+         * The depth reference fits in the padding of a quote's entry (48 bytes with compressed references either way):
+         * quotes allocate no more than before depth existed.
+         */
+        Entry(BookTicker quote, Depth depth, int symbolIndex, Entry next, long nowNanos, long tradesBefore) {
             this.quote = quote;
             this.depthFrame = depth;
-            this.seq = seq;
             this.symbolIndex = symbolIndex;
             this.tradesBefore = tradesBefore;
             this.next = next;
             this.depth = next == null ? 1 : next.depth + 1;
             this.oldestNanos = next == null ? nowNanos : next.oldestNanos;
+        }
+
+        /** The seq assigned at publish: the quote's, or the depth frame's. */
+        long seq() {
+            return quote != null ? quote.seq() : depthFrame.seq();
         }
     }
 
@@ -214,7 +220,7 @@ final class QuoteSlots {
             Entry head = slots.get(symbolIndex);
             boolean chain = head != null && keep && head.depth < maxBacklog
                     && now - head.oldestNanos < maxBacklogAgeNanos;
-            Entry entry = new Entry(quote, depth, seq, symbolIndex, chain ? head : null, now, tradesBefore);
+            Entry entry = new Entry(quote, depth, symbolIndex, chain ? head : null, now, tradesBefore);
             if (slots.compareAndSet(symbolIndex, head, entry)) {
                 if (head != null && !chain) {
                     displaced += head.depth;

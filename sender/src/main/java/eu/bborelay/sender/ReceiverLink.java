@@ -588,7 +588,7 @@ final class ReceiverLink implements AutoCloseable {
                 int len;
                 long seq;
                 int symbol;
-                if (j < m && (k >= n || trades[j].seq() < batch[k].seq)) {
+                if (j < m && (k >= n || trades[j].seq() < batch[k].seq())) {
                     Trade t = trades[j++];
                     t.sendEpochNanos(clock.epochNanos());
                     len = encoder.encodeTrade(t);
@@ -600,12 +600,13 @@ final class ReceiverLink implements AutoCloseable {
                     if (q != null) {
                         q.sendEpochNanos(clock.epochNanos());
                         len = encoder.encodeQuote(q);
+                        seq = q.seq();
                     } else {
                         Depth d = e.depthFrame;
                         d.sendEpochNanos(clock.epochNanos());
                         len = encoder.encodeDepth(d);
+                        seq = d.seq();
                     }
-                    seq = e.seq;
                     symbol = e.symbolIndex;
                 }
                 if (failed == null) {

@@ -41,12 +41,12 @@ class DepthSlotsTest {
         int n = collector.collect(false);
         assertEquals(3, n);
         QuoteSlots.Entry[] batch = collector.batch();
-        assertEquals(1, batch[0].seq);
+        assertEquals(1, batch[0].seq());
         assertSame(second, batch[1].depthFrame);
         assertNull(batch[1].quote);
         assertEquals(slots.depthSlot(0), batch[1].symbolIndex);
         assertEquals(3, second.seq());
-        assertEquals(4, batch[2].seq);
+        assertEquals(4, batch[2].seq());
         accounting.account(batch, n, true, false);
         collector.clear(n);
         assertEquals(3, accounting.sent());
