@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * the receiver link's writer. The bookTicker WebSocket thread never touches any of it; with depth on it shares the
  * slots' publish monitor with this thread (one uncontended lock per quote). Counters: volatile, any thread.
  *
- * <p>Allocation: one {@link Depth} (about 1 KB with the defaults) per symbol per interval, handed to the writer;
- * parsing and the books allocate nothing in steady state.
+ * <p>Allocation: one {@link Depth} (about 1.4 KB with the defaults) per symbol per interval, handed to the writer,
+ * and a small queue record per WebSocket message (whose text the client allocates anyway); the parser and the books
+ * allocate nothing in steady state. Nothing of this runs on the bookTicker path.
  */
 final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(DepthRelay.class);
@@ -87,7 +88,7 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
     private volatile long unsyncedIntervals;
     private volatile long missedIntervals;
     private volatile long malformed;
-    private volatile long queueFullWaits;
+    private final java.util.concurrent.atomic.LongAdder queueFullWaits = new java.util.concurrent.atomic.LongAdder();
 
     /**
      * @param restApi Binance's REST API base, e.g. {@code https://api.binance.com/api/v3} (its path decides the
@@ -168,7 +169,7 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         if (queue.offer(o)) {
             return;
         }
-        queueFullWaits++;
+        queueFullWaits.increment();
         try {
             while (running && !queue.offer(o, 100, TimeUnit.MILLISECONDS)) {
                 // wait for the book thread
@@ -286,13 +287,13 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         d.set(b.symbol(), epochSecond, Math.max(0, b.lastEventTimeMs()), b.updateId(),
                 Decimals.toDouble(ob.bids().bestPrice(), ps), Decimals.toDouble(ob.asks().bestPrice(), ps));
         int nb = ob.bids().top(settings.levels(), topPrices, topQuantities);
-        int na = Math.min(settings.levels(), ob.asks().size());
-        d.levels(nb, na);
+        d.levels(nb, 0);
         for (int k = 0; k < nb; k++) {
             d.bidPrices()[k] = Decimals.toDouble(topPrices[k], ps);
             d.bidSizes()[k] = Decimals.toDouble(topQuantities[k], qs);
         }
-        ob.asks().top(settings.levels(), topPrices, topQuantities);
+        int na = ob.asks().top(settings.levels(), topPrices, topQuantities);
+        d.levels(nb, na);
         for (int k = 0; k < na; k++) {
             d.askPrices()[k] = Decimals.toDouble(topPrices[k], ps);
             d.askSizes()[k] = Decimals.toDouble(topQuantities[k], qs);
@@ -328,7 +329,7 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
 
     /** Times a WebSocket or REST thread waited for room in the queue. */
     long queueFullWaits() {
-        return queueFullWaits;
+        return queueFullWaits.sum();
     }
 
     /** Book breaks (gaps, stream resets, crossed books...) of all symbols; racy read for the stats line. */
@@ -353,7 +354,8 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
     String statsLine() {
         return "depth{published=" + published + " synced=" + synced() + "/" + books.length + " unsynced_intervals="
                 + unsyncedIntervals + " missed_intervals=" + missedIntervals + " breaks=" + breaks() + " malformed="
-                + malformed + " snapshots=" + fetcher.requestsSent() + " snapshot_failures=" + fetcher.failures() + "}";
+                + malformed + " snapshots=" + fetcher.requestsSent() + " snapshot_failures=" + fetcher.failures()
+                + " queue_full_waits=" + queueFullWaits.sum() + "}";
     }
 
     /**
