@@ -76,7 +76,7 @@ class DepthEndToEndTest {
             }
         };
         receiver = RelayFixture.receiver(0, listener);
-        replay = RelayFixture.replay(file, 20); // 346 s of recording in about 17 s: a frame per 20 recorded seconds
+        replay = RelayFixture.replay(file, 25); // 346 s of recording in about 14 s: a frame per 25 recorded seconds
         // Snapshots of 5000 levels: the replay then answers its whole book, so the sender's book holds every level the
         // independent one does. With 1000, levels deeper than the snapshot that no diff touched since are unknown to
         // the sender (as on Binance): once the price drifts, a far bucket may lack them (seen: bid bucket 21 after a
@@ -86,7 +86,7 @@ class DepthEndToEndTest {
                 .binanceRestUrl(replay.restBaseUri().toString())
                 .depth(depth)
                 .build());
-        assertTrue(replay.awaitFinished(Duration.ofSeconds(30)), "the replay sent the whole recording");
+        assertTrue(replay.awaitFinished(Duration.ofSeconds(25)), "the replay sent the whole recording");
         Thread.sleep(1_500); // the frame of the boundary after the last diff
         Await.until("every quote at the listener", Duration.ofSeconds(5),
                 () -> listener.quotes.size() == 28_040, receiver::stats);
@@ -98,7 +98,7 @@ class DepthEndToEndTest {
         log.info("depth frames received {}; sender taken {} sent {} dropped {} conflated {}; receiver gaps {}",
                 frames.size(), s.taken(), s.sent(), s.dropped(), s.conflated(), r.gaps());
 
-        assertTrue(frames.size() >= 8, "a frame per second while the book was synced: " + frames.size());
+        assertTrue(frames.size() >= 6, "a frame per second while the book was synced: " + frames.size());
         assertEquals(frames.size(), r.depthDelivered());
         assertEquals(0, r.gaps());
         assertEquals(0, listener.gapCalls.get());
