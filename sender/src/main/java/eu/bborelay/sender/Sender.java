@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads (see {@code docs/CONCURRENCY.md}): Java-WebSocket's read thread parses and publishes quotes;
  * {@code relay-sender-link} writes them to the receiver; {@code relay-sender-scheduler} runs Binance (re)connects,
  * the stats line and the write-stall check; {@code relay-sender-backfill} (with aggregate trades and a REST URL)
- * fetches the aggregate trades of exchange gaps ({@link AggTradeBackfill}). All methods are thread-safe.
+ * fetches the aggregate trades of exchange gaps ({@link AggTradeBackfill}); with {@code INCLUDE_DEPTH},
+ * {@code relay-sender-depth} owns the order books and publishes the depth frames, fed by its own Binance connections
+ * and {@code relay-sender-depth-rest} ({@link DepthRelay}). All methods are thread-safe.
  */
 public final class Sender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);

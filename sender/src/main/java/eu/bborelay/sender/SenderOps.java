@@ -81,7 +81,7 @@ final class SenderOps {
         return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate(),
                         DepthCounts.of(sender.depthRelay())))
                 .counter("received", "WebSocket messages received from Binance, of any kind", x -> x.s.received())
-                .counter("taken", "Valid updates taken, quotes and trades (each got a seq)", x -> x.s.taken())
+                .counter("taken", "Valid updates taken: quotes, trades and depth frames (each got a seq)", x -> x.s.taken())
                 .counter("sent", "Updates written to the receiver", x -> x.s.sent())
                 .counter("dropped", "Updates never written: receiver unreachable or a write failed",
                         x -> x.s.dropped())
