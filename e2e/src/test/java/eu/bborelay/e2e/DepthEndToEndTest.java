@@ -13,6 +13,7 @@ import eu.bborelay.receiver.ReceiverStats;
 import eu.bborelay.receiver.Receiver;
 import eu.bborelay.replay.BinanceReplayServer;
 import eu.bborelay.binance.StreamKind;
+import eu.bborelay.sender.DepthRelayStats;
 import eu.bborelay.sender.DepthSettings;
 import eu.bborelay.sender.Sender;
 import eu.bborelay.sender.SenderStats;
@@ -65,6 +66,28 @@ class DepthEndToEndTest {
     @Test
     @Timeout(40)
     void everyDepthFrameIsTheIndependentlyBuiltBookAtItsUpdateIdWithoutAGap() throws Exception {
+        // The defaults: snapshots of 1000 levels (0.33 % of the price per side here), buckets to 0.08 %.
+        DepthRelayStats stats = relayAndCompare(DepthSettings.DEFAULTS);
+        assertEquals(0, stats.breaks() - stats.coverageResyncs(), "no break but coverage resyncs");
+    }
+
+    /**
+     * Levels deeper than a snapshot that no diff touched since are unknown to the sender (as to any Binance client).
+     * With snapshots of 500 levels (about 0.24 % below the mid here) and buckets to 0.08 %, the price's fall in this
+     * recording (61,838 to 61,595 USD) makes the buckets reach past the snapshot's deepest bid once it has fallen
+     * about 0.16 %: the relay must resync from a fresh snapshot rather than send a frame that misses levels, and every
+     * frame still equals the independent book.
+     */
+    @Test
+    @Timeout(40)
+    void aBookWhoseBucketsOutgrowItsSnapshotResyncsAndNoFrameMissesALevel() throws Exception {
+        DepthRelayStats stats = relayAndCompare(new DepthSettings(true, 20, 0.00002, 40, 1, StreamKind.DEPTH_100MS,
+                500));
+        assertTrue(stats.coverageResyncs() >= 1, "the buckets outgrew a snapshot: " + stats);
+        assertEquals(stats.coverageResyncs(), stats.breaks(), "every break a coverage resync: " + stats);
+    }
+
+    private DepthRelayStats relayAndCompare(DepthSettings depth) throws Exception {
         String file = SharedData.SPOT_BTCUSDT_20240808;
         Path recording = SharedData.binance(file);
         List<Depth> frames = new CopyOnWriteArrayList<>();
@@ -77,11 +100,6 @@ class DepthEndToEndTest {
         };
         receiver = RelayFixture.receiver(0, listener);
         replay = RelayFixture.replay(file, 25); // 346 s of recording in about 14 s: a frame per 25 recorded seconds
-        // Snapshots of 5000 levels: the replay then answers its whole book, so the sender's book holds every level the
-        // independent one does. With 1000, levels deeper than the snapshot that no diff touched since are unknown to
-        // the sender (as on Binance): once the price drifts, a far bucket may lack them (seen: bid bucket 21 after a
-        // 180 USD move).
-        DepthSettings depth = new DepthSettings(true, 20, 0.00002, 40, 1, StreamKind.DEPTH_100MS, 5000);
         sender = Sender.start(RelayFixture.senderConfig("btcusdt", replay, receiver.port())
                 .binanceRestUrl(replay.restBaseUri().toString())
                 .depth(depth)
@@ -90,13 +108,14 @@ class DepthEndToEndTest {
         Thread.sleep(1_500); // the frame of the boundary after the last diff
         Await.until("every quote at the listener", Duration.ofSeconds(5),
                 () -> listener.quotes.size() == 28_040, receiver::stats);
+        DepthRelayStats stats = sender.depthStats();
         sender.close(); // no more frames: the book stands still after the replay, but a frame still comes each second
         Await.until("every frame the sender wrote at the listener", Duration.ofSeconds(5),
                 () -> receiver.stats().quotesDelivered() + frames.size() == sender.stats().sent(), receiver::stats);
         SenderStats s = sender.stats();
         ReceiverStats r = receiver.stats();
-        log.info("depth frames received {}; sender taken {} sent {} dropped {} conflated {}; receiver gaps {}",
-                frames.size(), s.taken(), s.sent(), s.dropped(), s.conflated(), r.gaps());
+        log.info("depth frames received {}; sender taken {} sent {} dropped {} conflated {}; receiver gaps {}; {}",
+                frames.size(), s.taken(), s.sent(), s.dropped(), s.conflated(), r.gaps(), stats);
 
         assertTrue(frames.size() >= 6, "a frame per second while the book was synced: " + frames.size());
         assertEquals(frames.size(), r.depthDelivered());
@@ -119,7 +138,7 @@ class DepthEndToEndTest {
             assertTrue(d.updateId() >= previousUpdateId, "the book only moves forward: " + d);
             assertEquals(20, d.bidLevels());
             assertEquals(20, d.askLevels());
-            assertEquals(40, d.numSteps());
+            assertEquals(depth.steps(), d.numSteps());
             assertEquals(0.002, d.stepPct());
             previousSeq = d.seq();
             previousEpoch = d.epochSecond();
@@ -128,6 +147,7 @@ class DepthEndToEndTest {
         assertTrue(frames.get(frames.size() - 1).updateId() > frames.get(0).updateId(), "the book moved");
         int compared = compareWithIndependentBook(recording, frames, depth);
         assertEquals(frames.size(), compared, "every frame matched a state of the recorded book");
+        return stats;
     }
 
     /**

@@ -10,6 +10,7 @@ import eu.bborelay.depth.DepthBuckets;
 import eu.bborelay.depth.DepthEvent;
 import eu.bborelay.depth.DepthParser;
 import eu.bborelay.depth.DepthSnapshot;
+import eu.bborelay.depth.Levels;
 import eu.bborelay.depth.OrderBook;
 import eu.bborelay.depth.SnapshotFetcher;
 import eu.bborelay.depth.SnapshotRequestPolicy;
@@ -34,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * one accounting of quotes, so the receiver sees every missing depth frame as a gap.
  *
  * <p>A book that is not synced (starting, or resyncing after a break) yields no frame for that second: counted in
- * {@link #unsyncedIntervals()}, never a stale or half-built book.
+ * {@link #unsyncedIntervals()}, never a stale or half-built book. Nor does a book whose buckets reach beyond what
+ * it knows: a snapshot has at most {@code DEPTH_SNAPSHOT_LIMIT} levels per side, and a level deeper than those that
+ * no event has touched since is missing from the book; once the price has moved so far that the buckets reach past
+ * the snapshot's deepest level, the book resyncs from a fresh snapshot ({@link DepthBook#resync},
+ * {@link #coverageResyncs()}) and the next frames come from it.
  *
  * <p><b>Threads.</b> Its own Binance connections ({@link StreamConnections}, the shared client; scheduler
  * {@code relay-sender-depth-connect}) hand every message to one bounded queue; the REST snapshots come from
@@ -77,6 +82,19 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
     private final long[] topPrices;
     private final long[] topQuantities;
     private final double stepPct;
+    /** {@code exp(steps × step)}: how far from the mid, as a price ratio, the last bucket reaches. */
+    private final double bucketReach;
+    /**
+     * Per book, the deepest bid and ask of the snapshot it synced from when that snapshot was full (had its limit of
+     * levels): beyond them, levels no event has touched are unknown. 0 when the snapshot held the whole side.
+     */
+    private final long[] knownBidFloor;
+    private final long[] knownAskCeiling;
+    /**
+     * Per book: its snapshot did not cover the buckets even at sync (DEPTH_SNAPSHOT_LIMIT too small for this symbol's
+     * book): logged once, frames published as they are, no resync loop.
+     */
+    private final boolean[] snapshotTooShallow;
     private final SnapshotFetcher fetcher;
     private final StreamConnections connections;
     private final Thread thread;
@@ -88,6 +106,7 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
     private volatile long unsyncedIntervals;
     private volatile long missedIntervals;
     private volatile long malformed;
+    private volatile long coverageResyncs;
     private final java.util.concurrent.atomic.LongAdder queueFullWaits = new java.util.concurrent.atomic.LongAdder();
 
     /**
@@ -106,6 +125,10 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         this.topPrices = new long[settings.levels()];
         this.topQuantities = new long[settings.levels()];
         this.stepPct = settings.stepPercent();
+        this.bucketReach = Math.exp(settings.steps() * settings.step());
+        this.knownBidFloor = new long[symbols.size()];
+        this.knownAskCeiling = new long[symbols.size()];
+        this.snapshotTooShallow = new boolean[symbols.size()];
         DepthBook.Market market = market(restApi);
         boolean spot = market == DepthBook.Market.SPOT;
         int weight = spot ? SnapshotRequestPolicy.spotDepthWeight(settings.snapshotLimit())
@@ -251,8 +274,43 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         } else if (!parser.parseSnapshot(r.body(), snapshot)) {
             book.onSnapshotFailed("not a depth snapshot: " + parser.error());
         } else {
+            long applied = book.snapshotsApplied();
             book.onSnapshot(snapshot);
+            if (book.snapshotsApplied() > applied) {
+                knownBidFloor[i] = deepest(snapshot.bids(), true);
+                knownAskCeiling[i] = deepest(snapshot.asks(), false);
+                boolean shallow = book.isSynced() && bucketsBeyondKnown(i, book.book());
+                if (shallow && !snapshotTooShallow[i]) {
+                    LOG.warn("{}: a snapshot of {} levels does not reach as far as the depth buckets ({} x {} from the"
+                            + " mid); the far buckets miss levels. Raise DEPTH_SNAPSHOT_LIMIT or lower DEPTH_STEPS x"
+                            + " DEPTH_STEP (logged once)", book.symbol(), settings.snapshotLimit(), settings.steps(),
+                            settings.step());
+                }
+                snapshotTooShallow[i] = shallow;
+            }
         }
+    }
+
+    /** The deepest price of a full snapshot side (its limit of levels), else 0: the whole side is known. */
+    private long deepest(Levels side, boolean bids) {
+        if (side.count() < settings.snapshotLimit()) {
+            return 0;
+        }
+        long p = side.price(0);
+        for (int k = 1; k < side.count(); k++) {
+            p = bids ? Math.min(p, side.price(k)) : Math.max(p, side.price(k));
+        }
+        return p;
+    }
+
+    /**
+     * Whether the buckets of a synced book reach beyond what it knows: below the deepest bid or above the deepest ask
+     * of a full snapshot (levels there that no event has touched since are missing from the book).
+     */
+    private boolean bucketsBeyondKnown(int i, OrderBook ob) {
+        double mid = ((double) ob.bids().bestPrice() + (double) ob.asks().bestPrice()) / 2;
+        return knownBidFloor[i] > 0 && knownBidFloor[i] > mid / bucketReach
+                || knownAskCeiling[i] > 0 && knownAskCeiling[i] < mid * bucketReach;
     }
 
     /** The boundary {@code nextBoundaryMs} has passed: a frame per synced book, then the next boundary. */
@@ -261,6 +319,12 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         boolean any = false;
         for (int i = 0; i < books.length; i++) {
             DepthBook b = books[i];
+            if (b.isSynced() && !snapshotTooShallow[i] && bucketsBeyondKnown(i, b.book())) {
+                coverageResyncs++; // the frame would miss levels: none this second, a fresh snapshot instead
+                b.resync("the depth buckets reach beyond the deepest level of the snapshot it synced from (bids "
+                        + Decimals.toString(knownBidFloor[i], b.book().priceScale()) + ", asks "
+                        + Decimals.toString(knownAskCeiling[i], b.book().priceScale()) + ")");
+            }
             if (!buckets.compute(b, epochSecond, bucketOut)) {
                 unsyncedIntervals++;
                 continue;
@@ -322,6 +386,11 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         return missedIntervals;
     }
 
+    /** Resyncs because the buckets reached beyond the levels the book's snapshot covered. */
+    long coverageResyncs() {
+        return coverageResyncs;
+    }
+
     /** Depth messages that could not be parsed. */
     long malformed() {
         return malformed;
@@ -350,10 +419,15 @@ final class DepthRelay implements AutoCloseable, StreamConnections.Sink {
         return n;
     }
 
+    /** The counters, read now. */
+    DepthRelayStats stats() {
+        return new DepthRelayStats(published, unsyncedIntervals, breaks(), coverageResyncs, synced(), books.length);
+    }
+
     /** The stats line's part: {@code depth{published=.. synced=n/m unsynced_intervals=.. breaks=..}}. */
     String statsLine() {
         return "depth{published=" + published + " synced=" + synced() + "/" + books.length + " unsynced_intervals="
-                + unsyncedIntervals + " missed_intervals=" + missedIntervals + " breaks=" + breaks() + " malformed="
+                + unsyncedIntervals + " missed_intervals=" + missedIntervals + " breaks=" + breaks() + " coverage_resyncs=" + coverageResyncs + " malformed="
                 + malformed + " snapshots=" + fetcher.requestsSent() + " snapshot_failures=" + fetcher.failures()
                 + " queue_full_waits=" + queueFullWaits.sum() + "}";
     }

@@ -238,6 +238,11 @@ public final class Sender implements AutoCloseable {
         return depth;
     }
 
+    /** The depth relay's counters; {@link DepthRelayStats#NONE} when depth is off ({@code INCLUDE_DEPTH=false}). */
+    public DepthRelayStats depthStats() {
+        return depth == null ? DepthRelayStats.NONE : depth.stats();
+    }
+
     /** Binance connections: one per shard of the symbols. */
     int binanceShards() {
         return binance.size();

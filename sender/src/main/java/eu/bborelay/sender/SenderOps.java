@@ -79,7 +79,7 @@ final class SenderOps {
     /** Every metric of the sender; one line each. */
     static StatsMetrics<Snapshot> metrics(Sender sender) {
         return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate(),
-                        DepthCounts.of(sender.depthRelay())))
+                        sender.depthStats()))
                 .counter("received", "WebSocket messages received from Binance, of any kind", x -> x.s.received())
                 .counter("taken", "Valid updates taken: quotes, trades and depth frames (each got a seq)", x -> x.s.taken())
                 .counter("sent", "Updates written to the receiver", x -> x.s.sent())
@@ -115,8 +115,10 @@ final class SenderOps {
                         x -> x.depth.published())
                 .counter("depth_unsynced_intervals", "Depth intervals a symbol had no frame: its book was not synced",
                         x -> x.depth.unsyncedIntervals())
-                .counter("depth_book_breaks", "Depth book breaks (a diff gap, a stream reset, a crossed book)",
-                        x -> x.depth.breaks())
+                .counter("depth_book_breaks", "Depth book breaks (a diff gap, a stream reset, a crossed book, a"
+                        + " coverage resync)", x -> x.depth.breaks())
+                .counter("depth_coverage_resyncs", "Depth books resynced because their buckets reached beyond the"
+                        + " levels of the snapshot they synced from", x -> x.depth.coverageResyncs())
                 .gauge("depth_books_synced", "Depth books synced now", x -> x.depth.synced())
                 .gauge("last_seq", "The last seq assigned", x -> x.s.lastSeq())
                 .gauge("acked_seq", "The highest seq the receiver acknowledged (protocol 2)", x -> x.s.acks().ackedSeq())
@@ -134,16 +136,9 @@ final class SenderOps {
     }
 
     /** What one scrape reads. */
-    record Snapshot(SenderStats s, long sinceLastUpdateNanos, DepthCounts depth) {
+    record Snapshot(SenderStats s, long sinceLastUpdateNanos, DepthRelayStats depth) {
     }
 
-    /** The depth relay's counters (all 0 with depth off). */
-    record DepthCounts(long published, long unsyncedIntervals, long breaks, long synced) {
-        static DepthCounts of(DepthRelay d) {
-            return d == null ? new DepthCounts(0, 0, 0, 0)
-                    : new DepthCounts(d.published(), d.unsyncedIntervals(), d.breaks(), d.synced());
-        }
-    }
 
     private static Map<String, Long> invalidByReason(Snapshot x) {
         Map<String, Long> m = new LinkedHashMap<>();
