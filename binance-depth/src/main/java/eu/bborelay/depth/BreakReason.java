@@ -26,5 +26,10 @@ public enum BreakReason {
     /** A futures event without {@code pu}, so the chain cannot be checked. */
     MISSING_PREVIOUS_ID,
     /** The owner reported that the connection feeding this book was lost or replaced without an overlap. */
-    STREAM_RESET
+    STREAM_RESET,
+    /**
+     * The owner asked for a fresh snapshot ({@link DepthBook#resync}): the book is right, but what it knows no longer
+     * covers what the owner needs (levels deeper than the last snapshot that no event has touched are unknown).
+     */
+    RESYNC_REQUESTED
 }

@@ -260,6 +260,21 @@ public final class DepthBook {
         }
     }
 
+    /**
+     * Drops a synced book and asks for a new snapshot ({@link BreakReason#RESYNC_REQUESTED}), keeping the stream:
+     * events from now on are buffered and the snapshot is matched to them as at the start. For an owner whose needs
+     * have outgrown what the book knows: a snapshot has at most its limit of levels per side, and a level beyond them
+     * that no event has touched since is unknown. Nothing happens to a book that is not synced.
+     *
+     * @param why for the log line, e.g. "buckets reach below the deepest snapshot bid"
+     */
+    public void resync(String why) {
+        if (synced) {
+            breakBook(BreakReason.RESYNC_REQUESTED, why);
+            requestSnapshotIfIdle();
+        }
+    }
+
     private void drainBuffer() {
         while (bufferCount > 0 && synced) {
             DepthEvent e = buffer[bufferHead];

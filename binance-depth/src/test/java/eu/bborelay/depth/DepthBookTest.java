@@ -212,6 +212,27 @@ class DepthBookTest {
         assertEquals(3, rec.requests);
     }
 
+    @Test
+    void resyncKeepsTheStreamAndSyncsFromANewSnapshot() {
+        DepthBook b = book(DepthBook.Market.SPOT);
+        b.onEvent(ev(101, 101, -1, "10=1", ""));
+        b.onSnapshot(snap(101, "10=1", "11=1"));
+        assertTrue(b.isSynced());
+        int asked = rec.requests;
+        b.resync("buckets reach below the deepest snapshot bid");
+        assertFalse(b.isSynced());
+        assertEquals(1, b.breaks(BreakReason.RESYNC_REQUESTED));
+        assertEquals(asked + 1, rec.requests, "asked at once: the stream goes on");
+        b.onEvent(ev(102, 103, -1, "9=2", ""));
+        assertEquals(1, b.bufferedEvents());
+        b.onSnapshot(snap(102, "10=1", "11=1"));
+        assertTrue(b.isSynced());
+        assertEquals(103, b.updateId(), "the buffered event applied after the new snapshot");
+        b.resync("again");
+        b.resync("not synced: nothing more");
+        assertEquals(2, b.breaks(BreakReason.RESYNC_REQUESTED));
+    }
+
     // ---- USD-M / COIN-M ----
 
     @Test

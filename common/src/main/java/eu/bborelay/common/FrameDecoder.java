@@ -19,7 +19,10 @@ import org.msgpack.value.ValueType;
  * <p>Accepts the original Python sender's quotes (seven keys, no {@code type}) and ours; ignores unknown keys;
  * takes {@code mid} from the frame when present, else computes it. Required in a data frame: {@code seq, ts,
  * symbol, bid, ask}; in a trade frame ({@code type} "trade" or "agg_trade"): {@code seq, ts, symbol, price, qty,
- * side} and {@code trade_id}, or {@code agg_id, first_id, last_id}; optional {@code backfilled} (a boolean). Quote and trade decoding allocate nothing in steady state: keys are compared as bytes and symbols
+ * side} and {@code trade_id}, or {@code agg_id, first_id, last_id}; optional {@code backfilled} (a boolean); in a depth
+ * frame ({@code type} "depth"): {@code seq, ts, symbol, update_id, best_bid, best_ask}, the four level arrays (prices
+ * and sizes of equal length per side) and the two bucket arrays (of equal length, {@code num_steps} when present).
+ * Quote, trade and depth decoding allocate nothing in steady state: keys are compared as bytes and symbols
  * are interned. Not thread-safe: one decoder per connection, used by the thread that reads it.
  */
 public final class FrameDecoder {
@@ -54,6 +57,17 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_BACKFILLED),
         FrameDescriptor.utf8(FrameDescriptor.KEY_ACKED),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_EPOCH),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BEST_BID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BEST_ASK),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BID_PRICES),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BID_SIZES),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_PRICES),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_SIZES),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_BID_BUCKETS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_BUCKETS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_STEP_PCT),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_NUM_STEPS),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -85,6 +99,17 @@ public final class FrameDecoder {
     private static final int EVENT_TS = 27;
     private static final int BACKFILLED = 28;
     private static final int ACKED = 29;
+    private static final int EPOCH = 30;
+    private static final int BEST_BID = 31;
+    private static final int BEST_ASK = 32;
+    private static final int BID_PRICES = 33;
+    private static final int BID_SIZES = 34;
+    private static final int ASK_PRICES = 35;
+    private static final int ASK_SIZES = 36;
+    private static final int BID_BUCKETS = 37;
+    private static final int ASK_BUCKETS = 38;
+    private static final int STEP_PCT = 39;
+    private static final int NUM_STEPS = 40;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -99,10 +124,14 @@ public final class FrameDecoder {
     private static final int T_AGG_TRADE = 8;
     private static final int T_RESUME = 9;
     private static final int T_ACK = 10;
+    private static final int T_DEPTH = 11;
     private static final int SIDE_BUY = 1;
     private static final int SIDE_SELL = 2;
     private static final int[] TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, TRADE_ID};
     private static final int[] AGG_TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, AGG_ID, FIRST_ID, LAST_ID};
+    private static final int[] DEPTH_REQUIRED = {SEQ, TS, SYMBOL, UPDATE_ID, BEST_BID, BEST_ASK, BID_PRICES, BID_SIZES,
+        ASK_PRICES, ASK_SIZES, BID_BUCKETS, ASK_BUCKETS};
+    private static final byte[] V_DEPTH = FrameDescriptor.utf8(FrameDescriptor.TYPE_DEPTH);
     private static final byte[] V_BBO = FrameDescriptor.utf8(FrameDescriptor.TYPE_BBO);
     private static final byte[] V_HELLO = FrameDescriptor.utf8(FrameDescriptor.TYPE_HELLO);
     private static final byte[] V_HB = FrameDescriptor.utf8(FrameDescriptor.TYPE_HEARTBEAT);
@@ -120,6 +149,8 @@ public final class FrameDecoder {
     private final SymbolTable symbols = new SymbolTable();
     /** Where the three-argument {@link #decode(byte[], int, BookTicker)} puts trades. */
     private final Trade ownTrade = new Trade();
+    /** Where the shorter forms of decode put depth frames (allocated at the first one). */
+    private Depth ownDepth;
     private byte[] scratch = new byte[64];
     private byte[] wrappedArray;
     private MessageBuffer wrapped;
@@ -129,6 +160,7 @@ public final class FrameDecoder {
     private long t2;
     private long t3;
     private long controlSeq;
+    private int frameLength;
 
     /**
      * Decodes {@code payload[0, length)}.
@@ -157,6 +189,26 @@ public final class FrameDecoder {
      * @throws FrameFormatException with reason MALFORMED_MSGPACK, MISSING_KEY or BAD_VALUE; the decoder stays usable
      */
     public FrameType decode(byte[] payload, int length, BookTicker quote, Trade trade) throws FrameFormatException {
+        if (ownDepth == null) {
+            ownDepth = new Depth();
+        }
+        return decode(payload, length, quote, trade, ownDepth);
+    }
+
+    /**
+     * Decodes {@code payload[0, length)}, trades and depth frames included.
+     *
+     * @param payload the frame payload, without the length prefix; the decoder may keep a reference to the array
+     *                and reuses its wrapper while the same array is passed again
+     * @param length payload length in bytes, at least 1
+     * @param quote filled when the result is {@link FrameType#QUOTE}; left partly written otherwise
+     * @param trade filled when the result is {@link FrameType#TRADE}; untouched otherwise
+     * @param depth filled when the result is {@link FrameType#DEPTH}; its arrays may be partly written otherwise
+     * @return what the frame was
+     * @throws FrameFormatException with reason MALFORMED_MSGPACK, MISSING_KEY or BAD_VALUE; the decoder stays usable
+     */
+    public FrameType decode(byte[] payload, int length, BookTicker quote, Trade trade, Depth depth)
+            throws FrameFormatException {
         if (payload != wrappedArray) {
             wrappedArray = payload;
             wrapped = MessageBuffer.wrap(payload);
@@ -166,7 +218,8 @@ public final class FrameDecoder {
         try {
             input.reset(wrapped);
             unpacker.reset(input);
-            FrameType type = decodeMap(quote, trade);
+            frameLength = length;
+            FrameType type = decodeMap(quote, trade, depth);
             long read = unpacker.getTotalReadBytes();
             if (read != length) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK, read > length
@@ -213,13 +266,13 @@ public final class FrameDecoder {
         return controlSeq;
     }
 
-    private FrameType decodeMap(BookTicker q, Trade trade) throws IOException {
+    private FrameType decodeMap(BookTicker q, Trade trade, Depth depth) throws IOException {
         if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
             throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
                     "frame payload is a msgpack " + unpacker.getNextFormat().getValueType() + ", expected a map");
         }
         int entries = unpacker.unpackMapHeader();
-        int seen = 0; // bit per key index
+        long seen = 0; // bit per key index
         long seq = 0;
         long ts = 0;
         String symbol = null;
@@ -246,6 +299,17 @@ public final class FrameDecoder {
         long eventTs = 0;
         boolean backfilled = false;
         long ackedSeq = Hello.NO_ACKED_SEQ;
+        long epoch = 0;
+        double bestBid = Double.NaN;
+        double bestAsk = Double.NaN;
+        int bidPrices = 0;
+        int bidSizes = 0;
+        int askPrices = 0;
+        int askSizes = 0;
+        int bidBuckets = 0;
+        int askBuckets = 0;
+        double stepPct = Double.NaN;
+        long numSteps = -1;
         for (int i = 0; i < entries; i++) {
             if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -259,7 +323,7 @@ public final class FrameDecoder {
                 }
                 continue;
             }
-            seen |= 1 << key;
+            seen |= 1L << key;
             switch (key) {
                 case SEQ -> seq = readLong(key);
                 case TS -> ts = readLong(key);
@@ -291,10 +355,42 @@ public final class FrameDecoder {
                 case EVENT_TS -> eventTs = readLong(key);
                 case BACKFILLED -> backfilled = readBoolean(key);
                 case ACKED -> ackedSeq = readLong(key);
+                case EPOCH -> epoch = readLong(key);
+                case BEST_BID -> bestBid = readDouble(key);
+                case BEST_ASK -> bestAsk = readDouble(key);
+                case BID_PRICES -> bidPrices = readDoubles(key, depth, 0);
+                case BID_SIZES -> bidSizes = readDoubles(key, depth, 1);
+                case ASK_PRICES -> askPrices = readDoubles(key, depth, 2);
+                case ASK_SIZES -> askSizes = readDoubles(key, depth, 3);
+                case BID_BUCKETS -> bidBuckets = readDoubles(key, depth, 4);
+                case ASK_BUCKETS -> askBuckets = readDoubles(key, depth, 5);
+                case STEP_PCT -> stepPct = readDouble(key);
+                case NUM_STEPS -> numSteps = readLong(key);
                 default -> unpacker.skipValue();
             }
         }
-        if ((seen & (1 << TS)) != 0) {
+        if ((seen & (1L << TS)) != 0) {
+            if (type == T_DEPTH) {
+                requireKeys(seen, "depth", DEPTH_REQUIRED);
+                if (seq < 1) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "depth has seq " + seq + ", sequence numbers start at 1");
+                }
+                if (bidPrices != bidSizes || askPrices != askSizes || bidBuckets != askBuckets
+                        || numSteps >= 0 && numSteps != bidBuckets) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE, "depth for " + symbol
+                            + " has arrays of different lengths: bid_prices " + bidPrices + ", bid_sizes " + bidSizes
+                            + ", ask_prices " + askPrices + ", ask_sizes " + askSizes + ", bid_buckets " + bidBuckets
+                            + ", ask_buckets " + askBuckets + ", num_steps " + numSteps);
+                }
+                if (!Double.isFinite(bestBid) || !Double.isFinite(bestAsk)) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "depth for " + symbol + " has a non-finite best price: " + bestBid + "/" + bestAsk);
+                }
+                depth.set(symbol, epoch, binanceTs, updateId, bestBid, bestAsk).levels(bidPrices, askPrices)
+                        .buckets(bidBuckets, stepPct).seq(seq).sendEpochNanos(ts);
+                return FrameType.DEPTH;
+            }
             if (type == T_TRADE || type == T_AGG_TRADE) {
                 boolean agg = type == T_AGG_TRADE;
                 requireKeys(seen, agg ? "agg_trade" : "trade", agg ? AGG_TRADE_REQUIRED : TRADE_REQUIRED);
@@ -318,7 +414,7 @@ public final class FrameDecoder {
             if (type != T_NONE && type != T_BBO) {
                 return FrameType.UNKNOWN;
             }
-            int required = (1 << SEQ) | (1 << TS) | (1 << SYMBOL) | (1 << BID) | (1 << ASK);
+            long required = (1L << SEQ) | (1L << TS) | (1L << SYMBOL) | (1L << BID) | (1L << ASK);
             if ((seen & required) != required) {
                 throw missing(seen);
             }
@@ -371,20 +467,20 @@ public final class FrameDecoder {
         }
     }
 
-    private static void requireKeys(int seen, String frame, int... keys) throws FrameFormatException {
+    private static void requireKeys(long seen, String frame, int... keys) throws FrameFormatException {
         for (int k : keys) {
-            if ((seen & (1 << k)) == 0) {
+            if ((seen & (1L << k)) == 0) {
                 throw new FrameFormatException(FrameFormatException.Reason.MISSING_KEY, frame
                         + " frame misses required key '" + new String(KEYS[k], StandardCharsets.UTF_8) + "'");
             }
         }
     }
 
-    private static FrameFormatException missing(int seen) {
+    private static FrameFormatException missing(long seen) {
         int[] required = {SEQ, TS, SYMBOL, BID, ASK};
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < required.length; i++) {
-            if ((seen & (1 << required[i])) == 0) {
+            if ((seen & (1L << required[i])) == 0) {
                 sb.append(sb.length() == 0 ? "'" : ", '").append(REQUIRED_NAMES[i]).append('\'');
             }
         }
@@ -424,6 +520,8 @@ public final class FrameDecoder {
             return T_TRADE;
         } else if (eq(V_AGG_TRADE, len)) {
             return T_AGG_TRADE;
+        } else if (eq(V_DEPTH, len)) {
+            return T_DEPTH;
         }
         return T_OTHER;
     }
@@ -502,6 +600,28 @@ public final class FrameDecoder {
             }
         }
         return unpacker.unpackLong();
+    }
+
+    /** Reads an array of numbers into {@code depth}'s array {@code which}; returns its length. */
+    private int readDoubles(int key, Depth depth, int which) throws IOException {
+        if (unpacker.getNextFormat().getValueType() != ValueType.ARRAY) {
+            throw badType(key, "an array of numbers");
+        }
+        int n = unpacker.unpackArrayHeader();
+        if (n > frameLength) { // each number takes at least one byte
+            throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
+                    "array of " + n + " numbers in a frame of " + frameLength + " bytes");
+        }
+        double[] into = depth.arrayFor(which, n);
+        for (int i = 0; i < n; i++) {
+            double v = readDouble(key);
+            if (!Double.isFinite(v)) {
+                throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                        "key '" + new String(KEYS[key], StandardCharsets.UTF_8) + "' holds a non-finite number " + v);
+            }
+            into[i] = v;
+        }
+        return n;
     }
 
     private boolean readBoolean(int key) throws IOException {

@@ -115,6 +115,31 @@ public final class FrameDescriptor {
     public static final String TYPE_ACK = "ack";
     /** Hello key (protocol 2): the highest {@code seq} the receiver acknowledged on an earlier connection. */
     public static final String KEY_ACKED = "acked";
+    // depth (type "depth"): the sender's local book at an aligned second; binance_ts is E of the last applied event
+    /** {@code type} of a depth frame: best bid/ask, top N levels and log-delta buckets of one symbol's book. */
+    public static final String TYPE_DEPTH = "depth";
+    /** The aligned second (Unix seconds) a depth frame is for. */
+    public static final String KEY_EPOCH = "epoch";
+    /** Best bid price of a depth frame (no {@code bid} key: old receivers must not take it for a quote). */
+    public static final String KEY_BEST_BID = "best_bid";
+    /** Best ask price of a depth frame. */
+    public static final String KEY_BEST_ASK = "best_ask";
+    /** Bid level prices, best first (array of float64). */
+    public static final String KEY_BID_PRICES = "bid_prices";
+    /** Bid level quantities, parallel to {@link #KEY_BID_PRICES}. */
+    public static final String KEY_BID_SIZES = "bid_sizes";
+    /** Ask level prices, best first. */
+    public static final String KEY_ASK_PRICES = "ask_prices";
+    /** Ask level quantities. */
+    public static final String KEY_ASK_SIZES = "ask_sizes";
+    /** Bid bucket notionals, nearest the mid first (array of float64, {@link #KEY_NUM_STEPS} long). */
+    public static final String KEY_BID_BUCKETS = "bid_buckets";
+    /** Ask bucket notionals. */
+    public static final String KEY_ASK_BUCKETS = "ask_buckets";
+    /** The buckets' log step in percent. */
+    public static final String KEY_STEP_PCT = "step_pct";
+    /** Buckets per side. */
+    public static final String KEY_NUM_STEPS = "num_steps";
 
     private FrameDescriptor() {
     }

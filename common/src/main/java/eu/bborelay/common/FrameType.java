@@ -21,6 +21,11 @@ public enum FrameType {
     RESUME,
     /** Receiver to sender (protocol 2): the highest seq delivered, {@link FrameDecoder#controlSeq()}. */
     ACK,
-    /** A well-formed map of a type this version does not handle (e.g. a future depth diff); to be ignored. */
+    /**
+     * The sender's order book of one symbol at an aligned second ({@code type} "depth", with {@code ts}): the
+     * {@link Depth} was filled.
+     */
+    DEPTH,
+    /** A well-formed map of a type this version does not handle (e.g. a future frame type); to be ignored. */
     UNKNOWN
 }

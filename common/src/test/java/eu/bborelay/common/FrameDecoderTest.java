@@ -171,8 +171,8 @@ class FrameDecoderTest {
 
     @Test
     void unknownDataTypeAndUnknownControlAreIgnoredNotErrors() throws Exception {
-        byte[] depth = pack(Map.of("type", "depth", "seq", 1, "ts", 1L, "symbol", "BTCUSDT"));
-        assertEquals(FrameType.UNKNOWN, decoder.decode(depth, depth.length, quote));
+        byte[] future = pack(Map.of("type", "depth_diff", "seq", 1, "ts", 1L, "symbol", "BTCUSDT"));
+        assertEquals(FrameType.UNKNOWN, decoder.decode(future, future.length, quote));
         byte[] control = pack(Map.of("type", "future_control"));
         assertEquals(FrameType.UNKNOWN, decoder.decode(control, control.length, quote));
     }

@@ -1,5 +1,6 @@
 package eu.bborelay.depthrecorder;
 
+import eu.bborelay.binance.StreamConnections;
 import eu.bborelay.depth.BreakReason;
 import eu.bborelay.depth.Decimals;
 import eu.bborelay.depth.DepthBook;
@@ -10,6 +11,7 @@ import eu.bborelay.depth.DepthEvent;
 import eu.bborelay.depth.DepthParser;
 import eu.bborelay.depth.DepthSnapshot;
 import eu.bborelay.depth.Levels;
+import eu.bborelay.depth.SnapshotFetcher;
 import eu.bborelay.recording.DepthTables;
 import eu.bborelay.recording.Recorder;
 import eu.bborelay.recording.Row;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * dropped). Counters are written by this thread and read by others as plain volatile snapshots
  * ({@link #stats()}).
  */
-final class BookThread implements AutoCloseable {
+final class BookThread implements AutoCloseable, StreamConnections.Sink {
     private static final Logger LOG = LoggerFactory.getLogger(BookThread.class);
     static final int QUEUE_CAPACITY = 65_536;
     /**
@@ -195,7 +197,8 @@ final class BookThread implements AutoCloseable {
     }
 
     /** A WebSocket text message as received, with this host's wall clock at arrival (ns since the epoch). */
-    void offerMessage(String text, long recvEpochNanos) {
+    @Override
+    public void offerMessage(String text, long recvEpochNanos) {
         put(new Message(text, recvEpochNanos));
     }
 
@@ -205,7 +208,8 @@ final class BookThread implements AutoCloseable {
     }
 
     /** The connection carrying {@code symbols} was lost or replaced: their books break ({@code STREAM_RESET}). */
-    void offerReset(List<String> symbols, String why) {
+    @Override
+    public void offerReset(List<String> symbols, String why) {
         put(new Reset(List.copyOf(symbols), why));
     }
 

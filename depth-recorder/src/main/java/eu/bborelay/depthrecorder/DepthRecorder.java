@@ -1,5 +1,7 @@
 package eu.bborelay.depthrecorder;
 
+import eu.bborelay.binance.StreamConnections;
+import eu.bborelay.depth.SnapshotFetcher;
 import eu.bborelay.ops.settings.SettingException;
 import eu.bborelay.recording.DepthTables;
 import eu.bborelay.recording.Recorder;
@@ -122,7 +124,7 @@ public final class DepthRecorder implements AutoCloseable {
             ref[0] = books;
             books.start();
             StreamConnections connections = new StreamConnections(config.wsBase(), config.symbols(),
-                    config.streams(), books);
+                    config.streams(), books, "depth-ws-connect");
             fetcher.startRegular(config.symbols(), config.snapshotIntervalSeconds());
             connections.start();
             LOG.info("Recording {} depth of {} symbol(s) to {} ({} connection(s); snapshots limit {} weight {} of"
@@ -190,10 +192,10 @@ public final class DepthRecorder implements AutoCloseable {
         int open = 0;
         long downSince = 0;
         for (StreamConnections.Leg leg : connections.legs()) {
-            if (leg.open) {
+            if (leg.open()) {
                 open++;
-            } else if (downSince == 0 || leg.downSinceEpochMs < downSince) {
-                downSince = leg.downSinceEpochMs;
+            } else if (downSince == 0 || leg.downSinceEpochMs() < downSince) {
+                downSince = leg.downSinceEpochMs();
             }
         }
         return new DepthStats(List.copyOf(symbols), s.messages(), s.malformed(), s.diffRows(), s.partialRows(),

@@ -3,6 +3,7 @@ package eu.bborelay.receiver;
 import static eu.bborelay.receiver.ReceiverContext.LOG;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Depth;
 import eu.bborelay.common.FrameDecoder;
 import eu.bborelay.common.FrameEncoder;
 import eu.bborelay.common.FrameFormatException;
@@ -72,6 +73,7 @@ final class Connection implements Runnable {
     private volatile long lastPongId;
     private final BookTicker quote = new BookTicker();
     private final Trade trade = new Trade();
+    private final Depth depth = new Depth();
     /** Symbols this connection delivered trades of, keyed by the decoder's interned strings. */
     private final HashMap<String, SymbolState> tradeSymbols = new HashMap<>();
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
@@ -317,7 +319,7 @@ final class Connection implements Runnable {
                 frames++;
                 FrameType type;
                 try {
-                    type = decoder.decode(payload, length, quote, trade);
+                    type = decoder.decode(payload, length, quote, trade, depth);
                 } catch (FrameFormatException e) {
                     onMalformed(e);
                     continue;
@@ -325,6 +327,7 @@ final class Connection implements Runnable {
                 switch (type) {
                     case QUOTE -> onQuote(lastQuoteEpochNanos = ctx.config.clock().epochNanos());
                     case TRADE -> onTrade(lastQuoteEpochNanos = ctx.config.clock().epochNanos());
+                    case DEPTH -> onDepth(lastQuoteEpochNanos = ctx.config.clock().epochNanos());
                     case HELLO -> onHello(decoder.hello());
                     case HEARTBEAT, PING -> {
                     }
@@ -641,6 +644,37 @@ final class Connection implements Runnable {
             LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
                     agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
         }
+    }
+
+    /**
+     * A depth frame: the same sequence tracking as a quote (one seq space), its counter, then {@code onGap} and
+     * {@code onDepth}. No latency is recorded (the figures are the quotes'), no latest-quote slot, no staleness.
+     */
+    private void onDepth(long receiveEpochNanos) {
+        Depth d = depth;
+        d.receiveEpochNanos(receiveEpochNanos);
+        Session s = session;
+        if (s == null) {
+            s = joinLegacySession();
+        }
+        SequenceTracker tracker = s.tracker;
+        SequenceTracker.Verdict verdict = track(tracker, d.seq());
+        if (!verdict.deliver) {
+            return;
+        }
+        counters.depthDelivered.increment();
+        if (verdict == SequenceTracker.Verdict.GAP) {
+            onGap(tracker);
+        }
+        try {
+            listener.onDepth(d);
+        } catch (Throwable e) {
+            listenerFailed(e);
+        }
+        if (acknowledging) {
+            s.deliveredSeq = tracker.lastSeq();
+        }
+        logAfterDelivery(verdict, tracker);
     }
 
     /** Counts the trade ids (exchange gaps) this trade reveals as missing, and a backfilled trade; returns the former. */

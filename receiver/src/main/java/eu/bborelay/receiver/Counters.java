@@ -33,6 +33,8 @@ final class Counters {
     final LongAdder tradesDelivered = new LongAdder();
     /** Aggregate trades ({@code type} "agg_trade") passed to onTrade. */
     final LongAdder aggTradesDelivered = new LongAdder();
+    /** Depth frames ({@code type} "depth") passed to onDepth. */
+    final LongAdder depthDelivered = new LongAdder();
     /** Exchange gaps: trade ids that never arrived ({@link ExchangeGapTracker}). */
     final LongAdder tradeIdGaps = new LongAdder();
     /** Exchange gaps: aggregate trade ids that never arrived ({@link ExchangeGapTracker}). */

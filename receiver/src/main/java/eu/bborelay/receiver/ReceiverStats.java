@@ -60,6 +60,7 @@ public final class ReceiverStats {
     private final long refusedAtConnectionLimit;
     private final long tradesDelivered;
     private final long aggTradesDelivered;
+    private final long depthDelivered;
     private final long tradeIdGaps;
     private final long aggIdGaps;
     private final long exchangeGapsBackfilled;
@@ -106,6 +107,7 @@ public final class ReceiverStats {
         this.refusedAtConnectionLimit = b.refusedAtConnectionLimit;
         this.tradesDelivered = b.tradesDelivered;
         this.aggTradesDelivered = b.aggTradesDelivered;
+        this.depthDelivered = b.depthDelivered;
         this.tradeIdGaps = b.tradeIdGaps;
         this.aggIdGaps = b.aggIdGaps;
         this.exchangeGapsBackfilled = b.exchangeGapsBackfilled;
@@ -352,6 +354,11 @@ public final class ReceiverStats {
         return aggTradesDelivered;
     }
 
+    /** Depth frames ({@code type} "depth", the sender's {@code INCLUDE_DEPTH}) passed to {@link TickerListener#onDepth}. */
+    public long depthDelivered() {
+        return depthDelivered;
+    }
+
     /**
      * Exchange gaps of {@code trade}: trade ids ({@code t}, consecutive per symbol) that never arrived, on any
      * connection, and that no relay gap accounts for (docs/PROTOCOL.md, "Exchange gaps and backfill"). Not in
@@ -444,6 +451,7 @@ public final class ReceiverStats {
 
                 && tradesDelivered == other.tradesDelivered
                 && aggTradesDelivered == other.aggTradesDelivered
+                && depthDelivered == other.depthDelivered
                 && tradeIdGaps == other.tradeIdGaps
                 && aggIdGaps == other.aggIdGaps
                 && exchangeGapsBackfilled == other.exchangeGapsBackfilled;
@@ -457,7 +465,7 @@ public final class ReceiverStats {
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
                 staleEvents, handshakeTimeouts, handshakesPending, refusedPerAddress, refusedPendingFull,
-                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered, tradeIdGaps, aggIdGaps,
+                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered, depthDelivered, tradeIdGaps, aggIdGaps,
                 exchangeGapsBackfilled);
     }
 
@@ -484,7 +492,7 @@ public final class ReceiverStats {
                 + ", handshakesPending=" + handshakesPending + ", refusedPerAddress=" + refusedPerAddress
                 + ", refusedPendingFull=" + refusedPendingFull + ", handshakesEvicted=" + handshakesEvicted
                 + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + ", tradesDelivered=" + tradesDelivered
-                + ", aggTradesDelivered=" + aggTradesDelivered + ", tradeIdGaps=" + tradeIdGaps
+                + ", aggTradesDelivered=" + aggTradesDelivered + ", depthDelivered=" + depthDelivered + ", tradeIdGaps=" + tradeIdGaps
                 + ", aggIdGaps=" + aggIdGaps + ", exchangeGapsBackfilled=" + exchangeGapsBackfilled + "]";
     }
 
@@ -527,6 +535,7 @@ public final class ReceiverStats {
         private long refusedAtConnectionLimit;
         private long tradesDelivered;
         private long aggTradesDelivered;
+        private long depthDelivered;
         private long tradeIdGaps;
         private long aggIdGaps;
         private long exchangeGapsBackfilled;
@@ -551,6 +560,11 @@ public final class ReceiverStats {
 
         public Builder tradesDelivered(long tradesDelivered) {
             this.tradesDelivered = tradesDelivered;
+            return this;
+        }
+
+        public Builder depthDelivered(long depthDelivered) {
+            this.depthDelivered = depthDelivered;
             return this;
         }
 

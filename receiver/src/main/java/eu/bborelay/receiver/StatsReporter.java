@@ -166,6 +166,7 @@ final class StatsReporter {
                 .refusedAtConnectionLimit(c.refusedAtConnectionLimit.sum())
                 .tradesDelivered(c.tradesDelivered.sum())
                 .aggTradesDelivered(c.aggTradesDelivered.sum())
+                .depthDelivered(c.depthDelivered.sum())
                 .tradeIdGaps(c.tradeIdGaps.sum())
                 .aggIdGaps(c.aggIdGaps.sum())
                 .exchangeGapsBackfilled(c.exchangeGapsBackfilled.sum())

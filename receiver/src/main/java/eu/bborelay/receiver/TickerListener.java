@@ -1,6 +1,7 @@
 package eu.bborelay.receiver;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Depth;
 import eu.bborelay.common.Trade;
 
 /**
@@ -19,7 +20,7 @@ import eu.bborelay.common.Trade;
  * here costs that one call: it is counted ({@link ReceiverStats#listenerErrors()}), passed to the
  * {@link ErrorHandler}, and the connection goes on.
  *
- * <p>Only {@link #onBookTicker} is required ({@link #onTrade} is called only when the sender relays trades); the others default to doing nothing, so a lambda is a listener.
+ * <p>Only {@link #onBookTicker} is required ({@link #onTrade} and {@link #onDepth} are called only when the sender relays trades or depth); the others default to doing nothing, so a lambda is a listener.
  */
 @FunctionalInterface
 public interface TickerListener {
@@ -48,6 +49,21 @@ public interface TickerListener {
      *              {@link Trade#receiveEpochNanos()} is set.
      */
     default void onTrade(Trade trade) {
+    }
+
+    /**
+     * The sender's order book of one symbol at an aligned second (best bid/ask, top N levels, depth buckets), when
+     * the sender relays depth ({@code INCLUDE_DEPTH}; about one per symbol per second). Same threading and ordering
+     * as {@link #onBookTicker}: on the connection's reader thread, at most once, in sequence-number order merged with
+     * the quotes and trades (one sequence space), after {@link #onGap} when it revealed a gap. A depth frame the
+     * sender replaced by a newer one of its symbol before it could be written is a gap, counted as conflated there,
+     * as for quotes. Must not block.
+     *
+     * @param depth <b>reused</b>: the same instance is refilled for the next depth frame of this connection, so it
+     *              is valid only during this call; call {@link Depth#copy()} to keep it. Its
+     *              {@link Depth#receiveEpochNanos()} is set.
+     */
+    default void onDepth(Depth depth) {
     }
 
     /**

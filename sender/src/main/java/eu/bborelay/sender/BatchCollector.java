@@ -23,7 +23,7 @@ import java.util.Comparator;
  * to the largest batch seen).
  */
 final class BatchCollector {
-    private static final Comparator<QuoteSlots.Entry> BY_SEQ = Comparator.comparingLong(e -> e.quote.seq());
+    private static final Comparator<QuoteSlots.Entry> BY_SEQ = Comparator.comparingLong(QuoteSlots.Entry::seq);
 
     /** Most trades in one batch: bounds the batch after a long outage (the rest follow in the next batches). */
     static final int MAX_TRADES_PER_BATCH = 1024;
@@ -84,7 +84,7 @@ final class BatchCollector {
         for (int k = 0; k < heldSize; k++) {
             QuoteSlots.Entry e = held[k];
             held[k] = null;
-            if (e.quote.seq() <= hi) {
+            if (e.seq() <= hi) {
                 add(e);
             } else {
                 held[kept++] = e;
@@ -93,7 +93,7 @@ final class BatchCollector {
         heldSize = kept;
         for (int i = 0; i < slots.symbols(); i++) {
             for (QuoteSlots.Entry e = slots.take(i); e != null; e = e.next) {
-                if (e.quote.seq() <= hi) {
+                if (e.seq() <= hi) {
                     add(e);
                 } else {
                     if (heldSize == held.length) {

@@ -71,7 +71,7 @@ final class LinkAccounting {
         int k = 0;
         int j = 0;
         while (k < n || j < m) {
-            boolean trade = j < m && (k >= n || trades[j].seq() < batch[k].quote.seq());
+            boolean trade = j < m && (k >= n || trades[j].seq() < batch[k].seq());
             QuoteSlots.Entry e = null;
             long s;
             long tradesBefore;
@@ -80,7 +80,7 @@ final class LinkAccounting {
                 tradesBefore = tradePositions[j++];
             } else {
                 e = batch[k++];
-                s = e.quote.seq();
+                s = e.seq();
                 tradesBefore = e.tradesBefore;
             }
             if (s <= h) {
@@ -104,7 +104,7 @@ final class LinkAccounting {
                 if (trade) {
                     tradesSent++;
                 } else {
-                    lastWritten[e.symbolIndex] = e.quote;
+                    lastWritten[e.symbolIndex] = e.quote; // null for a depth slot: depth is never replayed
                 }
             } else {
                 dropped++;

@@ -1,6 +1,7 @@
 package eu.bborelay.sender;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Depth;
 import eu.bborelay.common.Trade;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
@@ -37,11 +38,21 @@ import java.util.function.LongSupplier;
  * <p><b>Trades</b> share the seq space: {@link #publishTrade} assigns the next seq to a trade and appends it to the
  * {@link TradeQueue} (never conflated) under the same rules, then publishes {@link #lastPublishedSeq()}; the writer
  * takes trades with {@code seq <= hi} from that queue and merges them with the quotes by seq.
+ *
+ * <p><b>Depth</b> ({@code INCLUDE_DEPTH}) shares the seq space and the slot rule: symbol {@code i}'s depth frames
+ * have a slot of their own, {@code symbols + i} ({@link #depthSlot}), where {@link #publishDepth} links them exactly as
+ * quotes are linked, so a newer book of a symbol may replace an unsent one and is then counted conflated (or dropped
+ * while the link is down) by the same accounting, slot by slot. Constructed without depth slots, nothing changes for
+ * quotes.
  */
 final class QuoteSlots {
-    /** One quote waiting in a slot; immutable once published. */
+    /** One quote (or depth frame) waiting in a slot; immutable once published. */
     static final class Entry {
+        /** The quote; null for a depth frame. */
         final BookTicker quote;
+        /** The depth frame; null for a quote. */
+        final Depth depthFrame;
+        /** The slot: the symbol's index for a quote, {@link #depthSlot} for a depth frame. */
         final int symbolIndex;
         final Entry next;
         final int depth;
@@ -55,12 +66,26 @@ final class QuoteSlots {
         }
 
         Entry(BookTicker quote, int symbolIndex, Entry next, long nowNanos, long tradesBefore) {
+            this(quote, null, symbolIndex, next, nowNanos, tradesBefore);
+        }
+
+        /**
+         * The depth reference fits in the padding of a quote's entry (48 bytes with compressed references either way):
+         * quotes allocate no more than before depth existed.
+         */
+        Entry(BookTicker quote, Depth depth, int symbolIndex, Entry next, long nowNanos, long tradesBefore) {
             this.quote = quote;
+            this.depthFrame = depth;
             this.symbolIndex = symbolIndex;
             this.tradesBefore = tradesBefore;
             this.next = next;
             this.depth = next == null ? 1 : next.depth + 1;
             this.oldestNanos = next == null ? nowNanos : next.oldestNanos;
+        }
+
+        /** The seq assigned at publish: the quote's, or the depth frame's. */
+        long seq() {
+            return quote != null ? quote.seq() : depthFrame.seq();
         }
     }
 
@@ -74,6 +99,8 @@ final class QuoteSlots {
     private final boolean multiProducer;
     /** Where trades wait; null when the sender relays no trades. */
     private final TradeQueue trades;
+    /** Symbols (quote slots); the depth slots, if any, follow them. */
+    private final int symbols;
 
     /**
      * @param symbols number of symbols (slots)
@@ -112,10 +139,20 @@ final class QuoteSlots {
 
     private QuoteSlots(int symbols, int maxBacklog, long maxBacklogAgeNanos, int producers, TradeQueue trades,
                        LongSupplier nanoTime) {
+        this(symbols, false, maxBacklog, maxBacklogAgeNanos, producers, trades, nanoTime);
+    }
+
+    /**
+     * The full form: with {@code depth}, a second slot per symbol for its depth frames ({@link #publishDepth}); the
+     * depth relay's thread then counts among the {@code producers}.
+     */
+    QuoteSlots(int symbols, boolean depth, int maxBacklog, long maxBacklogAgeNanos, int producers, TradeQueue trades,
+               LongSupplier nanoTime) {
         if (symbols < 1 || maxBacklog < 1 || maxBacklogAgeNanos < 1) {
             throw new IllegalArgumentException("need at least one symbol and a positive backlog");
         }
-        this.slots = new AtomicReferenceArray<>(symbols);
+        this.symbols = symbols;
+        this.slots = new AtomicReferenceArray<>(depth ? 2 * symbols : symbols);
         this.maxBacklog = maxBacklog;
         this.maxBacklogAgeNanos = maxBacklogAgeNanos;
         this.nanoTime = nanoTime;
@@ -139,9 +176,43 @@ final class QuoteSlots {
         return publishAsOnlyProducer(symbolIndex, quote);
     }
 
+    /**
+     * Producer side: gives {@code depth} the next seq and puts it in its symbol's depth slot, under the quotes' rule
+     * (chained while the link is up and the chain is short and young, else it replaces the chain: conflation).
+     *
+     * @param symbolIndex index of the symbol (not of the slot)
+     * @param depth a new instance, not touched by the caller afterwards
+     * @return the seq assigned
+     * @throws IllegalStateException when these slots have no depth slots
+     */
+    long publishDepth(int symbolIndex, Depth depth) {
+        if (slots.length() == symbols) {
+            throw new IllegalStateException("no depth slots: depth is not relayed");
+        }
+        if (multiProducer) {
+            synchronized (this) {
+                return publishAsOnlyProducer(depthSlot(symbolIndex), null, depth);
+            }
+        }
+        return publishAsOnlyProducer(depthSlot(symbolIndex), null, depth);
+    }
+
+    /** The slot of symbol {@code symbolIndex}'s depth frames. */
+    int depthSlot(int symbolIndex) {
+        return symbols + symbolIndex;
+    }
+
     private long publishAsOnlyProducer(int symbolIndex, BookTicker quote) {
+        return publishAsOnlyProducer(symbolIndex, quote, null);
+    }
+
+    private long publishAsOnlyProducer(int symbolIndex, BookTicker quote, Depth depth) {
         long seq = lastPublishedSeq + 1; // one producer at a time: the caller's hand-over, or this monitor
-        quote.seq(seq);
+        if (depth == null) {
+            quote.seq(seq);
+        } else {
+            depth.seq(seq);
+        }
         boolean keep = backlog;
         long now = nanoTime.getAsLong();
         long tradesBefore = trades == null ? 0 : trades.offered();
@@ -149,7 +220,7 @@ final class QuoteSlots {
             Entry head = slots.get(symbolIndex);
             boolean chain = head != null && keep && head.depth < maxBacklog
                     && now - head.oldestNanos < maxBacklogAgeNanos;
-            Entry entry = new Entry(quote, symbolIndex, chain ? head : null, now, tradesBefore);
+            Entry entry = new Entry(quote, depth, symbolIndex, chain ? head : null, now, tradesBefore);
             if (slots.compareAndSet(symbolIndex, head, entry)) {
                 if (head != null && !chain) {
                     displaced += head.depth;
@@ -230,6 +301,7 @@ final class QuoteSlots {
         return n;
     }
 
+    /** The number of slots: the symbols', then (with depth) as many depth slots. */
     int symbols() {
         return slots.length();
     }

@@ -2,6 +2,7 @@ package eu.bborelay.sender;
 
 import eu.bborelay.binance.Backoff;
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.Depth;
 import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.FrameDescriptor;
 import eu.bborelay.common.FrameEncoder;
@@ -587,7 +588,7 @@ final class ReceiverLink implements AutoCloseable {
                 int len;
                 long seq;
                 int symbol;
-                if (j < m && (k >= n || trades[j].seq() < batch[k].quote.seq())) {
+                if (j < m && (k >= n || trades[j].seq() < batch[k].seq())) {
                     Trade t = trades[j++];
                     t.sendEpochNanos(clock.epochNanos());
                     len = encoder.encodeTrade(t);
@@ -596,9 +597,16 @@ final class ReceiverLink implements AutoCloseable {
                 } else {
                     QuoteSlots.Entry e = batch[k++];
                     BookTicker q = e.quote;
-                    q.sendEpochNanos(clock.epochNanos());
-                    len = encoder.encodeQuote(q);
-                    seq = q.seq();
+                    if (q != null) {
+                        q.sendEpochNanos(clock.epochNanos());
+                        len = encoder.encodeQuote(q);
+                        seq = q.seq();
+                    } else {
+                        Depth d = e.depthFrame;
+                        d.sendEpochNanos(clock.epochNanos());
+                        len = encoder.encodeDepth(d);
+                        seq = d.seq();
+                    }
                     symbol = e.symbolIndex;
                 }
                 if (failed == null) {

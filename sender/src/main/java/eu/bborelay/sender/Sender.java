@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * <p>Threads (see {@code docs/CONCURRENCY.md}): Java-WebSocket's read thread parses and publishes quotes;
  * {@code relay-sender-link} writes them to the receiver; {@code relay-sender-scheduler} runs Binance (re)connects,
  * the stats line and the write-stall check; {@code relay-sender-backfill} (with aggregate trades and a REST URL)
- * fetches the aggregate trades of exchange gaps ({@link AggTradeBackfill}). All methods are thread-safe.
+ * fetches the aggregate trades of exchange gaps ({@link AggTradeBackfill}); with {@code INCLUDE_DEPTH},
+ * {@code relay-sender-depth} owns the order books and publishes the depth frames, fed by its own Binance connections
+ * and {@code relay-sender-depth-rest} ({@link DepthRelay}). All methods are thread-safe.
  */
 public final class Sender implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sender.class);
@@ -53,6 +55,8 @@ public final class Sender implements AutoCloseable {
     /** Fetches the aggregate trades of exchange gaps from REST; null when it is off ({@link SenderConfig#binanceAggTradesUri()}). */
     private final AggTradeBackfill backfill;
     private final ReceiverLink link;
+    /** The order book relay ({@code INCLUDE_DEPTH}); null when depth is off. */
+    private final DepthRelay depth;
     /** One per Binance connection (usually one); see {@link SenderConfig#binanceConnections()}. */
     private final List<BinanceLeg> binance;
     private final ScheduledExecutorService scheduler;
@@ -67,11 +71,16 @@ public final class Sender implements AutoCloseable {
         java.net.URI aggTrades = config.binanceAggTradesUri();
         this.backfill = aggTrades == null ? null
                 : new AggTradeBackfill(aggTrades, config.backfillWeightPerMinute(), this::publishBackfilled);
-        // The backfill's thread publishes too: then the slots serialise their producers (one uncontended monitor).
-        this.slots = new QuoteSlots(config.symbols().size(), config.maxBacklogPerSymbol(),
-                config.maxBacklogAge().toNanos(), connections.size() + (backfill == null ? 0 : 1),
-                config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null);
+        boolean relaysDepth = config.depth().enabled();
+        // The backfill's and the depth relay's threads publish too: then the slots serialise their producers (one
+        // uncontended monitor).
+        this.slots = new QuoteSlots(config.symbols().size(), relaysDepth, config.maxBacklogPerSymbol(),
+                config.maxBacklogAge().toNanos(), connections.size() + (backfill == null ? 0 : 1)
+                        + (relaysDepth ? 1 : 0),
+                config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null, System::nanoTime);
         this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
+        this.depth = relaysDepth ? new DepthRelay(config.depth(), config.binanceBaseUri(), config.binanceRestApiUri(),
+                config.symbols(), slots, link::wakeWriter) : null;
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
                 System::currentTimeMillis, backfill);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -127,6 +136,9 @@ public final class Sender implements AutoCloseable {
         }
         sender.awaitReceiver(config.receiverStartupWait().toNanos());
         sender.binance.forEach(BinanceLeg::start);
+        if (sender.depth != null) {
+            sender.depth.start();
+        }
         long statsMillis = config.statsInterval().toMillis();
         sender.scheduler.scheduleAtFixedRate(sender::logStats, statsMillis, statsMillis, TimeUnit.MILLISECONDS);
         sender.scheduler.scheduleAtFixedRate(sender::checkWriteStall, 1, 1, TimeUnit.SECONDS);
@@ -221,6 +233,16 @@ public final class Sender implements AutoCloseable {
         return link.directBatches();
     }
 
+    /** The depth relay, or null when depth is off. */
+    DepthRelay depthRelay() {
+        return depth;
+    }
+
+    /** The depth relay's counters; {@link DepthRelayStats#NONE} when depth is off ({@code INCLUDE_DEPTH=false}). */
+    public DepthRelayStats depthStats() {
+        return depth == null ? DepthRelayStats.NONE : depth.stats();
+    }
+
     /** Binance connections: one per shard of the symbols. */
     int binanceShards() {
         return binance.size();
@@ -266,6 +288,9 @@ public final class Sender implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         binance.forEach(BinanceLeg::close);
+        if (depth != null) {
+            depth.close();
+        }
         if (backfill != null) {
             backfill.close(); // before the ingest closes: what it fetched is still taken and written
         }
@@ -311,7 +336,7 @@ public final class Sender implements AutoCloseable {
         }
         return "binance{" + (binance.size() == 1 ? "" : "connections=" + binance.size() + " ") + "attempts="
                 + binanceAttempts() + " rollovers=" + binanceRollovers() + " duplicates=" + ingest.duplicates() + "} "
-                + latency + " direct_writes=" + link.directBatches();
+                + latency + " direct_writes=" + link.directBatches() + (depth == null ? "" : " " + depth.statsLine());
     }
 
     private void checkWriteStall() {

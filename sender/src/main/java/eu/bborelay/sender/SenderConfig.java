@@ -78,6 +78,7 @@ public final class SenderConfig {
     private final int backfillWeightPerMinute;
     private final int resendBufferBytes;
     private final Duration resendBufferMaxAge;
+    private final DepthSettings depth;
 
     private SenderConfig(Builder b) {
         this.binanceBaseUri = b.binanceBaseUri;
@@ -111,6 +112,7 @@ public final class SenderConfig {
         this.backfillWeightPerMinute = b.backfillWeightPerMinute;
         this.resendBufferBytes = b.resendBufferBytes;
         this.resendBufferMaxAge = b.resendBufferMaxAge;
+        this.depth = b.depth;
     }
 
     public static Builder builder() {
@@ -182,6 +184,7 @@ public final class SenderConfig {
         b.resendBuffer(settings.integer(SenderSetting.RESEND_BUFFER_BYTES, 0, MAX_RESEND_BUFFER_BYTES, "a number of bytes"),
                 settings.integer(SenderSetting.RESEND_BUFFER_MAX_AGE_MS, 1_000, 3_600_000, "milliseconds"),
                 TimeUnit.MILLISECONDS);
+        b.depth(DepthSettings.from(settings));
         b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -434,6 +437,23 @@ public final class SenderConfig {
         return resendBufferBytes;
     }
 
+    /** What of the order book is relayed ({@code INCLUDE_DEPTH}, {@code DEPTH_*}); {@link DepthSettings#OFF} by default. */
+    public DepthSettings depth() {
+        return depth;
+    }
+
+    /**
+     * Binance's REST API base for depth snapshots, e.g. {@code https://api.binance.com/api/v3} (the exchangeInfo URL
+     * of {@code BINANCE_REST_URL} without {@code /exchangeInfo}); null when no REST URL is known.
+     */
+    public URI binanceRestApiUri() {
+        if (binanceExchangeInfoUri == null) {
+            return null;
+        }
+        String s = binanceExchangeInfoUri.toString();
+        return URI.create(s.substring(0, s.length() - "/exchangeInfo".length()));
+    }
+
     /** Unacknowledged frames older than this leave the resend buffer ({@code RESEND_BUFFER_MAX_AGE_MS}, 60 s). */
     public Duration resendBufferMaxAge() {
         return resendBufferMaxAge;
@@ -490,6 +510,7 @@ public final class SenderConfig {
         private int resendBufferBytes = Integer.parseInt(SenderSetting.RESEND_BUFFER_BYTES.defaultValue());
         private Duration resendBufferMaxAge = Duration.ofMillis(
                 Long.parseLong(SenderSetting.RESEND_BUFFER_MAX_AGE_MS.defaultValue()));
+        private DepthSettings depth = DepthSettings.OFF;
 
         private Builder() {
             binanceWsUrl("binanceWsUrl", SenderSetting.BINANCE_WS_URL.defaultValue());
@@ -696,6 +717,12 @@ public final class SenderConfig {
             return this;
         }
 
+        /** See {@link SenderConfig#depth()}; default {@link DepthSettings#OFF}. */
+        public Builder depth(DepthSettings depth) {
+            this.depth = Objects.requireNonNull(depth, "depth");
+            return this;
+        }
+
         /** Wall clock for the {@code ts} of every frame; {@link EpochNanoClock#SYSTEM} by default. */
         public Builder clock(EpochNanoClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -747,6 +774,19 @@ public final class SenderConfig {
                     throw new SettingException(SenderSetting.BACKFILL_WEIGHT_PER_MINUTE + " must be 0 or at least one"
                             + " aggTrades request's weight (" + perRequest + " on " + binanceExchangeInfoUri.getHost()
                             + "), got " + backfillWeightPerMinute);
+                }
+            }
+            if (depth.enabled()) {
+                if (binanceExchangeInfoUri == null) {
+                    throw new SettingException(SenderSetting.INCLUDE_DEPTH + "=true needs Binance's REST API for the"
+                            + " book snapshots: set " + SenderSetting.BINANCE_REST_URL + " (e.g. http://127.0.0.1:<port>"
+                            + " for a replay server)");
+                }
+                String path = binanceExchangeInfoUri.getRawPath();
+                if (path.startsWith("/api/") && (depth.stream() == StreamKind.DEPTH_500MS
+                        || depth.stream() == StreamKind.DEPTH_0MS)) {
+                    throw new SettingException(SenderSetting.DEPTH_STREAM + "=" + depth.stream().suffix() + " is a"
+                            + " futures stream; spot serves depth@100ms and depth");
                 }
             }
             int limit = streamLimit(binanceBaseUri);

@@ -78,9 +78,10 @@ final class SenderOps {
 
     /** Every metric of the sender; one line each. */
     static StatsMetrics<Snapshot> metrics(Sender sender) {
-        return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate()))
+        return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate(),
+                        sender.depthStats()))
                 .counter("received", "WebSocket messages received from Binance, of any kind", x -> x.s.received())
-                .counter("taken", "Valid updates taken, quotes and trades (each got a seq)", x -> x.s.taken())
+                .counter("taken", "Valid updates taken: quotes, trades and depth frames (each got a seq)", x -> x.s.taken())
                 .counter("sent", "Updates written to the receiver", x -> x.s.sent())
                 .counter("dropped", "Updates never written: receiver unreachable or a write failed",
                         x -> x.s.dropped())
@@ -110,6 +111,15 @@ final class SenderOps {
                         .backfillRequests())
                 .counter("backfill_rate_limited", "HTTP 429/418 answers to backfill requests",
                         x -> x.s.trades().backfillRateLimited())
+                .counter("depth_published", "Depth frames published (INCLUDE_DEPTH; part of taken)",
+                        x -> x.depth.published())
+                .counter("depth_unsynced_intervals", "Depth intervals a symbol had no frame: its book was not synced",
+                        x -> x.depth.unsyncedIntervals())
+                .counter("depth_book_breaks", "Depth book breaks (a diff gap, a stream reset, a crossed book, a"
+                        + " coverage resync)", x -> x.depth.breaks())
+                .counter("depth_coverage_resyncs", "Depth books resynced because their buckets reached beyond the"
+                        + " levels of the snapshot they synced from", x -> x.depth.coverageResyncs())
+                .gauge("depth_books_synced", "Depth books synced now", x -> x.depth.synced())
                 .gauge("last_seq", "The last seq assigned", x -> x.s.lastSeq())
                 .gauge("acked_seq", "The highest seq the receiver acknowledged (protocol 2)", x -> x.s.acks().ackedSeq())
                 .gauge("resend_buffer_frames", "Frames written and not acknowledged yet (the resend buffer's depth)",
@@ -126,8 +136,9 @@ final class SenderOps {
     }
 
     /** What one scrape reads. */
-    record Snapshot(SenderStats s, long sinceLastUpdateNanos) {
+    record Snapshot(SenderStats s, long sinceLastUpdateNanos, DepthRelayStats depth) {
     }
+
 
     private static Map<String, Long> invalidByReason(Snapshot x) {
         Map<String, Long> m = new LinkedHashMap<>();

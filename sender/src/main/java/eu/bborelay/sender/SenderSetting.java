@@ -76,6 +76,21 @@ public enum SenderSetting implements Setting {
             + " resending off; at most 268435456"),
     RESEND_BUFFER_MAX_AGE_MS("60000", "Unacknowledged frames older than this many milliseconds leave the resend"
             + " buffer (counted as dropped if the receiver then lacks them); 1000 to 3600000"),
+    INCLUDE_DEPTH("false", "true: also subscribe <symbol>@DEPTH_STREAM, keep a local order book per symbol (synced"
+            + " from REST snapshots of BINANCE_REST_URL by Binance's procedure) and relay it every"
+            + " DEPTH_INTERVAL_SECONDS as a depth frame (best bid/ask, top DEPTH_LEVELS levels, DEPTH_STEPS log-delta"
+            + " buckets per side); a newer book of a symbol may replace an unsent one (counted as conflated)"),
+    DEPTH_LEVELS("20", "With INCLUDE_DEPTH: levels per side in a depth frame, 1 to 1000"),
+    DEPTH_STEP("0.00002", "With INCLUDE_DEPTH: log distance from the mid per depth bucket (0.00002 = 0.002 %), above 0"
+            + " and at most 0.1"),
+    DEPTH_STEPS("40", "With INCLUDE_DEPTH: depth buckets per side, 1 to 1000 (levels farther than DEPTH_STEPS x"
+            + " DEPTH_STEP from the mid are in none)"),
+    DEPTH_INTERVAL_SECONDS("1", "With INCLUDE_DEPTH: seconds between two depth frames of a symbol, aligned to"
+            + " multiples of it since the epoch; 1 to 3600"),
+    DEPTH_STREAM("depth@100ms", "With INCLUDE_DEPTH: the diff depth stream, depth@100ms or depth (spot 1000 ms);"
+            + " futures also depth@500ms, depth@0ms"),
+    DEPTH_SNAPSHOT_LIMIT("1000", "With INCLUDE_DEPTH: levels per side of the REST snapshot a book syncs from (5, 10,"
+            + " 20, 50, 100, 500, 1000; spot also 5000); at least DEPTH_LEVELS"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;

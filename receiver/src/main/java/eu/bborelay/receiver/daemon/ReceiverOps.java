@@ -86,6 +86,7 @@ public final class ReceiverOps {
                 .counter("symbol_quotes", "Quotes delivered, per symbol", "symbol", ReceiverOps::quotesBySymbol)
                 .counter("trades", "Trades delivered, by type (trade, agg_trade)", "type",
                         s -> Map.of("trade", s.tradesDelivered(), "agg_trade", s.aggTradesDelivered()))
+                .counter("depth", "Depth frames delivered (INCLUDE_DEPTH on the sender)", ReceiverStats::depthDelivered)
                 .counter("exchange_gap_ids", "Trade ids that never arrived and no relay gap accounts for (exchange"
                         + " gaps), by type (trade, agg_trade)", "type",
                         s -> Map.of("trade", s.tradeIdGaps(), "agg_trade", s.aggIdGaps()))

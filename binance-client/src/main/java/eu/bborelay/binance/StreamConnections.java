@@ -1,11 +1,5 @@
-package eu.bborelay.depthrecorder;
+package eu.bborelay.binance;
 
-import eu.bborelay.binance.Backoff;
-import eu.bborelay.binance.BinanceMarket;
-import eu.bborelay.binance.BinanceStreamClient;
-import eu.bborelay.binance.ConnectionBudget;
-import eu.bborelay.binance.StreamKind;
-import eu.bborelay.binance.StreamSelection;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,25 +15,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The recorder's Binance WebSocket connections, through the shared client ({@link BinanceStreamClient}): the symbols
- * split into as few combined-stream connections as Binance's streams-per-connection limit allows (1024 spot, 200
- * futures; each symbol has its diff and partial stream), each kept open by reconnecting with {@link Backoff}
+ * Binance WebSocket connections for book keepers (the depth recorder, the sender's depth relay), through the shared
+ * client ({@link BinanceStreamClient}): the symbols split into as few combined-stream connections as Binance's
+ * streams-per-connection limit allows (1024 spot, 200 futures, divided by the streams per symbol), each kept open by reconnecting with {@link Backoff}
  * (1 s .. 60 s, full jitter) within a {@link ConnectionBudget} (10 at once, then one per 10 s: far below Binance's
  * 300 attempts per 5 minutes).
  *
- * <p>Every text message goes to the {@link BookThread} with this host's wall clock at arrival; a closed connection
+ * <p>Every text message goes to the {@link Sink} with this host's wall clock at arrival; a closed connection
  * resets its symbols' books there ({@code STREAM_RESET}: a new connection does not continue the old one's update
  * ids) and is replaced. Binance closes every connection after 24 h; that costs one resync per symbol a day (no
  * make-before-break rollover here: the diff rows stay gapless per connection, the break is counted).
  *
- * <p>Threads: the client's read threads (messages, close), one scheduler {@code depth-ws-connect} (connects and
- * reconnects). Getters from any thread.
+ * <p>Threads: the client's read threads (messages, close: the sink is called on them), one scheduler (named by the
+ * caller; connects and reconnects). Getters from any thread.
  */
-final class StreamConnections implements AutoCloseable {
+public final class StreamConnections implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamConnections.class);
 
-    /** One connection's symbols and state. */
-    final class Leg {
+    /** Where the messages go; called on the connections' read threads. */
+    public interface Sink {
+        /** One WebSocket text message, with this host's wall clock at arrival (ns since the epoch). */
+        void offerMessage(String text, long recvEpochNanos);
+
+        /** The connection carrying {@code symbols} was lost: their books must break ({@code STREAM_RESET}). */
+        void offerReset(List<String> symbols, String why);
+    }
+
+    /** One connection's symbols and state; the fields are read by the owner's stats. */
+    public final class Leg {
         final List<String> symbols;
         final URI uri;
         final Backoff backoff = new Backoff(1000, 60_000);
@@ -47,6 +50,26 @@ final class StreamConnections implements AutoCloseable {
         volatile boolean open;
         volatile long downSinceEpochMs = System.currentTimeMillis();
         final AtomicLong opens = new AtomicLong();
+
+        /** The symbols of this connection. */
+        public List<String> symbols() {
+            return symbols;
+        }
+
+        /** Whether it is open now. */
+        public boolean open() {
+            return open;
+        }
+
+        /** Wall clock (ms since the epoch) since when it is down; meaningless while open. */
+        public long downSinceEpochMs() {
+            return downSinceEpochMs;
+        }
+
+        /** Times it opened. */
+        public long opens() {
+            return opens.get();
+        }
 
         Leg(List<String> symbols, URI uri) {
             this.symbols = symbols;
@@ -105,13 +128,19 @@ final class StreamConnections implements AutoCloseable {
         }
     }
 
-    private final BookThread books;
+    private final Sink books;
     private final List<Leg> legs = new ArrayList<>();
     private final ConnectionBudget budget = new ConnectionBudget(10, TimeUnit.SECONDS.toNanos(10));
     private final ScheduledExecutorService scheduler;
     private volatile boolean closing;
 
-    StreamConnections(URI wsBase, List<String> symbols, List<StreamKind> kinds, BookThread books) {
+    /**
+     * @param wsBase e.g. {@code wss://stream.binance.com:9443}
+     * @param kinds the streams of every symbol
+     * @param books where the messages go
+     * @param threadName the connect scheduler's thread name
+     */
+    public StreamConnections(URI wsBase, List<String> symbols, List<StreamKind> kinds, Sink books, String threadName) {
         this.books = books;
         StreamSelection selection = StreamSelection.of(kinds.toArray(new StreamKind[0]));
         BinanceMarket market = BinanceMarket.ofStreamUri(wsBase);
@@ -125,13 +154,14 @@ final class StreamConnections implements AutoCloseable {
             }
         }
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "depth-ws-connect");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
     }
 
-    void start() {
+    /** Opens every connection (in the background). */
+    public void start() {
         for (Leg leg : legs) {
             schedule(() -> openLeg(leg), 0);
         }
@@ -160,7 +190,7 @@ final class StreamConnections implements AutoCloseable {
     }
 
     /** The connections. */
-    List<Leg> legs() {
+    public List<Leg> legs() {
         return legs;
     }
 

@@ -1,8 +1,7 @@
-package eu.bborelay.depthrecorder;
+package eu.bborelay.depth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import eu.bborelay.depth.SnapshotRequestPolicy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,23 +29,29 @@ import org.slf4j.LoggerFactory;
  * {@code X-MBX-USED-WEIGHT-1M} and {@code Retry-After}). At start, {@link #exchangeInfo} reads the market's
  * {@code REQUEST_WEIGHT} limit and the symbols' status.
  *
- * <p><b>Threads.</b> One thread, {@code depth-rest}, owns the policy and performs the requests one at a time
+ * <p><b>Threads.</b> One thread (named by the caller: {@code depth-rest} in the depth recorder,
+ * {@code relay-sender-depth-rest} in the sender) owns the policy and performs the requests one at a time
  * (synchronous JDK {@link HttpClient}, 10 s timeout). {@link #requestSync} may be called from any thread (the book
- * thread). Every answer, good or bad, goes to the consumer on the {@code depth-rest} thread as a {@link Result};
- * the consumer hands it to the book thread.
+ * thread). Every answer, good or bad, goes to the consumer on that thread as a {@link Result}; the consumer hands it
+ * to the book thread.
+ *
+ * <p>Used by the depth recorder and the relay sender ({@code INCLUDE_DEPTH}): one copy.
  */
-final class SnapshotFetcher implements AutoCloseable {
+public final class SnapshotFetcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotFetcher.class);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final long MAX_BACKOFF_MILLIS = 60_000;
 
-    /** One REST answer (or failure). {@code body} null on failure, {@code error} then says why. */
-    record Result(String symbol, boolean sync, String body, String error, long requestEpochMicros,
+    /**
+     * One REST answer (or failure). {@code body} null on failure, {@code error} then says why; {@code sync} true for
+     * a book's request ({@link #requestSync}), false for a regular one; times are this host's wall clock.
+     */
+    public record Result(String symbol, boolean sync, String body, String error, long requestEpochMicros,
                   long receivedEpochNanos) {
     }
 
     /** What exchangeInfo said. */
-    record ExchangeInfo(int requestWeightPerMinute, Map<String, String> statusBySymbol) {
+    public record ExchangeInfo(int requestWeightPerMinute, Map<String, String> statusBySymbol) {
     }
 
     private final HttpClient http;
@@ -62,8 +67,22 @@ final class SnapshotFetcher implements AutoCloseable {
     private final AtomicLong delayedByBudget = new AtomicLong();
     private volatile String lastError = "";
 
-    SnapshotFetcher(HttpClient http, URI restBase, String apiPath, int limit, int weight, SnapshotRequestPolicy policy,
-                    Consumer<Result> consumer) {
+    /** As below, on a thread named {@code depth-rest}. */
+    public SnapshotFetcher(HttpClient http, URI restBase, String apiPath, int limit, int weight,
+                           SnapshotRequestPolicy policy, Consumer<Result> consumer) {
+        this(http, restBase, apiPath, limit, weight, policy, consumer, "depth-rest");
+    }
+
+    /**
+     * @param restBase e.g. {@code https://api.binance.com}
+     * @param apiPath e.g. {@code /api/v3}; requests go to {@code restBase + apiPath + "/depth?symbol=X&limit=N"}
+     * @param limit the snapshot's {@code limit} (levels per side)
+     * @param weight the request weight of one snapshot at that limit
+     * @param consumer gets every answer, on this fetcher's thread
+     * @param threadName the name of this fetcher's thread
+     */
+    public SnapshotFetcher(HttpClient http, URI restBase, String apiPath, int limit, int weight,
+                           SnapshotRequestPolicy policy, Consumer<Result> consumer, String threadName) {
         this.http = http;
         this.restBase = restBase;
         this.apiPath = apiPath;
@@ -72,13 +91,14 @@ final class SnapshotFetcher implements AutoCloseable {
         this.policy = policy;
         this.consumer = consumer;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "depth-rest");
+            Thread t = new Thread(r, threadName);
             t.setDaemon(true);
             return t;
         });
     }
 
-    static HttpClient newHttpClient() {
+    /** An HTTP client for snapshots: 10 s connect timeout, no redirects. */
+    public static HttpClient newHttpClient() {
         return HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
@@ -88,7 +108,7 @@ final class SnapshotFetcher implements AutoCloseable {
      * @return the limit (the {@code REQUEST_WEIGHT} per 1 MINUTE entry of {@code rateLimits}, or {@code fallback}) and
      *     every symbol's {@code status}; null when exchangeInfo cannot be read (logged)
      */
-    static ExchangeInfo exchangeInfo(HttpClient http, URI restBase, String apiPath, int fallback) {
+    public static ExchangeInfo exchangeInfo(HttpClient http, URI restBase, String apiPath, int fallback) {
         URI uri = URI.create(restBase + apiPath + "/exchangeInfo");
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
@@ -122,7 +142,7 @@ final class SnapshotFetcher implements AutoCloseable {
     }
 
     /** Starts the regular snapshots: every symbol once per {@code intervalSeconds}, spread over the interval. */
-    void startRegular(List<String> symbols, int intervalSeconds) {
+    public void startRegular(List<String> symbols, int intervalSeconds) {
         if (intervalSeconds <= 0) {
             return;
         }
@@ -139,7 +159,7 @@ final class SnapshotFetcher implements AutoCloseable {
      * A book needs a snapshot: fetched after the policy's backoff for its {@code attempt}-th consecutive request
      * and within the weight budget. Any thread.
      */
-    void requestSync(String symbol, int attempt) {
+    public void requestSync(String symbol, int attempt) {
         try {
             thread.execute(() -> {
                 long backoff = policy.backoffNanos(attempt);
@@ -230,7 +250,8 @@ final class SnapshotFetcher implements AutoCloseable {
         return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
-    static long epochNanos() {
+    /** This host's wall clock, ns since the epoch. */
+    public static long epochNanos() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
@@ -241,34 +262,35 @@ final class SnapshotFetcher implements AutoCloseable {
     }
 
     /** Snapshot requests sent. */
-    long requestsSent() {
+    public long requestsSent() {
         return requestsSent.get();
     }
 
     /** Requests that failed (HTTP error, timeout). */
-    long failures() {
+    public long failures() {
         return failures.get();
     }
 
     /** Times a request waited for the weight budget. */
-    long delayedByBudget() {
+    public long delayedByBudget() {
         return delayedByBudget.get();
     }
 
     /** The last failure, or empty. */
-    String lastError() {
+    public String lastError() {
         return lastError;
     }
 
-    static long maxBackoffMillis() {
+    public static long maxBackoffMillis() {
         return MAX_BACKOFF_MILLIS;
     }
 
-    static SnapshotRequestPolicy policy(int limitPerMinute, double share, Duration minBackoff) {
+    public static SnapshotRequestPolicy policy(int limitPerMinute, double share, Duration minBackoff) {
         long min = Math.max(1, minBackoff.toMillis());
         return new SnapshotRequestPolicy(limitPerMinute, share, min, Math.max(min, MAX_BACKOFF_MILLIS), new Random());
     }
 
+    /** Stops the thread; an answer in flight may still reach the consumer. */
     @Override
     public void close() {
         thread.shutdownNow();
