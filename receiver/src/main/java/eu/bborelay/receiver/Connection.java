@@ -77,6 +77,8 @@ final class Connection implements Runnable {
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
+    /** A/B arbitration: the path of {@link #session}, counted connected by this connection; null when not arbitrated. */
+    private ArbiterPath path;
     /**
      * Protocol 2: the sender asked for acknowledgements (its hello has {@code acked}). Set by the reader thread before
      * it starts the control writer (the pinger), which reads it afterwards; see {@link #controlLoop}.
@@ -96,6 +98,8 @@ final class Connection implements Runnable {
     private static final class ConnectionSymbol {
         final SymbolState state;
         final QuoteSlot slot;
+        /** A/B arbitration of the symbol's quotes, once needed; null when arbitration is off. */
+        ArbiterSymbol arbiter;
 
         ConnectionSymbol(SymbolState state) {
             this.state = state;
@@ -514,6 +518,7 @@ final class Connection implements Runnable {
         if (sym == null) {
             sym = addSymbol(q.symbol());
         }
+        long measured = -1;
         if (verdict != SequenceTracker.Verdict.REPLAYED_LATEST) { // a replay's ts is not this trip's
             long rawNanos = receiveEpochNanos - q.sendEpochNanos();
             ctx.rawLatency.record(LatencyHistograms.clamp(rawNanos));
@@ -536,9 +541,24 @@ final class Connection implements Runnable {
                 if (mode == LatencyMode.UNCORRECTED) {
                     counters.latencyUncorrected.increment();
                 }
-                sym.state.latency.record(clamped);
-                ctx.latency.record(clamped);
+                measured = clamped;
             }
+        }
+        ArbiterPath p = path;
+        if (p != null && q.updateId() != BookTicker.NO_UPDATE_ID) {
+            if (measured >= 0) {
+                p.latency.record(measured);
+            }
+            onQuoteArbitrated(q, sym, p, measured);
+            if (acknowledging) {
+                s.deliveredSeq = tracker.lastSeq();
+            }
+            logAfterDelivery(verdict, tracker);
+            return;
+        }
+        if (measured >= 0) {
+            sym.state.latency.record(measured);
+            ctx.latency.record(measured);
         }
         sym.slot.publish(q);
         sym.state.touch(System.nanoTime(), listener, this);
@@ -558,14 +578,93 @@ final class Connection implements Runnable {
         logAfterDelivery(verdict, tracker); // after delivery, so the quote is not delayed by it
     }
 
+    /**
+     * A/B arbitration of a quote: delivered (published, counted, passed to the listener) only if it is the first
+     * copy, under the symbol's arbitration monitor so that the listener sees the symbol's quotes in order; a merged
+     * gap it reveals is reported first.
+     */
+    private void onQuoteArbitrated(BookTicker q, ConnectionSymbol sym, ArbiterPath p, long latencyNanos) {
+        ArbiterSymbol a = sym.arbiter;
+        if (a == null) {
+            a = sym.arbiter = ctx.arbiter.quotes(q.symbol());
+        }
+        ArbiterSymbol.Verdict v;
+        long merged;
+        long after;
+        long before;
+        synchronized (a) {
+            v = a.offer(p, q.updateId());
+            merged = a.newGaps();
+            after = a.gapAfter();
+            before = a.gapBefore();
+            if (merged > 0) {
+                mergedGap(a);
+            }
+            if (v == ArbiterSymbol.Verdict.WIN) {
+                if (latencyNanos >= 0) {
+                    sym.state.latency.record(latencyNanos);
+                    ctx.latency.record(latencyNanos);
+                }
+                sym.slot.publish(q);
+                sym.state.touch(System.nanoTime(), listener, this);
+                sym.state.quotes.increment();
+                counters.quotesDelivered.increment();
+                try {
+                    listener.onBookTicker(q);
+                } catch (Throwable t) {
+                    listenerFailed(t);
+                }
+            }
+        }
+        countArbitrated(p, v);
+        if (merged > 0) {
+            logMergedGap(a, merged, after, before);
+        }
+    }
+
+    private static void countArbitrated(ArbiterPath p, ArbiterSymbol.Verdict v) {
+        switch (v) {
+            case WIN -> p.won.increment();
+            case DUPLICATE -> p.duplicates.increment();
+            default -> p.stale.increment();
+        }
+    }
+
+    /** Under {@code a}'s monitor: tells the listener about the merged gap {@code a.offer} found. */
+    private void mergedGap(ArbiterSymbol a) {
+        try {
+            listener.onMergedGap(a.symbol, a.kind.wireName, a.gapAfter(), a.gapBefore());
+        } catch (Throwable t) {
+            listenerFailed(t);
+        }
+    }
+
+    private void logMergedGap(ArbiterSymbol a, long merged, long after, long before) {
+        if (ctx.gapLines.tryAcquire()) {
+            LOG.warn("Merged gap (A/B): {} {} of {} between ids {} and {} reached no path ({} for this {}; every"
+                    + " path had a hole there); found on {}", a.kind.consecutive ? merged + " id(s)" : "update(s)",
+                    a.kind.wireName, a.symbol, after, before, merged, a.kind.consecutive ? "range" : "range of"
+                    + " update ids", path == null ? peer : path.name);
+        }
+    }
+
     /** The session's verdict on {@code seq} (a quote's or a trade's: one seq space), counted. */
     private SequenceTracker.Verdict track(SequenceTracker tracker, long seq) {
         SequenceTracker.Verdict verdict = tracker.onQuote(seq);
         switch (verdict) {
-            case GAP -> counters.gaps.add(tracker.gapReceivedSeq() - tracker.gapExpectedSeq());
+            case GAP -> {
+                long missing = tracker.gapReceivedSeq() - tracker.gapExpectedSeq();
+                counters.gaps.add(missing);
+                if (path != null) {
+                    path.onHole(missing);
+                }
+            }
             case LATE -> {
                 counters.gaps.decrement();
                 counters.outOfOrder.increment();
+                if (path != null) {
+                    path.onLate();
+                }
             }
             case DUPLICATE -> counters.duplicates.increment();
             case REPLAY -> counters.replaysIgnored.increment();
@@ -577,6 +676,9 @@ final class Connection implements Runnable {
     }
 
     private void onGap(SequenceTracker tracker) {
+        if (path != null) {
+            return; // arbitrated: a hole of one path is not one of the merged stream (see onMergedGap)
+        }
         try {
             listener.onGap(tracker.gapExpectedSeq(), tracker.gapReceivedSeq());
         } catch (Throwable t) {
@@ -617,6 +719,15 @@ final class Connection implements Runnable {
             tradeSymbols.put(t.symbol(), state);
         }
         boolean agg = t.type() == Trade.Type.AGG_TRADE;
+        ArbiterPath p = path;
+        if (p != null) {
+            onTradeArbitrated(t, state, agg, p);
+            if (acknowledging) {
+                s.deliveredSeq = tracker.lastSeq();
+            }
+            logAfterDelivery(verdict, tracker);
+            return;
+        }
         if (agg) {
             state.aggTrades.increment();
             counters.aggTradesDelivered.increment();
@@ -637,6 +748,51 @@ final class Connection implements Runnable {
             s.deliveredSeq = tracker.lastSeq();
         }
         logAfterDelivery(verdict, tracker);
+        if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
+            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
+                    agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
+        }
+    }
+
+    /**
+     * A/B arbitration of a trade: delivered only if its id was not delivered before, under the symbol's arbitration
+     * monitor (so exchange gaps are tracked on the merged stream, in order).
+     */
+    private void onTradeArbitrated(Trade t, SymbolState state, boolean agg, ArbiterPath p) {
+        ArbiterSymbol a = ctx.arbiter.trades(t.symbol(), agg); // a lookup per trade: trades are not per-quote hot
+        ArbiterSymbol.Verdict v;
+        long merged;
+        long after;
+        long before;
+        long exchangeGaps = 0;
+        synchronized (a) {
+            v = a.offer(p, agg ? t.aggId() : t.tradeId());
+            merged = a.newGaps();
+            after = a.gapAfter();
+            before = a.gapBefore();
+            if (merged > 0) {
+                mergedGap(a);
+            }
+            if (v == ArbiterSymbol.Verdict.WIN) {
+                if (agg) {
+                    state.aggTrades.increment();
+                    counters.aggTradesDelivered.increment();
+                } else {
+                    state.trades.increment();
+                    counters.tradesDelivered.increment();
+                }
+                exchangeGaps = exchangeGaps(state, t, agg);
+                try {
+                    listener.onTrade(t);
+                } catch (Throwable e) {
+                    listenerFailed(e);
+                }
+            }
+        }
+        countArbitrated(p, v);
+        if (merged > 0) {
+            logMergedGap(a, merged, after, before);
+        }
         if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
             LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
                     agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
@@ -740,10 +896,10 @@ final class Connection implements Runnable {
         }
         session = s;
         Connection previous = s.owner.getAndSet(this);
-        if (previous == null || previous == this) {
-            return;
-        }
         try {
+            if (previous == null || previous == this) {
+                return;
+            }
             if (!previous.awaitEnd(TAKE_OVER_GRACE_MILLIS)) {
                 LOG.warn("Session {} moved from {} to {}: closing the old connection (its sender reconnected)",
                         s.id, previous.peer, peer);
@@ -755,7 +911,38 @@ final class Connection implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            attachPath(s);
         }
+    }
+
+    /**
+     * A/B arbitration: makes {@code s}'s path (a new one for a session new here, or when its path was forgotten)
+     * this connection's, counted connected until {@link #end}. Reader thread, once per session change.
+     */
+    private void attachPath(Session s) {
+        Arbiter arbiter = ctx.arbiter;
+        if (arbiter == null) {
+            return;
+        }
+        if (path != null) {
+            path.disconnected();
+            path = null;
+        }
+        ArbiterPath p = s.arbiterPath;
+        if (p == null || p.forgotten) {
+            String host = raw.getInetAddress() == null ? peer : raw.getInetAddress().getHostAddress();
+            String id = Session.LEGACY_ID.equals(s.id) ? "legacy" : s.id.substring(0, Math.min(8, s.id.length()));
+            p = arbiter.path(host + "#" + id);
+            s.arbiterPath = p;
+            if (p != null) {
+                LOG.info("A/B arbitration: session {} from {} is path {}", s.id, peer, p.name);
+            }
+        }
+        if (p != null) {
+            p.connected();
+        }
+        path = p;
     }
 
     /**
@@ -797,6 +984,9 @@ final class Connection implements Runnable {
         ctx.connections.remove(this);
         if (session != null) {
             session.owner.compareAndSet(this, null);
+        }
+        if (path != null) {
+            path.disconnected();
         }
         for (ConnectionSymbol sym : symbols.values()) {
             sym.state.retire(sym.slot);
