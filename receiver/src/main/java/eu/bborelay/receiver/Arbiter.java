@@ -39,7 +39,33 @@ final class Arbiter {
      * forgotten). Null when all {@link #MAX_PATHS} paths are connected: that session is then not arbitrated (its
      * updates are delivered as without arbitration), counted and logged.
      */
-    synchronized ArbiterPath path(String name) {
+    ArbiterPath path(String name) {
+        ArbiterPath old;
+        ArbiterPath p;
+        synchronized (this) {
+            int free = freeSlot();
+            if (free < 0) {
+                unarbitratedSessions.increment();
+                LOG.warn("A/B arbitration: {} paths are connected already (at most {}); the session {} is delivered"
+                        + " without arbitration (duplicates of other paths reach the listener)", MAX_PATHS, MAX_PATHS,
+                        name);
+                return null;
+            }
+            old = slots[free];
+            p = new ArbiterPath(name, free);
+            slots[free] = p;
+            if (old != null) {
+                old.forgotten = true;
+            }
+        }
+        if (old != null) { // outside this monitor: a reader may hold a symbol's monitor while its listener calls stats()
+            forget(old);
+        }
+        return p;
+    }
+
+    /** A free slot, else the one of the path idle the longest; -1 when every path is connected. */
+    private int freeSlot() {
         int free = -1;
         for (int i = 0; i < slots.length && free < 0; i++) {
             if (slots[i] == null) {
@@ -52,22 +78,12 @@ final class Arbiter {
                     free = i;
                 }
             }
-            if (free < 0) {
-                unarbitratedSessions.increment();
-                LOG.warn("A/B arbitration: {} paths are connected already (at most {}); the session {} is delivered"
-                        + " without arbitration (duplicates of other paths reach the listener)", MAX_PATHS, MAX_PATHS,
-                        name);
-                return null;
-            }
-            forget(slots[free]);
         }
-        ArbiterPath p = new ArbiterPath(name, free);
-        slots[free] = p;
-        return p;
+        return free;
     }
 
+    /** Clears {@code old}'s state from every symbol (its slot went to a new path, which also resets it on use). */
     private void forget(ArbiterPath old) {
-        old.forgotten = true;
         LOG.info("A/B arbitration: forgetting idle path {} (more than {} sessions seen)", old.name, MAX_PATHS);
         for (var map : List.of(quotes, trades, aggTrades)) {
             for (ArbiterSymbol s : map.values()) {

@@ -930,17 +930,22 @@ final class Connection implements Runnable {
             path = null;
         }
         ArbiterPath p = s.arbiterPath;
-        if (p == null || p.forgotten) {
-            String host = raw.getInetAddress() == null ? peer : raw.getInetAddress().getHostAddress();
-            String id = Session.LEGACY_ID.equals(s.id) ? "legacy" : s.id.substring(0, Math.min(8, s.id.length()));
-            p = arbiter.path(host + "#" + id);
-            s.arbiterPath = p;
-            if (p != null) {
+        for (;;) {
+            if (p == null || p.forgotten) {
+                String host = raw.getInetAddress() == null ? peer : raw.getInetAddress().getHostAddress();
+                String id = Session.LEGACY_ID.equals(s.id) ? "legacy" : s.id.substring(0, Math.min(8, s.id.length()));
+                p = arbiter.path(host + "#" + id);
+                s.arbiterPath = p;
+                if (p == null) {
+                    break;
+                }
                 LOG.info("A/B arbitration: session {} from {} is path {}", s.id, peer, p.name);
             }
-        }
-        if (p != null) {
-            p.connected();
+            p.connected(); // then check forgotten: the Arbiter checks alive() before it forgets (both SC accesses)
+            if (!p.forgotten) {
+                break;
+            }
+            p.disconnected(); // its slot was given away just now: take a new path
         }
         path = p;
     }
