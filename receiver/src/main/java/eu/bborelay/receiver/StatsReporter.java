@@ -64,6 +64,12 @@ final class StatsReporter {
                     ctx.handshakes.size()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
                     ? ctx.rtt.interval() : ctx.rtt.total()));
         }
+        if (lines && ctx.arbiter != null) {
+            ArbitrationStats a = arbitration();
+            for (ArbitrationStats.PathStats p : a.paths()) {
+                LOG.info(StatsFormat.pathLine(p, a.mergedGaps()));
+            }
+        }
         for (SymbolState s : symbols.values()) {
             s.latency.resetInterval();
             s.quotesAtLastReport = s.quotes.sum();
