@@ -96,11 +96,17 @@ final class Arbiter {
 
     /** The arbitration state of {@code symbol}'s quotes. */
     ArbiterSymbol quotes(String symbol) {
-        return quotes.computeIfAbsent(symbol, s -> new ArbiterSymbol(s, ArbiterSymbol.Kind.QUOTE, quoteGaps));
+        ArbiterSymbol known = quotes.get(symbol);
+        return known != null ? known
+                : quotes.computeIfAbsent(symbol, s -> new ArbiterSymbol(s, ArbiterSymbol.Kind.QUOTE, quoteGaps));
     }
 
     /** The arbitration state of {@code symbol}'s trades ({@code agg} false) or aggregate trades. */
     ArbiterSymbol trades(String symbol, boolean agg) {
+        ArbiterSymbol known = (agg ? aggTrades : trades).get(symbol);
+        if (known != null) {
+            return known;
+        }
         return agg
                 ? aggTrades.computeIfAbsent(symbol, s -> new ArbiterSymbol(s, ArbiterSymbol.Kind.AGG_TRADE, aggIdGaps))
                 : trades.computeIfAbsent(symbol, s -> new ArbiterSymbol(s, ArbiterSymbol.Kind.TRADE, tradeIdGaps));

@@ -639,12 +639,21 @@ final class Connection implements Runnable {
         }
     }
 
+    private String p(ArbiterPath p) {
+        return p == null ? peer : p.name;
+    }
+
     private void logMergedGap(ArbiterSymbol a, long merged, long after, long before) {
-        if (ctx.gapLines.tryAcquire()) {
-            LOG.warn("Merged gap (A/B): {} {} of {} between ids {} and {} reached no path ({} for this {}; every"
-                    + " path had a hole there); found on {}", a.kind.consecutive ? merged + " id(s)" : "update(s)",
-                    a.kind.wireName, a.symbol, after, before, merged, a.kind.consecutive ? "range" : "range of"
-                    + " update ids", path == null ? peer : path.name);
+        if (!ctx.gapLines.tryAcquire()) {
+            return;
+        }
+        if (a.kind.consecutive) {
+            LOG.warn("Merged gap (A/B): {} {} id(s) of {} after {} and before {} reached no path (every path had a"
+                    + " hole there); found on path {}", merged, a.kind.wireName, a.symbol, after, before, p(path));
+        } else {
+            LOG.warn("Merged gap (A/B): quotes of {} with update ids after {} and before {} may have reached no path"
+                    + " (every path had a hole there; how many is unknown, u is not consecutive); found on path {}",
+                    a.symbol, after, before, p(path));
         }
     }
 
