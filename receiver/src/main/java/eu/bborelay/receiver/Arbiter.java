@@ -74,7 +74,7 @@ final class Arbiter {
         }
         if (free < 0) {
             for (int i = 0; i < slots.length; i++) {
-                if (!slots[i].alive() && (free < 0 || slots[i].lastChangeNanos < slots[free].lastChangeNanos)) {
+                if (!slots[i].connectedNow() && (free < 0 || slots[i].lastChangeNanos < slots[free].lastChangeNanos)) {
                     free = i;
                 }
             }

@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link ArbiterSymbol}'s monitor, hence volatile.
  */
 final class ArbiterPath {
+    /**
+     * How long a path without a connection still counts as one that may deliver what it lags behind: 10 s, how long
+     * a reconnecting sender waits for the resume before it resends (protocol 2, docs/PROTOCOL.md).
+     */
+    static final long RECONNECT_GRACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     /** Metrics label and log name: the sender's host and the first 8 hex digits of its session id. */
     final String name;
     /** This path's index in every {@link ArbiterSymbol}'s per-path arrays, {@code 0 .. Arbiter.MAX_PATHS - 1}. */
@@ -40,9 +46,17 @@ final class ArbiterPath {
     /** System.nanoTime of the last connect or disconnect; for choosing which idle path to forget. */
     volatile long lastChangeNanos = System.nanoTime();
 
+    private final long graceNanos;
+
     ArbiterPath(String name, int slot) {
+        this(name, slot, RECONNECT_GRACE_NANOS);
+    }
+
+    /** @param graceNanos see {@link #RECONNECT_GRACE_NANOS} (tests: 0) */
+    ArbiterPath(String name, int slot, long graceNanos) {
         this.name = name;
         this.slot = slot;
+        this.graceNanos = graceNanos;
     }
 
     /** A seq jump of {@code missing} seqs on this path, before the update that revealed it is offered. */
@@ -72,7 +86,15 @@ final class ArbiterPath {
     }
 
     /** True while a connection of this path is open: then it may still deliver what it lags behind. */
-    boolean alive() {
+    boolean connectedNow() {
         return connections.get() > 0;
+    }
+
+    /**
+     * True while a connection of this path is open, or it closed less than the reconnect grace ago (its sender may
+     * reconnect and resend what it lags behind): a merged gap waits for such a path.
+     */
+    boolean alive() {
+        return connections.get() > 0 || System.nanoTime() - lastChangeNanos < graceNanos;
     }
 }

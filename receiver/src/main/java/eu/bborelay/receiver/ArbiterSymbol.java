@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
  * <i>covered</i> mark is the id up to which some path's run proves that every update of the symbol arrived; it moves
  * up through every run that starts at or below it ({@code covered + 1} for trade ids). When some path is beyond
  * {@code covered} but its run starts above it, the updates in between may still come from a path that is behind:
- * one that is connected and whose run reaches up to {@code covered}, at or below it. When there is no such path any
+ * one that is connected (or disconnected less than {@link ArbiterPath#RECONNECT_GRACE_NANOS} ago: its sender may
+ * reconnect and resend) and whose run reaches up to {@code covered}, at or below it. When there is no such path any
  * more, the range is a merged gap: no path can prove it received those updates. For quotes ({@code u} jumps) the
  * number of updates lost is unknown and one merged gap is counted per range; for trade ids, the ids in the range.
  *
@@ -165,7 +166,10 @@ final class ArbiterSymbol {
         }
     }
 
-    /** A connected path whose run reaches the covered mark from below: it may still deliver what is missing. */
+    /**
+     * A path connected (or in its reconnect grace) whose run reaches the covered mark from below: it may still deliver
+     * what is missing.
+     */
     private boolean anyPathBehind() {
         long reach = kind.consecutive ? covered + 1 : covered;
         for (int i = 0; i < paths.length; i++) {

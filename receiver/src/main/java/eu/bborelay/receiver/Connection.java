@@ -950,7 +950,7 @@ final class Connection implements Runnable {
                 }
                 LOG.info("A/B arbitration: session {} from {} is path {}", s.id, peer, p.name);
             }
-            p.connected(); // then check forgotten: the Arbiter checks alive() before it forgets (both SC accesses)
+            p.connected(); // then check forgotten: the Arbiter checks connectedNow() before it forgets (both SC accesses)
             if (!p.forgotten) {
                 break;
             }

@@ -189,7 +189,7 @@ final class StatsReporter {
         for (ArbiterPath p : a.paths()) {
             p.latency.pull();
             Histogram h = p.latency.total();
-            paths.add(new ArbitrationStats.PathStats(p.name, p.alive(), p.won.sum(), p.duplicates.sum(),
+            paths.add(new ArbitrationStats.PathStats(p.name, p.connectedNow(), p.won.sum(), p.duplicates.sum(),
                     p.stale.sum(), p.gaps.sum(), p.holes.sum(), h.getTotalCount(), percentile(h, 50),
                     percentile(h, 99), percentile(h, 100)));
         }

@@ -22,8 +22,8 @@ class ArbiterTest {
 
     @BeforeEach
     void paths() {
-        a = new ArbiterPath("a", 0);
-        b = new ArbiterPath("b", 1);
+        a = new ArbiterPath("a", 0, 0);
+        b = new ArbiterPath("b", 1, 0);
         a.connected();
         b.connected();
     }
@@ -142,6 +142,23 @@ class ArbiterTest {
         b.onHole(4);
         assertEquals(DUPLICATE, s.offer(b, 30));
         assertEquals(1, merged.sum());
+    }
+
+    @Test
+    void aPathJustDisconnectedMayStillResendWhatIsMissing() {
+        ArbiterPath graceful = new ArbiterPath("c", 2); // the default grace: 10 s
+        graceful.connected();
+        ArbiterSymbol s = trades();
+        s.offer(a, 100);
+        s.offer(graceful, 100);
+        graceful.disconnected();
+        a.onHole(1);
+        s.offer(a, 102);
+        assertEquals(0, merged.sum(), "c may reconnect and resend 101 (protocol 2)");
+        graceful.connected();
+        assertEquals(WIN, s.offer(graceful, 101), "resent after its reconnect");
+        assertEquals(0, merged.sum());
+        assertEquals(102, s.covered());
     }
 
     @Test
