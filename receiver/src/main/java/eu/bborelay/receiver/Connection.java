@@ -28,12 +28,13 @@ import javax.net.ssl.SSLSocket;
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
  *
- * <p>Size: about 840 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
+ * <p>Size: about 940 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
  * hello, quote and trade dispatch, pings and pongs, silence check, close), so that the per-quote path is one method
  * on one thread that can be read in one place; sequence tracking, latency recording, clock sync, exchange gaps and
- * the pending handshakes are their own classes. The next seam to cut: the control writer (the pinger thread's
- * pings, the resume answer and the acknowledgements of protocol 2, about 150 lines), which owns the socket's output
- * side and shares only volatile positions with the reader.
+ * the pending handshakes are their own classes, and so is the arbitrated delivery of A/B senders ({@link ArbiterTap};
+ * here only the path's attachment and the branch to it, about 90 lines). The next seam to cut: the control writer
+ * (the pinger thread's pings, the resume answer and the acknowledgements of protocol 2, about 150 lines), which owns
+ * the socket's output side and shares only volatile positions with the reader.
  */
 final class Connection implements Runnable {
     /** How long a connection taking over a session lets the previous owner end by itself before closing it. */
@@ -79,6 +80,8 @@ final class Connection implements Runnable {
     private Session session;
     /** A/B arbitration: the path of {@link #session}, counted connected by this connection; null when not arbitrated. */
     private ArbiterPath path;
+    /** A/B arbitration: the arbitrated delivery; null when arbitration is off. */
+    private final ArbiterTap tap;
     /**
      * Protocol 2: the sender asked for acknowledgements (its hello has {@code acked}). Set by the reader thread before
      * it starts the control writer (the pinger), which reads it afterwards; see {@link #controlLoop}.
@@ -128,6 +131,7 @@ final class Connection implements Runnable {
         this.thread = new Thread(this, "relay-receiver-conn-" + number);
         this.thread.setDaemon(true);
         this.latencyMode = ctx.config.pingIntervalNanos() > 0 ? LatencyMode.PROBING : LatencyMode.UNCORRECTED;
+        this.tap = ctx.arbiter == null ? null : new ArbiterTap(ctx, this);
     }
 
     /** Starts the thread; {@code ticket} is this connection's place among the pending handshakes. Acceptor. */
@@ -549,7 +553,11 @@ final class Connection implements Runnable {
             if (measured >= 0) {
                 p.latency.record(measured);
             }
-            onQuoteArbitrated(q, sym, p, measured);
+            ArbiterSymbol a = sym.arbiter;
+            if (a == null) {
+                a = sym.arbiter = ctx.arbiter.quotes(q.symbol());
+            }
+            tap.quote(q, a, p, sym.state, sym.slot, measured);
             if (acknowledging) {
                 s.deliveredSeq = tracker.lastSeq();
             }
@@ -576,85 +584,6 @@ final class Connection implements Runnable {
             s.deliveredSeq = tracker.lastSeq();
         }
         logAfterDelivery(verdict, tracker); // after delivery, so the quote is not delayed by it
-    }
-
-    /**
-     * A/B arbitration of a quote: delivered (published, counted, passed to the listener) only if it is the first
-     * copy, under the symbol's arbitration monitor so that the listener sees the symbol's quotes in order; a merged
-     * gap it reveals is reported first.
-     */
-    private void onQuoteArbitrated(BookTicker q, ConnectionSymbol sym, ArbiterPath p, long latencyNanos) {
-        ArbiterSymbol a = sym.arbiter;
-        if (a == null) {
-            a = sym.arbiter = ctx.arbiter.quotes(q.symbol());
-        }
-        ArbiterSymbol.Verdict v;
-        long merged;
-        long after;
-        long before;
-        synchronized (a) {
-            v = a.offer(p, q.updateId());
-            merged = a.newGaps();
-            after = a.gapAfter();
-            before = a.gapBefore();
-            if (merged > 0) {
-                mergedGap(a);
-            }
-            if (v == ArbiterSymbol.Verdict.WIN) {
-                if (latencyNanos >= 0) {
-                    sym.state.latency.record(latencyNanos);
-                    ctx.latency.record(latencyNanos);
-                }
-                sym.slot.publish(q);
-                sym.state.touch(System.nanoTime(), listener, this);
-                sym.state.quotes.increment();
-                counters.quotesDelivered.increment();
-                try {
-                    listener.onBookTicker(q);
-                } catch (Throwable t) {
-                    listenerFailed(t);
-                }
-            }
-        }
-        countArbitrated(p, v);
-        if (merged > 0) {
-            logMergedGap(a, merged, after, before);
-        }
-    }
-
-    private static void countArbitrated(ArbiterPath p, ArbiterSymbol.Verdict v) {
-        switch (v) {
-            case WIN -> p.won.increment();
-            case DUPLICATE -> p.duplicates.increment();
-            default -> p.stale.increment();
-        }
-    }
-
-    /** Under {@code a}'s monitor: tells the listener about the merged gap {@code a.offer} found. */
-    private void mergedGap(ArbiterSymbol a) {
-        try {
-            listener.onMergedGap(a.symbol, a.kind.wireName, a.gapAfter(), a.gapBefore());
-        } catch (Throwable t) {
-            listenerFailed(t);
-        }
-    }
-
-    private String p(ArbiterPath p) {
-        return p == null ? peer : p.name;
-    }
-
-    private void logMergedGap(ArbiterSymbol a, long merged, long after, long before) {
-        if (!ctx.gapLines.tryAcquire()) {
-            return;
-        }
-        if (a.kind.consecutive) {
-            LOG.warn("Merged gap (A/B): {} {} id(s) of {} after {} and before {} reached no path (every path had a"
-                    + " hole there); found on path {}", merged, a.kind.wireName, a.symbol, after, before, p(path));
-        } else {
-            LOG.warn("Merged gap (A/B): quotes of {} with update ids after {} and before {} may have reached no path"
-                    + " (every path had a hole there; how many is unknown, u is not consecutive); found on path {}",
-                    a.symbol, after, before, p(path));
-        }
     }
 
     /** The session's verdict on {@code seq} (a quote's or a trade's: one seq space), counted. */
@@ -730,7 +659,7 @@ final class Connection implements Runnable {
         boolean agg = t.type() == Trade.Type.AGG_TRADE;
         ArbiterPath p = path;
         if (p != null) {
-            onTradeArbitrated(t, state, agg, p);
+            tap.trade(t, p, state, agg);
             if (acknowledging) {
                 s.deliveredSeq = tracker.lastSeq();
             }
@@ -744,7 +673,7 @@ final class Connection implements Runnable {
             state.trades.increment();
             counters.tradesDelivered.increment();
         }
-        long exchangeGaps = exchangeGaps(state, t, agg);
+        long exchangeGaps = exchangeGaps(counters, state, t, agg);
         if (verdict == SequenceTracker.Verdict.GAP) {
             onGap(tracker);
         }
@@ -757,59 +686,19 @@ final class Connection implements Runnable {
             s.deliveredSeq = tracker.lastSeq();
         }
         logAfterDelivery(verdict, tracker);
-        if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
-            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
-                    agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
-        }
+        logExchangeGap(ctx, t, agg, exchangeGaps);
     }
 
-    /**
-     * A/B arbitration of a trade: delivered only if its id was not delivered before, under the symbol's arbitration
-     * monitor (so exchange gaps are tracked on the merged stream, in order).
-     */
-    private void onTradeArbitrated(Trade t, SymbolState state, boolean agg, ArbiterPath p) {
-        ArbiterSymbol a = ctx.arbiter.trades(t.symbol(), agg); // a lookup per trade: trades are not per-quote hot
-        ArbiterSymbol.Verdict v;
-        long merged;
-        long after;
-        long before;
-        long exchangeGaps = 0;
-        synchronized (a) {
-            v = a.offer(p, agg ? t.aggId() : t.tradeId());
-            merged = a.newGaps();
-            after = a.gapAfter();
-            before = a.gapBefore();
-            if (merged > 0) {
-                mergedGap(a);
-            }
-            if (v == ArbiterSymbol.Verdict.WIN) {
-                if (agg) {
-                    state.aggTrades.increment();
-                    counters.aggTradesDelivered.increment();
-                } else {
-                    state.trades.increment();
-                    counters.tradesDelivered.increment();
-                }
-                exchangeGaps = exchangeGaps(state, t, agg);
-                try {
-                    listener.onTrade(t);
-                } catch (Throwable e) {
-                    listenerFailed(e);
-                }
-            }
-        }
-        countArbitrated(p, v);
-        if (merged > 0) {
-            logMergedGap(a, merged, after, before);
-        }
-        if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
-            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
+    /** The rate-limited WARN line of an exchange gap of {@code missing} ids (none when 0). */
+    static void logExchangeGap(ReceiverContext ctx, Trade t, boolean agg, long missing) {
+        if (missing > 0 && ctx.gapLines.tryAcquire()) {
+            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", missing,
                     agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
         }
     }
 
     /** Counts the trade ids (exchange gaps) this trade reveals as missing, and a backfilled trade; returns the former. */
-    private long exchangeGaps(SymbolState state, Trade t, boolean agg) {
+    static long exchangeGaps(Counters counters, SymbolState state, Trade t, boolean agg) {
         if (t.backfilled()) {
             counters.exchangeGapsBackfilled.increment();
         }
