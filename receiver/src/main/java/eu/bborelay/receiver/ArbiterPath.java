@@ -8,8 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
  * Binance connection, one {@code seq} space), across its reconnects. Holds the path's counters and one-way latency.
  *
  * <p>Written by the reader thread that owns the path's session (one at a time, see {@link Session}); the counters
- * and the latency recorder are read by the stats thread. {@link #gapEpoch} is read by other reader threads under an
- * {@link ArbiterSymbol}'s monitor, hence volatile.
+ * and the latency recorder are read by the stats thread; {@link #alive()} by other reader threads, under an
+ * {@link ArbiterSymbol}'s monitor.
  */
 final class ArbiterPath {
     /**
@@ -26,7 +26,7 @@ final class ArbiterPath {
     final LongAdder won = new LongAdder();
     /** Updates of this path another path had delivered already (or an older quote than the one delivered): dropped. */
     final LongAdder duplicates = new LongAdder();
-    /** Trades of this path older than the trade id window ({@link ArbiterSymbol#ID_WINDOW}): dropped, not checked. */
+    /** Trades of this path older than the trade id window ({@link IdWindow#SIZE} ids): dropped, not checked. */
     final LongAdder stale = new LongAdder();
     /** This path's relay gaps: seqs of its session that never arrived (its own {@link SequenceTracker}'s view). */
     final LongAdder gaps = new LongAdder();
