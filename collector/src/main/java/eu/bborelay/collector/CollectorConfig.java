@@ -37,6 +37,11 @@ public final class CollectorConfig {
 
     private CollectorConfig(Settings v) {
         receiver = ReceiverDaemonConfig.parse(v);
+        if (receiver.arbitration()) {
+            throw new SettingException("ARBITRATION must be false for the collector: it records each sender session"
+                    + " by seq and acknowledges what it journaled, which A/B arbitration (one merged stream of several"
+                    + " sessions) does not support yet; run one sender per collector");
+        }
         String dir = v.text(CollectorSetting.DATA_DIR);
         try {
             dataDir = Path.of(dir);

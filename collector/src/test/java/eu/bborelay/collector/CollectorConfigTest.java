@@ -51,6 +51,14 @@ class CollectorConfigTest {
     }
 
     @Test
+    void arbitrationIsRefusedWithAReason() {
+        Map<String, String> env = validEnv();
+        env.put("ARBITRATION", "true");
+        assertTrue(badSetting(env).startsWith("relay-collector: ARBITRATION must be false for the collector"),
+                badSetting(env));
+    }
+
+    @Test
     void settingsBecomeTheRecorderAndUploaderConfiguration() {
         Map<String, String> env = validEnv();
         env.put("S3_ENDPOINT", "https://acct.r2.cloudflarestorage.com");

@@ -29,12 +29,13 @@ import javax.net.ssl.SSLSocket;
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
  *
- * <p>Size: about 840 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
+ * <p>Size: about 940 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
  * hello, quote and trade dispatch, pings and pongs, silence check, close), so that the per-quote path is one method
  * on one thread that can be read in one place; sequence tracking, latency recording, clock sync, exchange gaps and
- * the pending handshakes are their own classes. The next seam to cut: the control writer (the pinger thread's
- * pings, the resume answer and the acknowledgements of protocol 2, about 150 lines), which owns the socket's output
- * side and shares only volatile positions with the reader.
+ * the pending handshakes are their own classes, and so is the arbitrated delivery of A/B senders ({@link ArbiterTap};
+ * here only the path's attachment and the branch to it, about 90 lines). The next seam to cut: the control writer
+ * (the pinger thread's pings, the resume answer and the acknowledgements of protocol 2, about 150 lines), which owns
+ * the socket's output side and shares only volatile positions with the reader.
  */
 final class Connection implements Runnable {
     /** How long a connection taking over a session lets the previous owner end by itself before closing it. */
@@ -79,6 +80,10 @@ final class Connection implements Runnable {
     /** Per-symbol state for this connection, keyed by the decoder's interned symbol strings. */
     private final HashMap<String, ConnectionSymbol> symbols = new HashMap<>();
     private Session session;
+    /** A/B arbitration: the path of {@link #session}, counted connected by this connection; null when not arbitrated. */
+    private ArbiterPath path;
+    /** A/B arbitration: the arbitrated delivery; null when arbitration is off. */
+    private final ArbiterTap tap;
     /**
      * Protocol 2: the sender asked for acknowledgements (its hello has {@code acked}). Set by the reader thread before
      * it starts the control writer (the pinger), which reads it afterwards; see {@link #controlLoop}.
@@ -98,6 +103,8 @@ final class Connection implements Runnable {
     private static final class ConnectionSymbol {
         final SymbolState state;
         final QuoteSlot slot;
+        /** A/B arbitration of the symbol's quotes, once needed; null when arbitration is off. */
+        ArbiterSymbol arbiter;
 
         ConnectionSymbol(SymbolState state) {
             this.state = state;
@@ -126,6 +133,7 @@ final class Connection implements Runnable {
         this.thread = new Thread(this, "relay-receiver-conn-" + number);
         this.thread.setDaemon(true);
         this.latencyMode = ctx.config.pingIntervalNanos() > 0 ? LatencyMode.PROBING : LatencyMode.UNCORRECTED;
+        this.tap = ctx.arbiter == null ? null : new ArbiterTap(ctx, this);
     }
 
     /** Starts the thread; {@code ticket} is this connection's place among the pending handshakes. Acceptor. */
@@ -517,6 +525,7 @@ final class Connection implements Runnable {
         if (sym == null) {
             sym = addSymbol(q.symbol());
         }
+        long measured = -1;
         if (verdict != SequenceTracker.Verdict.REPLAYED_LATEST) { // a replay's ts is not this trip's
             long rawNanos = receiveEpochNanos - q.sendEpochNanos();
             ctx.rawLatency.record(LatencyHistograms.clamp(rawNanos));
@@ -539,9 +548,28 @@ final class Connection implements Runnable {
                 if (mode == LatencyMode.UNCORRECTED) {
                     counters.latencyUncorrected.increment();
                 }
-                sym.state.latency.record(clamped);
-                ctx.latency.record(clamped);
+                measured = clamped;
             }
+        }
+        ArbiterPath p = path;
+        if (p != null && q.updateId() != BookTicker.NO_UPDATE_ID) {
+            if (measured >= 0) {
+                p.latency.record(measured);
+            }
+            ArbiterSymbol a = sym.arbiter;
+            if (a == null) {
+                a = sym.arbiter = ctx.arbiter.quotes(q.symbol());
+            }
+            tap.quote(q, a, p, sym.state, sym.slot, measured);
+            if (acknowledging) {
+                s.deliveredSeq = tracker.lastSeq();
+            }
+            logAfterDelivery(verdict, tracker);
+            return;
+        }
+        if (measured >= 0) {
+            sym.state.latency.record(measured);
+            ctx.latency.record(measured);
         }
         sym.slot.publish(q);
         sym.state.touch(System.nanoTime(), listener, this);
@@ -565,10 +593,19 @@ final class Connection implements Runnable {
     private SequenceTracker.Verdict track(SequenceTracker tracker, long seq) {
         SequenceTracker.Verdict verdict = tracker.onQuote(seq);
         switch (verdict) {
-            case GAP -> counters.gaps.add(tracker.gapReceivedSeq() - tracker.gapExpectedSeq());
+            case GAP -> {
+                long missing = tracker.gapReceivedSeq() - tracker.gapExpectedSeq();
+                counters.gaps.add(missing);
+                if (path != null) {
+                    path.onHole(missing);
+                }
+            }
             case LATE -> {
                 counters.gaps.decrement();
                 counters.outOfOrder.increment();
+                if (path != null) {
+                    path.onLate();
+                }
             }
             case DUPLICATE -> counters.duplicates.increment();
             case REPLAY -> counters.replaysIgnored.increment();
@@ -580,6 +617,9 @@ final class Connection implements Runnable {
     }
 
     private void onGap(SequenceTracker tracker) {
+        if (path != null) {
+            return; // arbitrated: a hole of one path is not one of the merged stream (see onMergedGap)
+        }
         try {
             listener.onGap(tracker.gapExpectedSeq(), tracker.gapReceivedSeq());
         } catch (Throwable t) {
@@ -620,6 +660,15 @@ final class Connection implements Runnable {
             tradeSymbols.put(t.symbol(), state);
         }
         boolean agg = t.type() == Trade.Type.AGG_TRADE;
+        ArbiterPath p = path;
+        if (p != null) {
+            tap.trade(t, p, state, agg);
+            if (acknowledging) {
+                s.deliveredSeq = tracker.lastSeq();
+            }
+            logAfterDelivery(verdict, tracker);
+            return;
+        }
         if (agg) {
             state.aggTrades.increment();
             counters.aggTradesDelivered.increment();
@@ -627,7 +676,7 @@ final class Connection implements Runnable {
             state.trades.increment();
             counters.tradesDelivered.increment();
         }
-        long exchangeGaps = exchangeGaps(state, t, agg);
+        long exchangeGaps = exchangeGaps(counters, state, t, agg);
         if (verdict == SequenceTracker.Verdict.GAP) {
             onGap(tracker);
         }
@@ -640,8 +689,13 @@ final class Connection implements Runnable {
             s.deliveredSeq = tracker.lastSeq();
         }
         logAfterDelivery(verdict, tracker);
-        if (exchangeGaps > 0 && ctx.gapLines.tryAcquire()) {
-            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", exchangeGaps,
+        logExchangeGap(ctx, t, agg, exchangeGaps);
+    }
+
+    /** The rate-limited WARN line of an exchange gap of {@code missing} ids (none when 0). */
+    static void logExchangeGap(ReceiverContext ctx, Trade t, boolean agg, long missing) {
+        if (missing > 0 && ctx.gapLines.tryAcquire()) {
+            LOG.warn("Exchange gap: {} {} id(s) of {} never arrived before {} {}", missing,
                     agg ? "aggTrade" : "trade", t.symbol(), agg ? "aggTrade" : "trade", agg ? t.aggId() : t.tradeId());
         }
     }
@@ -678,7 +732,7 @@ final class Connection implements Runnable {
     }
 
     /** Counts the trade ids (exchange gaps) this trade reveals as missing, and a backfilled trade; returns the former. */
-    private long exchangeGaps(SymbolState state, Trade t, boolean agg) {
+    static long exchangeGaps(Counters counters, SymbolState state, Trade t, boolean agg) {
         if (t.backfilled()) {
             counters.exchangeGapsBackfilled.increment();
         }
@@ -775,10 +829,10 @@ final class Connection implements Runnable {
         }
         session = s;
         Connection previous = s.owner.getAndSet(this);
-        if (previous == null || previous == this) {
-            return;
-        }
         try {
+            if (previous == null || previous == this) {
+                return;
+            }
             if (!previous.awaitEnd(TAKE_OVER_GRACE_MILLIS)) {
                 LOG.warn("Session {} moved from {} to {}: closing the old connection (its sender reconnected)",
                         s.id, previous.peer, peer);
@@ -790,7 +844,43 @@ final class Connection implements Runnable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            attachPath(s);
         }
+    }
+
+    /**
+     * A/B arbitration: makes {@code s}'s path (a new one for a session new here, or when its path was forgotten)
+     * this connection's, counted connected until {@link #end}. Reader thread, once per session change.
+     */
+    private void attachPath(Session s) {
+        Arbiter arbiter = ctx.arbiter;
+        if (arbiter == null) {
+            return;
+        }
+        if (path != null) {
+            path.disconnected();
+            path = null;
+        }
+        ArbiterPath p = s.arbiterPath;
+        for (;;) {
+            if (p == null || p.forgotten) {
+                String host = raw.getInetAddress() == null ? peer : raw.getInetAddress().getHostAddress();
+                String id = Session.LEGACY_ID.equals(s.id) ? "legacy" : s.id.substring(0, Math.min(8, s.id.length()));
+                p = arbiter.path(host + "#" + id);
+                s.arbiterPath = p;
+                if (p == null) {
+                    break;
+                }
+                LOG.info("A/B arbitration: session {} from {} is path {}", s.id, peer, p.name);
+            }
+            p.connected(); // then check forgotten: the Arbiter checks connectedNow() before it forgets (both SC accesses)
+            if (!p.forgotten) {
+                break;
+            }
+            p.disconnected(); // its slot was given away just now: take a new path
+        }
+        path = p;
     }
 
     /**
@@ -832,6 +922,9 @@ final class Connection implements Runnable {
         ctx.connections.remove(this);
         if (session != null) {
             session.owner.compareAndSet(this, null);
+        }
+        if (path != null) {
+            path.disconnected();
         }
         for (ConnectionSymbol sym : symbols.values()) {
             sym.state.retire(sym.slot);

@@ -79,6 +79,7 @@ public final class ReceiverConfig {
     private final int maxPendingHandshakes;
     private final int maxPendingHandshakesPerAddress;
     private final AckMode ackMode;
+    private final boolean arbitration;
     private final long ackIntervalNanos;
 
     private ReceiverConfig(Builder b, long statsIntervalNanos, long handshakeTimeoutNanos, ErrorHandler errorHandler) {
@@ -96,6 +97,7 @@ public final class ReceiverConfig {
         this.errorHandler = errorHandler;
         pingIntervalNanos = b.pingIntervalNanos;
         ackMode = b.ackMode;
+        arbitration = b.arbitration;
         ackIntervalNanos = b.ackIntervalNanos;
         silenceTimeoutNanos = b.silenceTimeoutNanos;
         staleAfterNanos = b.staleAfterNanos;
@@ -226,6 +228,18 @@ public final class ReceiverConfig {
     }
 
     /**
+     * A/B arbitration: several senders relay the same Binance streams (each its own Binance connection and session)
+     * and the listener gets one merged stream: the first copy of each update by its exchange id (quote update id
+     * {@code u}, trade id, aggregate trade id), later copies dropped and counted per path; an update no sender
+     * delivered is a merged gap ({@link ReceiverStats#arbitration()}, {@link TickerListener#onMergedGap}). A sender's
+     * own seq gaps are then not passed to {@link TickerListener#onGap}. Default false: every sender's updates are
+     * delivered as they come. See docs/PROTOCOL.md, "A/B senders".
+     */
+    public boolean arbitration() {
+        return arbitration;
+    }
+
+    /**
      * Most time between a delivery (or the host's acknowledgement) and the ack frame that reports it, in ns; default
      * 100 ms. With nothing new the acknowledgement is repeated every ping interval.
      */
@@ -252,7 +266,7 @@ public final class ReceiverConfig {
                 + ", staleAfterNanos=" + staleAfterNanos + ", maxConnections=" + maxConnections
                 + ", maxPendingHandshakes=" + maxPendingHandshakes + ", maxPendingHandshakesPerAddress="
                 + maxPendingHandshakesPerAddress + ", ackMode=" + ackMode + ", ackIntervalNanos=" + ackIntervalNanos
-                + '}';
+                + ", arbitration=" + arbitration + '}';
     }
 
     /**
@@ -280,6 +294,7 @@ public final class ReceiverConfig {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private int maxPendingHandshakes = DEFAULT_MAX_PENDING_HANDSHAKES;
         private AckMode ackMode = AckMode.DELIVERED;
+        private boolean arbitration;
         private long ackIntervalNanos = DEFAULT_ACK_INTERVAL_NANOS;
         /** 0: not set, then {@value ReceiverConfig#DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS} or less. */
         private int maxPendingHandshakesPerAddress;
@@ -307,6 +322,12 @@ public final class ReceiverConfig {
          */
         public Builder ackMode(AckMode mode) {
             this.ackMode = mode;
+            return this;
+        }
+
+        /** See {@link ReceiverConfig#arbitration()}; default false. */
+        public Builder arbitration(boolean arbitration) {
+            this.arbitration = arbitration;
             return this;
         }
 

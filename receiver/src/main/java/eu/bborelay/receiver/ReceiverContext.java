@@ -30,6 +30,8 @@ final class ReceiverContext {
     final LatencyStats rtt = new LatencyStats(LatencyHistograms.SIGNIFICANT_DIGITS);
     /** The latest clock estimate of any connection; null until a sender answered a ping. */
     volatile ClockEstimate clockEstimate;
+    /** A/B arbitration ({@link ReceiverConfig#arbitration()}); null when off. */
+    final Arbiter arbiter;
     final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     final AtomicLong connectionNumbers = new AtomicLong();
     final RateLimiter gapLines = new RateLimiter(GAP_LINES_PER_INTERVAL);
@@ -50,6 +52,7 @@ final class ReceiverContext {
         this.config = config;
         this.listener = listener;
         this.handshakes = new PendingHandshakes(this);
+        this.arbiter = config.arbitration() ? new Arbiter() : null;
     }
 
     /** The symbol's shared state, created on its first quote. */

@@ -64,6 +64,7 @@ public final class ReceiverStats {
     private final long tradeIdGaps;
     private final long aggIdGaps;
     private final long exchangeGapsBackfilled;
+    private final ArbitrationStats arbitration;
 
     private ReceiverStats(Builder b) {
         this.connectionsOpen = b.connectionsOpen;
@@ -111,9 +112,19 @@ public final class ReceiverStats {
         this.tradeIdGaps = b.tradeIdGaps;
         this.aggIdGaps = b.aggIdGaps;
         this.exchangeGapsBackfilled = b.exchangeGapsBackfilled;
+        this.arbitration = b.arbitration;
     }
 
     /** A builder with every counter 0, no symbol and no malformed frame. */
+    /**
+     * A/B arbitration: merged gaps and per-path won, duplicates, gaps and latency ({@link ArbitrationStats#OFF} when
+     * {@link ReceiverConfig#arbitration()} is off). With arbitration, {@link #gaps()} and {@link #duplicates()} sum
+     * the paths' own seq gaps and duplicates; what the listener lost is {@link ArbitrationStats#mergedGaps()}.
+     */
+    public ArbitrationStats arbitration() {
+        return arbitration;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -454,7 +465,8 @@ public final class ReceiverStats {
                 && depthDelivered == other.depthDelivered
                 && tradeIdGaps == other.tradeIdGaps
                 && aggIdGaps == other.aggIdGaps
-                && exchangeGapsBackfilled == other.exchangeGapsBackfilled;
+                && exchangeGapsBackfilled == other.exchangeGapsBackfilled
+                && arbitration.equals(other.arbitration);
     }
 
     @Override
@@ -465,8 +477,8 @@ public final class ReceiverStats {
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
                 staleEvents, handshakeTimeouts, handshakesPending, refusedPerAddress, refusedPendingFull,
-                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered, depthDelivered, tradeIdGaps, aggIdGaps,
-                exchangeGapsBackfilled);
+                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered, depthDelivered,
+                tradeIdGaps, aggIdGaps, exchangeGapsBackfilled, arbitration);
     }
 
     @Override
@@ -492,8 +504,10 @@ public final class ReceiverStats {
                 + ", handshakesPending=" + handshakesPending + ", refusedPerAddress=" + refusedPerAddress
                 + ", refusedPendingFull=" + refusedPendingFull + ", handshakesEvicted=" + handshakesEvicted
                 + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + ", tradesDelivered=" + tradesDelivered
-                + ", aggTradesDelivered=" + aggTradesDelivered + ", depthDelivered=" + depthDelivered + ", tradeIdGaps=" + tradeIdGaps
-                + ", aggIdGaps=" + aggIdGaps + ", exchangeGapsBackfilled=" + exchangeGapsBackfilled + "]";
+                + ", aggTradesDelivered=" + aggTradesDelivered + ", depthDelivered=" + depthDelivered
+                + ", tradeIdGaps=" + tradeIdGaps + ", aggIdGaps=" + aggIdGaps
+                + ", exchangeGapsBackfilled=" + exchangeGapsBackfilled
+                + (arbitration.enabled() ? ", arbitration=" + arbitration : "") + "]";
     }
 
     /** Builds a {@link ReceiverStats}; every value defaults to 0 (or empty). Not thread-safe. */
@@ -539,6 +553,7 @@ public final class ReceiverStats {
         private long tradeIdGaps;
         private long aggIdGaps;
         private long exchangeGapsBackfilled;
+        private ArbitrationStats arbitration = ArbitrationStats.OFF;
 
         private Builder() {
         }
@@ -550,6 +565,11 @@ public final class ReceiverStats {
 
         public Builder aggIdGaps(long aggIdGaps) {
             this.aggIdGaps = aggIdGaps;
+            return this;
+        }
+
+        public Builder arbitration(ArbitrationStats arbitration) {
+            this.arbitration = arbitration == null ? ArbitrationStats.OFF : arbitration;
             return this;
         }
 

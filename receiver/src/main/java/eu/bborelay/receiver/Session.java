@@ -22,6 +22,11 @@ final class Session {
      * (the take-over gives the happens-before edge, as for the tracker).
      */
     final ClockSync clockSync = new ClockSync();
+    /**
+     * A/B arbitration: this session's path (null when arbitration is off, or no path was free); set and read by the
+     * owner's reader thread.
+     */
+    ArbiterPath arbiterPath;
     /** Creation order, for evicting the oldest idle sessions. */
     final long order;
     /**

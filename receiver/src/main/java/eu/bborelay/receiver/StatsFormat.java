@@ -107,6 +107,19 @@ final class StatsFormat {
                 + " quotes=" + quotes + " gaps=" + gaps + " | one-way " + latency;
     }
 
+    /**
+     * A/B arbitration, one line per path at each stats interval (figures since start), e.g.
+     * {@code relay: A/B path 10.0.0.7#3f2a9c1b up | won=900 duplicates=100 stale=0 gaps=40 holes=2 | one-way p50=3.5ms
+     * p99=5.0ms | merged_gaps=0}.
+     */
+    static String pathLine(ArbitrationStats.PathStats p, long mergedGaps) {
+        String latency = p.latencySamples() == 0 ? "p50=- p99=-"
+                : "p50=" + millis(p.p50OneWayNanos()) + " p99=" + millis(p.p99OneWayNanos());
+        return "relay: A/B path " + p.name() + (p.connected() ? " up" : " down") + " | won=" + p.won()
+                + " duplicates=" + p.duplicates() + " stale=" + p.stale() + " gaps=" + p.gaps() + " holes="
+                + p.holes() + " | one-way " + latency + " | merged_gaps=" + mergedGaps;
+    }
+
     /** Nanoseconds as milliseconds: {@code 0.042ms} below 1 ms, {@code 3.5ms} from 1 ms up. */
     static String millis(long nanos) {
         double ms = (double) nanos / NANOS_PER_MILLI;

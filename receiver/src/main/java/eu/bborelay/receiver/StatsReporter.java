@@ -64,6 +64,12 @@ final class StatsReporter {
                     ctx.handshakes.size()) + clockSuffix(ctx.rtt.interval().getTotalCount() > 0
                     ? ctx.rtt.interval() : ctx.rtt.total()));
         }
+        if (lines && ctx.arbiter != null) {
+            ArbitrationStats a = arbitration();
+            for (ArbitrationStats.PathStats p : a.paths()) {
+                LOG.info(StatsFormat.pathLine(p, a.mergedGaps()));
+            }
+        }
         for (SymbolState s : symbols.values()) {
             s.latency.resetInterval();
             s.quotesAtLastReport = s.quotes.sum();
@@ -170,7 +176,26 @@ final class StatsReporter {
                 .tradeIdGaps(c.tradeIdGaps.sum())
                 .aggIdGaps(c.aggIdGaps.sum())
                 .exchangeGapsBackfilled(c.exchangeGapsBackfilled.sum())
+                .arbitration(arbitration())
                 .build();
+    }
+
+    /** The A/B arbitration figures; pulls the paths' latency (only here: no stats line shows it per interval). */
+    private ArbitrationStats arbitration() {
+        Arbiter a = ctx.arbiter;
+        if (a == null) {
+            return ArbitrationStats.OFF;
+        }
+        List<ArbitrationStats.PathStats> paths = new ArrayList<>();
+        for (ArbiterPath p : a.paths()) {
+            p.latency.pull();
+            Histogram h = p.latency.total();
+            paths.add(new ArbitrationStats.PathStats(p.name, p.connectedNow(), p.won.sum(), p.duplicates.sum(),
+                    p.stale.sum(), p.gaps.sum(), p.holes.sum(), h.getTotalCount(), percentile(h, 50),
+                    percentile(h, 99), percentile(h, 100)));
+        }
+        return new ArbitrationStats(true, a.quoteGaps.sum(), a.tradeIdGaps.sum(), a.aggIdGaps.sum(),
+                a.unarbitratedSessions.sum(), paths);
     }
 
     /** A percentile of {@code h}, ns; never above the clamp bound (a bucket's upper edge can be). */

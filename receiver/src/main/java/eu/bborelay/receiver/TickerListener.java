@@ -126,6 +126,22 @@ public interface TickerListener {
     }
 
     /**
+     * With A/B arbitration ({@link ReceiverConfig#arbitration()}): updates of {@code symbol} between two exchange ids
+     * may have been lost on every path (a merged gap; docs/PROTOCOL.md, "A/B senders"). Quotes: one or more quotes
+     * with an update id {@code u} strictly between {@code afterId} and {@code beforeId} may be missing (how many is
+     * unknown: {@code u} is not consecutive). Trades and aggregate trades: the ids strictly between are missing.
+     * Called on the reader thread of the path whose update revealed it, in order with that symbol's updates; must not
+     * block.
+     *
+     * @param symbol the symbol, e.g. {@code BTCUSDT}
+     * @param type {@code bbo}, {@code trade} or {@code agg_trade} (the wire {@code type})
+     * @param afterId the highest id up to which some path received every update of the symbol
+     * @param beforeId the first id received after the missing ones
+     */
+    default void onMergedGap(String symbol, String type, long afterId, long beforeId) {
+    }
+
+    /**
      * The latest quote of {@code symbol} has become older than {@link ReceiverConfig#staleAfterNanos()}: do not
      * quote on it. Called once per stale period, on the thread {@code relay-receiver-staleness}, within about a
      * tenth of the stale age (at most 100 ms) after it is reached. Only symbols that delivered at least one quote

@@ -21,6 +21,16 @@ class StatsFormatTest {
     }
 
     @Test
+    void pathLineSaysWhatEachPathWonAndLost() {
+        assertEquals("relay: A/B path 10.0.0.7#3f2a9c1b up | won=900 duplicates=100 stale=0 gaps=40 holes=2 |"
+                + " one-way p50=3.5ms p99=0.500ms | merged_gaps=1", StatsFormat.pathLine(new ArbitrationStats.PathStats(
+                "10.0.0.7#3f2a9c1b", true, 900, 100, 0, 40, 2, 1000, 3_500_000, 500_000, 9_000_000), 1));
+        assertEquals("relay: A/B path h#1 down | won=0 duplicates=0 stale=0 gaps=0 holes=0 | one-way p50=- p99=- |"
+                + " merged_gaps=0", StatsFormat.pathLine(new ArbitrationStats.PathStats("h#1", false, 0, 0, 0, 0, 0,
+                0, 0, 0, 0), 0));
+    }
+
+    @Test
     void latencyFromOneMillisecondHasOneDecimal() {
         String line = StatsFormat.symbolLine("ETHUSDT", 2_612.5, 10, 3_500_000, 12_340_000, 1_000_000_000, 0.25, 9,
                 17);

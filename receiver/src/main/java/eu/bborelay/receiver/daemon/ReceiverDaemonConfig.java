@@ -52,6 +52,9 @@ public final class ReceiverDaemonConfig {
                 + " at most MAX_PENDING_HANDSHAKES; more are refused at once"),
         SILENCE_TIMEOUT_MS("--silence-timeout-ms", "5000", "close a sender connection (one that said hello) after"
                 + " this many ms without any frame: dead or half-open (0 = never)"),
+        ARBITRATION("--arbitration", "false", "true or false; true when two or more senders (each its own Binance"
+                + " connection) relay the same symbols: the first copy of each update by its Binance id is delivered,"
+                + " later copies dropped, and an update no sender delivered counted as a merged gap (A/B senders)"),
         RUN_SECONDS("--run-seconds", "0", "stop after this many seconds (0 = run until stopped; for demos)"),
         HTTP_PORT("--http-port", "8081", "TCP port of GET /health and GET /metrics (Prometheus), all addresses;"
                 + " 0 = no HTTP endpoint"),
@@ -105,6 +108,7 @@ public final class ReceiverDaemonConfig {
     /** 0 when not set: the library's default (8, or MAX_PENDING_HANDSHAKES if smaller). */
     final int maxPendingHandshakesPerAddress;
     final long silenceTimeoutMillis;
+    final boolean arbitration;
     final long runSeconds;
     final int httpPort;
     final long healthMaxAgeSeconds;
@@ -128,6 +132,7 @@ public final class ReceiverDaemonConfig {
                 : 0;
         silenceTimeoutMillis = v.longInteger(Setting.SILENCE_TIMEOUT_MS, 0, TimeUnit.HOURS.toMillis(1),
                 "a whole number");
+        arbitration = v.bool(Setting.ARBITRATION);
         runSeconds = v.longInteger(Setting.RUN_SECONDS, 0, Long.MAX_VALUE / 1_000_000_000L, "a whole number");
         httpPort = v.integer(Setting.HTTP_PORT, 0, 65_535, "a whole number");
         healthMaxAgeSeconds = v.longInteger(Setting.HEALTH_MAX_AGE_SECONDS, 1, TimeUnit.DAYS.toSeconds(1),
@@ -167,6 +172,11 @@ public final class ReceiverDaemonConfig {
         return healthMaxAgeSeconds;
     }
 
+    /** {@code ARBITRATION}: A/B arbitration of several senders ({@link ReceiverConfig#arbitration()}). */
+    public boolean arbitration() {
+        return arbitration;
+    }
+
     /** {@code RUN_SECONDS}: stop after this many seconds, 0 = until stopped. */
     public long runSeconds() {
         return runSeconds;
@@ -184,7 +194,8 @@ public final class ReceiverDaemonConfig {
                 .maxConnections(maxConnections)
                 .handshakeTimeout(handshakeTimeoutMillis, TimeUnit.MILLISECONDS)
                 .maxPendingHandshakes(maxPendingHandshakes)
-                .silenceTimeout(silenceTimeoutMillis, TimeUnit.MILLISECONDS);
+                .silenceTimeout(silenceTimeoutMillis, TimeUnit.MILLISECONDS)
+                .arbitration(arbitration);
         if (maxPendingHandshakesPerAddress > 0) {
             b.maxPendingHandshakesPerAddress(maxPendingHandshakesPerAddress);
         }
@@ -204,7 +215,7 @@ public final class ReceiverDaemonConfig {
                 + " MAX_CONNECTIONS=" + maxConnections + " HANDSHAKE_TIMEOUT_MS=" + handshakeTimeoutMillis
                 + " MAX_PENDING_HANDSHAKES=" + maxPendingHandshakes + " MAX_PENDING_HANDSHAKES_PER_ADDRESS="
                 + (maxPendingHandshakesPerAddress > 0 ? String.valueOf(maxPendingHandshakesPerAddress)
-                : "(default)") + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis
+                : "(default)") + " SILENCE_TIMEOUT_MS=" + silenceTimeoutMillis + " ARBITRATION=" + arbitration
                 + " RUN_SECONDS=" + runSeconds + " HTTP_PORT=" + httpPort + " HEALTH_MAX_AGE_SECONDS="
                 + healthMaxAgeSeconds + " LOG_FORMAT=" + logFormat;
     }

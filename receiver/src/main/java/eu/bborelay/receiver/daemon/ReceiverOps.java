@@ -6,6 +6,7 @@ import eu.bborelay.ops.OpsServer;
 import eu.bborelay.ops.StatsMetrics;
 import eu.bborelay.ops.StatsMetrics.LabelPair;
 import eu.bborelay.receiver.Receiver;
+import eu.bborelay.receiver.ArbitrationStats;
 import eu.bborelay.receiver.ReceiverStats;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -144,7 +145,53 @@ public final class ReceiverOps {
                 .counter("stale_events", "Times a symbol's latest quote became older than staleAfter",
                         ReceiverStats::staleEvents)
                 .gauge("symbol_one_way_latency_seconds", "One-way latency since start per symbol, by quantile",
-                        "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles);
+                        "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles)
+                .counter("merged_gaps", "A/B arbitration (ARBITRATION=true): updates no sender delivered, by type:"
+                        + " bbo (ranges of update ids in which every path had a hole), trade and agg_trade (ids)",
+                        "type", ReceiverOps::mergedGaps)
+                .counter("path_won", "A/B arbitration: updates of this path delivered (the first copy), per path"
+                        + " (sender host#session)", "path", s -> byPath(s, ArbitrationStats.PathStats::won))
+                .counter("path_duplicates", "A/B arbitration: updates of this path dropped, another path delivered"
+                        + " them first, per path", "path", s -> byPath(s, ArbitrationStats.PathStats::duplicates))
+                .counter("path_gaps", "A/B arbitration: seqs of this path that never arrived (its own relay gaps),"
+                        + " per path", "path", s -> byPath(s, ArbitrationStats.PathStats::gaps))
+                .counter("path_holes", "A/B arbitration: seq jumps of this path (each one or more of its gaps), per"
+                        + " path", "path", s -> byPath(s, ArbitrationStats.PathStats::holes))
+                .gauge("path_connected", "A/B arbitration: 1 while a connection of this path is open, per path (at"
+                        + " most 8 paths are kept; an idle one is forgotten for a new session)", "path",
+                        s -> byPath(s, p -> p.connected() ? 1 : 0))
+                .gauge("path_one_way_latency_seconds", "A/B arbitration: one-way latency since start of every"
+                        + " quote copy of this path, by quantile", "path", "quantile",
+                        ReceiverOps::pathLatencyQuantiles);
+    }
+
+    private static Map<String, Long> mergedGaps(ReceiverStats s) {
+        ArbitrationStats a = s.arbitration();
+        if (!a.enabled()) {
+            return Map.of();
+        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("bbo", a.mergedQuoteGaps());
+        m.put("trade", a.mergedTradeIdGaps());
+        m.put("agg_trade", a.mergedAggIdGaps());
+        return m;
+    }
+
+    private static Map<String, Long> byPath(ReceiverStats s,
+                                            java.util.function.ToLongFunction<ArbitrationStats.PathStats> value) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        s.arbitration().paths().forEach(p -> m.put(p.name(), value.applyAsLong(p)));
+        return m;
+    }
+
+    private static Map<LabelPair, Double> pathLatencyQuantiles(ReceiverStats s) {
+        Map<LabelPair, Double> m = new LinkedHashMap<>();
+        for (ArbitrationStats.PathStats p : s.arbitration().paths()) {
+            m.put(new LabelPair(p.name(), "0.5"), p.p50OneWayNanos() / NANOS_PER_SECOND);
+            m.put(new LabelPair(p.name(), "0.99"), p.p99OneWayNanos() / NANOS_PER_SECOND);
+            m.put(new LabelPair(p.name(), "1"), p.maxOneWayNanos() / NANOS_PER_SECOND);
+        }
+        return m;
     }
 
     private static Map<String, Long> refusedByReason(ReceiverStats s) {

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import eu.bborelay.receiver.ArbitrationStats;
 import eu.bborelay.receiver.ReceiverStats;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,45 @@ class ReceiverOpsTest {
                     "bbo_relay_receiver_refused_capacity_total{reason=\"connection_limit\"} 13.0")) {
                 assertTrue(body.contains(line), () -> line + " missing in:\n" + body);
             }
+        }
+    }
+
+    @Test
+    void metricsHaveSeriesPerArbitrationPath() throws Exception {
+        ReceiverStats s = ReceiverStats.builder().arbitration(new ArbitrationStats(true, 2, 3, 0, 0, List.of(
+                new ArbitrationStats.PathStats("10.0.0.7#3f2a9c1b", true, 900, 100, 0, 40, 2, 1000, 3_500_000,
+                        5_000_000, 9_000_000),
+                new ArbitrationStats.PathStats("10.0.0.8#0badcafe", false, 100, 880, 0, 7, 1, 980, 4_000_000,
+                        6_000_000, 8_000_000)))).build();
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> Health.healthy("ok"),
+                ReceiverOps.metrics(() -> s).registry())) {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String line : List.of("bbo_relay_receiver_merged_gaps_total{type=\"bbo\"} 2.0",
+                    "bbo_relay_receiver_merged_gaps_total{type=\"trade\"} 3.0",
+                    "bbo_relay_receiver_path_won_total{path=\"10.0.0.7#3f2a9c1b\"} 900.0",
+                    "bbo_relay_receiver_path_duplicates_total{path=\"10.0.0.8#0badcafe\"} 880.0",
+                    "bbo_relay_receiver_path_gaps_total{path=\"10.0.0.7#3f2a9c1b\"} 40.0",
+                    "bbo_relay_receiver_path_holes_total{path=\"10.0.0.8#0badcafe\"} 1.0",
+                    "bbo_relay_receiver_path_connected{path=\"10.0.0.8#0badcafe\"} 0.0",
+                    "bbo_relay_receiver_path_one_way_latency_seconds{path=\"10.0.0.7#3f2a9c1b\",quantile=\"0.5\"}"
+                            + " 0.0035")) {
+                assertTrue(body.contains(line), () -> line + " missing in:\n" + body);
+            }
+        }
+    }
+
+    @Test
+    void noArbitrationSeriesWhenItIsOff() throws Exception {
+        ReceiverStats s = ReceiverStats.builder().build();
+        try (OpsServer server = OpsServer.start("127.0.0.1", 0, () -> Health.healthy("ok"),
+                ReceiverOps.metrics(() -> s).registry())) {
+            String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertFalse(body.contains("merged_gaps_total{"), body);
+            assertFalse(body.contains("path_won_total{"), body);
         }
     }
 
