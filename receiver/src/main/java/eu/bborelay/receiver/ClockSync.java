@@ -11,13 +11,11 @@ package eu.bborelay.receiver;
  * </pre>
  *
  * <p><b>Sample selection.</b> A sample's offset is wrong by half the asymmetry of its round trip, and every stamp
- * errs in the direction that lengthens the round trip ({@code t3} is taken before the pong is encrypted and written,
- * {@code t2} and {@code t4} after the bytes were read and decrypted; {@code t1} is when the ping's write returned:
- * the connection adds the measured encode, encrypt and write time to the stamp the ping carries, as the receiver's
- * pinger writes once a second on a cold path while the sender's pong leaves from its hot writer), so queueing, a
- * descheduled thread or a frame waiting behind others only ever adds to the RTT. Of the last {@link #WINDOW}
- * samples (about half a minute at the default 1 s ping interval) the one with the lowest RTT is used, preferring
- * samples taken while neither side was busy:
+ * errs in the direction that lengthens the round trip ({@code t1} and {@code t3} are taken before the bytes are
+ * encrypted and written, {@code t2} and {@code t4} after they were read and decrypted), so queueing, a descheduled
+ * thread or a frame waiting behind others only ever adds to the RTT. Of the last {@link #WINDOW} samples (about
+ * half a minute at the default 1 s ping interval) the one with the lowest RTT is used, preferring samples taken
+ * while neither side was busy:
  * <ul>
  *   <li>the receiver was busy when the pong was read right after another frame ({@code receiverBusy}: it may have
  *       waited in the socket behind it, so {@code t4} is late) or its ping write took long (the caller says so);

@@ -473,14 +473,7 @@ final class Connection implements Runnable {
         }
         ClockSync clockSync = s.clockSync;
         boolean busy = receiverBusy(id, t4EpochNanos);
-        // t1 went out in the ping, stamped before its encode, encryption and write: the ping left when the write
-        // returned. The pinger writes once a second on a cold path (tens of µs), while the sender's pong leaves from
-        // its hot writer: without this the ping leg looked longer and the offset came out tens of µs high on one host.
-        long t1 = decoder.t1();
-        if (pingWrittenId == id) {
-            t1 += pingWriteNanos;
-        }
-        if (!clockSync.onPong(t1, decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
+        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
             counters.badPongs.increment();
             return;
         }
