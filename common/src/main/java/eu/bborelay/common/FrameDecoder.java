@@ -54,6 +54,9 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_EVENT_TS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_BACKFILLED),
         FrameDescriptor.utf8(FrameDescriptor.KEY_ACKED),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_FROM_MS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_TO_MS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_REASON),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -85,6 +88,9 @@ public final class FrameDecoder {
     private static final int EVENT_TS = 27;
     private static final int BACKFILLED = 28;
     private static final int ACKED = 29;
+    private static final int FROM_MS = 30;
+    private static final int TO_MS = 31;
+    private static final int REASON = 32;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -99,6 +105,7 @@ public final class FrameDecoder {
     private static final int T_AGG_TRADE = 8;
     private static final int T_RESUME = 9;
     private static final int T_ACK = 10;
+    private static final int T_OUTAGE = 11;
     private static final int SIDE_BUY = 1;
     private static final int SIDE_SELL = 2;
     private static final int[] TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, TRADE_ID};
@@ -110,6 +117,7 @@ public final class FrameDecoder {
     private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
     private static final byte[] V_RESUME = FrameDescriptor.utf8(FrameDescriptor.TYPE_RESUME);
     private static final byte[] V_ACK = FrameDescriptor.utf8(FrameDescriptor.TYPE_ACK);
+    private static final byte[] V_OUTAGE = FrameDescriptor.utf8(FrameDescriptor.TYPE_OUTAGE);
     private static final byte[] V_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_TRADE);
     private static final byte[] V_AGG_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_AGG_TRADE);
     private static final byte[] V_BUY = FrameDescriptor.utf8(FrameDescriptor.SIDE_BUY);
@@ -129,6 +137,10 @@ public final class FrameDecoder {
     private long t2;
     private long t3;
     private long controlSeq;
+    private String outageSymbol;
+    private long outageFromMs;
+    private long outageToMs;
+    private String outageReason;
 
     /**
      * Decodes {@code payload[0, length)}.
@@ -213,13 +225,36 @@ public final class FrameDecoder {
         return controlSeq;
     }
 
+    /** The symbol of the last {@link FrameType#FEED_OUTAGE} decoded; null before. */
+    public String outageSymbol() {
+        return outageSymbol;
+    }
+
+    /** Start of the last feed outage decoded: ms since the epoch, the sender's wall clock. */
+    public long outageFromMs() {
+        return outageFromMs;
+    }
+
+    /** End of the last feed outage decoded: ms since the epoch, the sender's wall clock; at least {@code from_ms}. */
+    public long outageToMs() {
+        return outageToMs;
+    }
+
+    /**
+     * Why the last feed outage decoded happened: {@value FrameDescriptor#REASON_SENDER_RESTART},
+     * {@value FrameDescriptor#REASON_BINANCE_RECONNECT}, or another string a newer sender wrote ("" when absent).
+     */
+    public String outageReason() {
+        return outageReason;
+    }
+
     private FrameType decodeMap(BookTicker q, Trade trade) throws IOException {
         if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
             throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
                     "frame payload is a msgpack " + unpacker.getNextFormat().getValueType() + ", expected a map");
         }
         int entries = unpacker.unpackMapHeader();
-        int seen = 0; // bit per key index
+        long seen = 0; // bit per key index
         long seq = 0;
         long ts = 0;
         String symbol = null;
@@ -246,6 +281,9 @@ public final class FrameDecoder {
         long eventTs = 0;
         boolean backfilled = false;
         long ackedSeq = Hello.NO_ACKED_SEQ;
+        long fromMs = 0;
+        long toMs = 0;
+        String reason = "";
         for (int i = 0; i < entries; i++) {
             if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -259,7 +297,7 @@ public final class FrameDecoder {
                 }
                 continue;
             }
-            seen |= 1 << key;
+            seen |= 1L << key;
             switch (key) {
                 case SEQ -> seq = readLong(key);
                 case TS -> ts = readLong(key);
@@ -291,10 +329,13 @@ public final class FrameDecoder {
                 case EVENT_TS -> eventTs = readLong(key);
                 case BACKFILLED -> backfilled = readBoolean(key);
                 case ACKED -> ackedSeq = readLong(key);
+                case FROM_MS -> fromMs = readLong(key);
+                case TO_MS -> toMs = readLong(key);
+                case REASON -> reason = readString(key);
                 default -> unpacker.skipValue();
             }
         }
-        if ((seen & (1 << TS)) != 0) {
+        if ((seen & (1L << TS)) != 0) {
             if (type == T_TRADE || type == T_AGG_TRADE) {
                 boolean agg = type == T_AGG_TRADE;
                 requireKeys(seen, agg ? "agg_trade" : "trade", agg ? AGG_TRADE_REQUIRED : TRADE_REQUIRED);
@@ -318,7 +359,7 @@ public final class FrameDecoder {
             if (type != T_NONE && type != T_BBO) {
                 return FrameType.UNKNOWN;
             }
-            int required = (1 << SEQ) | (1 << TS) | (1 << SYMBOL) | (1 << BID) | (1 << ASK);
+            long required = (1L << SEQ) | (1L << TS) | (1L << SYMBOL) | (1L << BID) | (1L << ASK);
             if ((seen & required) != required) {
                 throw missing(seen);
             }
@@ -366,25 +407,40 @@ public final class FrameDecoder {
                 }
                 controlSeq = seq;
                 return type == T_ACK ? FrameType.ACK : FrameType.RESUME;
+            case T_OUTAGE:
+                requireKeys(seen, "outage", SYMBOL, FROM_MS, TO_MS);
+                if (fromMs < 0 || toMs < fromMs) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "outage for " + symbol + " has from_ms " + fromMs + " and to_ms " + toMs
+                                    + ", expected 0 <= from_ms <= to_ms");
+                }
+                outageSymbol = symbol;
+                outageFromMs = fromMs;
+                outageToMs = toMs;
+                outageReason = FrameDescriptor.REASON_SENDER_RESTART.equals(reason)
+                        ? FrameDescriptor.REASON_SENDER_RESTART
+                        : FrameDescriptor.REASON_BINANCE_RECONNECT.equals(reason)
+                                ? FrameDescriptor.REASON_BINANCE_RECONNECT : reason;
+                return FrameType.FEED_OUTAGE;
             default:
                 return FrameType.UNKNOWN;
         }
     }
 
-    private static void requireKeys(int seen, String frame, int... keys) throws FrameFormatException {
+    private static void requireKeys(long seen, String frame, int... keys) throws FrameFormatException {
         for (int k : keys) {
-            if ((seen & (1 << k)) == 0) {
+            if ((seen & (1L << k)) == 0) {
                 throw new FrameFormatException(FrameFormatException.Reason.MISSING_KEY, frame
                         + " frame misses required key '" + new String(KEYS[k], StandardCharsets.UTF_8) + "'");
             }
         }
     }
 
-    private static FrameFormatException missing(int seen) {
+    private static FrameFormatException missing(long seen) {
         int[] required = {SEQ, TS, SYMBOL, BID, ASK};
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < required.length; i++) {
-            if ((seen & (1 << required[i])) == 0) {
+            if ((seen & (1L << required[i])) == 0) {
                 sb.append(sb.length() == 0 ? "'" : ", '").append(REQUIRED_NAMES[i]).append('\'');
             }
         }
@@ -420,6 +476,8 @@ public final class FrameDecoder {
             return T_ACK;
         } else if (eq(V_RESUME, len)) {
             return T_RESUME;
+        } else if (eq(V_OUTAGE, len)) {
+            return T_OUTAGE;
         } else if (eq(V_TRADE, len)) {
             return T_TRADE;
         } else if (eq(V_AGG_TRADE, len)) {

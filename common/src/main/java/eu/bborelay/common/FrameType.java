@@ -21,6 +21,12 @@ public enum FrameType {
     RESUME,
     /** Receiver to sender (protocol 2): the highest seq delivered, {@link FrameDecoder#controlSeq()}. */
     ACK,
+    /**
+     * Sender to receiver: a feed outage, a wall-clock span with no Binance connection for one symbol; see
+     * {@link FrameDecoder#outageSymbol()}, {@link FrameDecoder#outageFromMs()}, {@link FrameDecoder#outageToMs()},
+     * {@link FrameDecoder#outageReason()}. A control frame (no seq).
+     */
+    FEED_OUTAGE,
     /** A well-formed map of a type this version does not handle (e.g. a future depth diff); to be ignored. */
     UNKNOWN
 }

@@ -329,6 +329,7 @@ final class Connection implements Runnable {
                     case HEARTBEAT, PING -> {
                     }
                     case PONG -> onPong(ctx.config.clock().epochNanos());
+                    case FEED_OUTAGE -> onFeedOutage();
                     default -> counters.unknownFrames.increment();
                 }
             }
@@ -779,6 +780,24 @@ final class Connection implements Runnable {
         if (ctx.malformedLines.tryAcquire()) {
             LOG.warn("Skipped a malformed frame from {}: {} ({}); the connection stays open. At most one example"
                     + " is logged per stats interval; all are counted", peer, e.getMessage(), e.reason());
+        }
+    }
+
+    /** A sender's feed-outage report: counted, logged (rare: one per symbol and span) and passed on. */
+    private void onFeedOutage() {
+        String symbol = decoder.outageSymbol();
+        long from = decoder.outageFromMs();
+        long to = decoder.outageToMs();
+        String reason = decoder.outageReason();
+        counters.feedOutages.increment();
+        counters.feedOutageMillis.add(to - from);
+        LOG.info("Feed outage reported by {} (session {}): {} had no Binance connection for {} ms, {} to {} ({})",
+                peer, session == null ? "-" : session.id, symbol, to - from, java.time.Instant.ofEpochMilli(from),
+                java.time.Instant.ofEpochMilli(to), reason);
+        try {
+            listener.onFeedOutage(symbol, from, to, reason);
+        } catch (Throwable t) {
+            listenerFailed(t);
         }
     }
 

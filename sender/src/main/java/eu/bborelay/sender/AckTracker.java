@@ -32,6 +32,11 @@ final class AckTracker {
         }
     }
 
+    /** Before the link starts, for a session continued from a journal: what the receiver had acknowledged. */
+    void continueSession(long acked) {
+        ackedSeq = acked;
+    }
+
     /** Reader thread: the receiver's answer to this connection's hello; also an acknowledgement. */
     void onResume(long seq) {
         resumeSeq = seq;

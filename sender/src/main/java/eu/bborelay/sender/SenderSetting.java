@@ -76,6 +76,10 @@ public enum SenderSetting implements Setting {
             + " resending off; at most 268435456"),
     RESEND_BUFFER_MAX_AGE_MS("60000", "Unacknowledged frames older than this many milliseconds leave the resend"
             + " buffer (counted as dropped if the receiver then lacks them); 1000 to 3600000"),
+    JOURNAL_DIR("", "Folder of the sender journal (sender.journal, memory-mapped, about RESEND_BUFFER_BYTES x 1.25):"
+            + " a restarted sender continues its session and seq, resends what the receiver had not acknowledged and"
+            + " reports the time without a Binance connection as a feed outage. Empty = none (a restart starts a new"
+            + " session). Needs RESEND_BUFFER_BYTES above 0"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;
