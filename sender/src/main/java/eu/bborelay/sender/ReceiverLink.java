@@ -167,7 +167,7 @@ final class ReceiverLink implements AutoCloseable {
             inheritedSeq = r.takenSeq();
             this.unacked = new UnackedFrames(journal, config.resendBufferMaxAge().toNanos(), acks, slots.symbols());
             if (r.sessionId() != null) {
-                acks.continueSession(r.ackedSeq());
+                acks.continueSession(r.ackedSeq(), r.takenSeq());
                 accounting.continueSession(r.takenSeq(), Math.max(r.ackedSeq(), r.lastEntrySeq()));
                 // The previous life kept these frames for a receiver that acknowledged: wait for its resume.
                 ackConfirmed = unacked.frames() > 0;
@@ -342,6 +342,9 @@ final class ReceiverLink implements AutoCloseable {
             }
             up = false;
             slots.backlog(false);
+            if (unacked != null && ackConfirmed) { // the journal's header and head follow the last acks read
+                unacked.release(acks.ackedSeq());
+            }
             long hi = slots.lastPublishedSeq();
             if (hi > accounting.accountedSeq()) { // on stop: every seq not written by now is dropped
                 accounting.unwrittenAtStop(hi, collector.drainAtStop(), tradesDropped());

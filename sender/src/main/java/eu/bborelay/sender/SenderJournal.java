@@ -11,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
@@ -47,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class SenderJournal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SenderJournal.class);
     static final String FILE_NAME = "sender.journal";
+    /** Held (an OS file lock) while a sender uses the journal: two senders on one journal would corrupt it. */
+    static final String LOCK_FILE_NAME = "sender.journal.lock";
     static final String SYNC_THREAD_NAME = "relay-sender-journal-sync";
     static final int HEADER_BYTES = 4096;
     /** Record header: length, seq, symbol, written_ms, crc. */
@@ -70,6 +75,8 @@ final class SenderJournal implements AutoCloseable {
     private static final int H_CREATED_MS = 136;
 
     private final Path file;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
     private final RandomAccessFile raf;
     private final MappedByteBuffer map;
     private final int capacity;
@@ -104,9 +111,11 @@ final class SenderJournal implements AutoCloseable {
         }
     }
 
-    private SenderJournal(Path file, RandomAccessFile raf, MappedByteBuffer map, int capacity, String sessionId,
-                          Recovered recovered) {
+    private SenderJournal(Path file, FileChannel lockChannel, FileLock lock, RandomAccessFile raf, MappedByteBuffer map,
+                          int capacity, String sessionId, Recovered recovered) {
         this.file = file;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
         this.raf = raf;
         this.map = map;
         this.capacity = capacity;
@@ -135,8 +144,21 @@ final class SenderJournal implements AutoCloseable {
      */
     static SenderJournal open(Path dir, int capacity, String newSessionId, int symbolsHash) {
         Path file = dir.resolve(FILE_NAME);
+        FileChannel lockChannel = null;
         try {
             Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE_NAME), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException("another sender uses this journal (" + dir.resolve(LOCK_FILE_NAME)
+                        + " is locked); give each sender its own JOURNAL_DIR");
+            }
             Recovered old = null;
             if (Files.exists(file) && Files.size(file) > 0) {
                 old = read(file, symbolsHash);
@@ -163,16 +185,26 @@ final class SenderJournal implements AutoCloseable {
                 } else {
                     map.putInt(H_SYMBOLS_HASH, symbolsHash);
                 }
-                SenderJournal j = new SenderJournal(file, raf, map, capacity, session, old);
+                SenderJournal j = new SenderJournal(file, lockChannel, lock, raf, map, capacity, session, old);
                 j.sync.start();
                 return j;
             } catch (IOException | RuntimeException e) {
                 raf.close();
                 throw e;
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            if (lockChannel != null) {
+                try {
+                    lockChannel.close(); // releases the lock
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
             throw new UncheckedIOException("JOURNAL_DIR " + dir + ": the sender journal cannot be used: "
-                    + e.getMessage(), e);
+                    + e.getMessage(), (IOException) e);
         }
     }
 
@@ -225,8 +257,13 @@ final class SenderJournal implements AutoCloseable {
             boolean symbolsChanged = h.getInt(H_SYMBOLS_HASH) != symbolsHash;
             List<Entry> entries = new ArrayList<>();
             long cut = scan(ring, capacity, h.getLong(H_HEAD_OFFSET), h.getLong(H_HEAD_SEQ), entries);
-            return new Recovered(session, h.getLong(H_TAKEN_SEQ), h.getLong(H_ACKED_SEQ), h.getLong(H_LAST_TAKEN_MS),
-                    List.copyOf(entries), symbolsChanged, cut);
+            long acked = h.getLong(H_ACKED_SEQ);
+            // The producer notes a seq just after publishing it: a kill in between leaves the writer's journaled frame
+            // (or the receiver's ack) ahead of the header. The next life must never reuse a seq.
+            long taken = Math.max(h.getLong(H_TAKEN_SEQ), Math.max(acked,
+                    entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq));
+            return new Recovered(session, taken, acked, h.getLong(H_LAST_TAKEN_MS), List.copyOf(entries),
+                    symbolsChanged, cut);
         }
     }
 
@@ -251,7 +288,7 @@ final class SenderJournal implements AutoCloseable {
                 triedWrap = false;
                 continue;
             }
-            long torn = e == null && p + 4 <= capacity ? tornLength(ring, capacity, p) : 0;
+            long torn = e == null && p + 4 <= capacity ? tornLength(ring, capacity, p, prev) : 0;
             if (!triedWrap && p != 0) {
                 Entry w = recordAt(ring, capacity, 0, crc);
                 if (w != null && w.seq > prev) {
@@ -264,11 +301,14 @@ final class SenderJournal implements AutoCloseable {
         }
     }
 
-    /** A record whose length field is plausible but whose CRC fails: its claimed size, else 0. */
-    private static long tornLength(ByteBuffer ring, int capacity, int p) {
+    /**
+     * A record that would have been the next one (plausible length, a seq above {@code prev}) but fails its CRC: a
+     * write cut short. Its claimed size, else 0 (stale bytes of an older lap carry lower seqs).
+     */
+    private static long tornLength(ByteBuffer ring, int capacity, int p, long prev) {
         int length = ring.getInt(p);
         long seq = p + 12 <= capacity ? ring.getLong(p + 4) : 0;
-        return length > 0 && seq > 0 && (long) p + RECORD_HEADER_BYTES + length <= capacity
+        return length > 0 && seq > prev && (long) p + RECORD_HEADER_BYTES + length <= capacity
                 ? RECORD_HEADER_BYTES + length : 0;
     }
 
@@ -449,6 +489,26 @@ final class SenderJournal implements AutoCloseable {
             raf.close();
         } catch (IOException e) {
             log.warn("Sender journal {}: close failed: {}", file, e.toString());
+        }
+        releaseLock();
+    }
+
+    /**
+     * For tests: what a {@code kill -9} leaves. Stops the sync thread and releases the lock without forcing or closing
+     * anything else (the mapped pages are in the page cache, as after a kill).
+     */
+    void abandon() {
+        closing = true;
+        sync.interrupt();
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            log.warn("Sender journal {}: releasing its lock failed: {}", file, e.toString());
         }
     }
 }

@@ -31,7 +31,13 @@ class SenderJournalTest {
 
     @AfterEach
     void closeAll() {
-        open.forEach(SenderJournal::close);
+        for (SenderJournal j : open) {
+            try {
+                j.close();
+            } catch (RuntimeException e) {
+                // abandoned ones: their lock is gone already
+            }
+        }
     }
 
     private SenderJournal open(int capacity) {
@@ -78,7 +84,7 @@ class SenderJournalTest {
         }
         j.taken(12, 1_700_000_000_012L); // 11 and 12 taken, never written: the receiver will count them as gaps
         u.release(3);
-        // no close(): what a kill -9 leaves
+        j.abandon(); // no close(): what a kill -9 leaves
 
         SenderJournal again = SenderJournal.open(dir, 8192, "another", 42);
         open.add(again);
@@ -144,6 +150,7 @@ class SenderJournalTest {
         }
         j.taken(5, 1L);
         int lastOffset = u.offset(u.end() - 1);
+        j.abandon();
         // the kill came in the middle of the last frame's bytes: its tail is still what the ring held before (zeros)
         try (RandomAccessFile f = new RandomAccessFile(dir.resolve(SenderJournal.FILE_NAME).toFile(), "rw")) {
             f.seek(SenderJournal.HEADER_BYTES + lastOffset + SenderJournal.RECORD_HEADER_BYTES + 60);
@@ -212,10 +219,31 @@ class SenderJournalTest {
     }
 
     @Test
+    void aSecondSenderOnTheSameJournalIsRefused() {
+        open(4096);
+        java.io.UncheckedIOException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.io.UncheckedIOException.class, () -> SenderJournal.open(dir, 4096, "x", 42));
+        assertTrue(e.getMessage().contains("another sender uses this journal"), e.getMessage());
+    }
+
+    @Test
+    void theNextLifeNeverReusesAJournaledSeqEvenIfTheHeaderLagged() {
+        SenderJournal j = open(4096);
+        UnackedFrames u = new UnackedFrames(j, MAX_AGE, new AckTracker(), 1);
+        j.taken(4, 1L);
+        u.append(5, frame(5, 100), 100, 0, System.nanoTime()); // the producer died before noting seq 5
+        j.abandon();
+        SenderJournal again = SenderJournal.open(dir, 4096, "x", 42);
+        open.add(again);
+        assertEquals(5, again.recovered().takenSeq());
+    }
+
+    @Test
     void recoveredQuotesOfChangedSymbolsAreKeptAsTradesNeverConflated() {
         SenderJournal j = open(4096);
         UnackedFrames u = new UnackedFrames(j, MAX_AGE, new AckTracker(), 2);
         u.append(1, frame(1, 100), 100, 1, System.nanoTime());
+        j.abandon();
         SenderJournal again = SenderJournal.open(dir, 4096, "x", 43); // another symbols hash
         open.add(again);
         assertTrue(again.recovered().symbolsChanged());
