@@ -28,8 +28,8 @@ import javax.net.ssl.SSLSocket;
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
  *
- * <p>Size: about 840 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
- * hello, quote and trade dispatch, pings and pongs, silence check, close), so that the per-quote path is one method
+ * <p>Size: about 870 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
+ * hello, quote and trade dispatch, pings and pongs, feed outages, silence check, close), so that the per-quote path is one method
  * on one thread that can be read in one place; sequence tracking, latency recording, clock sync, exchange gaps and
  * the pending handshakes are their own classes. The next seam to cut: the control writer (the pinger thread's
  * pings, the resume answer and the acknowledgements of protocol 2, about 150 lines), which owns the socket's output

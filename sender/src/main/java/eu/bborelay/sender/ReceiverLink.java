@@ -26,10 +26,11 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the writer loop and the baton; the parts it drives are their own classes: the connection and its
  * reader thread ({@link ReceiverConnection}), batch collection from the slots ({@link BatchCollector}) and the loss
  * accounting ({@link LinkAccounting}, unit-tested without sockets), and for protocol 2 the resend ring
- * ({@link UnackedFrames}), the acknowledged position ({@link AckTracker}) and the resend ({@link Resender}). What
- * remains (about 810 lines, a third of them javadoc) is one state machine on one thread: connect, wait for the
- * resume, resend, opening batch, streaming, pongs, heartbeats, the silence and write-stall checks; splitting it
- * further would spread one thread's transitions over classes that all need its state.
+ * ({@link UnackedFrames}, over the {@link SenderJournal} with {@code JOURNAL_DIR}), the acknowledged position
+ * ({@link AckTracker}), the resend ({@link Resender}) and the feed outages to report ({@link FeedOutages}). What
+ * remains (about 880 lines, a third of them javadoc) is one state machine on one thread: connect, wait for the
+ * resume, resend, opening batch, streaming, pongs, heartbeats, outage frames, the silence and write-stall checks;
+ * splitting it further would spread one thread's transitions over classes that all need its state.
  *
  * <p>On every connection the writer first writes a hello ({@code lastSeq} = the highest seq it wrote on any earlier
  * connection), then the latest quote of every symbol in seq order: the pending one if there is one, otherwise the

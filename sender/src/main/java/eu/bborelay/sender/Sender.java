@@ -358,6 +358,11 @@ public final class Sender implements AutoCloseable {
         return outages.reported();
     }
 
+    /** The summed length of {@link #feedOutages()}, ms. */
+    long feedOutageMillis() {
+        return outages.reportedMillis();
+    }
+
     /** The last seq taken by earlier lives of this session ({@code JOURNAL_DIR}); 0 for a new session. */
     long inheritedSeq() {
         return inheritedSeq;

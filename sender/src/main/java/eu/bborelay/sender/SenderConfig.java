@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
  * the variable.
  *
- * <p>Size: about 830 lines because every one of its settings (now with the backfill and resend buffer ones) has a documented accessor and a documented
+ * <p>Size: about 860 lines because every one of its settings (now with the backfill, resend buffer and journal ones) has a documented accessor and a documented
  * builder method, and it lays the symbols out on Binance connections ({@link #binanceConnections()}); the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
  * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.binance}.
  */
