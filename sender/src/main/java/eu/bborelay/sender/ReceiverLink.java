@@ -635,6 +635,10 @@ final class ReceiverLink implements AutoCloseable {
                     seq = q.seq();
                     symbol = e.symbolIndex;
                 }
+                if (keep && seq > accounting.accountedSeq()) { // not a replay
+                    // before the write: with a journal, no frame reaches the socket that a kill could leave unjournaled
+                    unacked.append(seq, encoder.buffer(), len, symbol, now);
+                }
                 if (failed == null) {
                     try {
                         c.out.write(encoder.buffer(), 0, len);
@@ -646,9 +650,6 @@ final class ReceiverLink implements AutoCloseable {
                     }
                 } else if (!keep) {
                     break;
-                }
-                if (keep && seq > accounting.accountedSeq()) { // not a replay
-                    unacked.append(seq, encoder.buffer(), len, symbol, now);
                 }
             }
             if (failed == null) {

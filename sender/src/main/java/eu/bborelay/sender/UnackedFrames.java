@@ -273,16 +273,6 @@ final class UnackedFrames {
         }
     }
 
-    /** The largest frame an entry can hold: sizes a buffer for {@link #copyFrame}. */
-    int maxFrameBytes() {
-        return capacity - overhead;
-    }
-
-    /** Whether the slab is a {@link SenderJournal}'s ring. */
-    boolean journaled() {
-        return journal != null;
-    }
-
     /**
      * Rewrites the {@code ts} of a frame copied to {@code slab[0, ...)} (a resend is stamped with the time it is
      * written, like any frame). Our frames start {@code seq}, {@code ts} (uint64): see {@code FrameEncoder}.
