@@ -88,8 +88,8 @@ public final class Sender implements AutoCloseable {
         if (previous != null && previous.sessionId() != null) {
             long lastFrame = previous.lastEntrySeq();
             log.info("Journal {}: continuing session {} after seq {} (acknowledged up to {}); {} unacknowledged"
-                    + " frame(s) to resend{}; {} seq(s) taken but never journaled by the previous life will be gaps at"
-                    + " the receiver{}", journal.file(), sessionId, inheritedSeq, previous.ackedSeq(),
+                    + " frame(s) to resend{}; {} seq(s) taken after the last journaled or acknowledged one (the"
+                    + " receiver counts those it lacks as gaps){}", journal.file(), sessionId, inheritedSeq, previous.ackedSeq(),
                     previous.entries().size(), previous.entries().isEmpty() ? ""
                             : " (seq " + previous.entries().get(0).seq() + ".." + lastFrame + ")",
                     inheritedSeq - Math.max(lastFrame, previous.ackedSeq()) > 0
@@ -181,7 +181,10 @@ public final class Sender implements AutoCloseable {
         }
     }
 
-    /** This process's session id: 128 random bits as 32 lower-case hex digits. */
+    /**
+     * The session id: 128 random bits as 32 lower-case hex digits, new for this process, or with {@code JOURNAL_DIR}
+     * the session an earlier life of this sender started and this one continues.
+     */
     public String sessionId() {
         return sessionId;
     }
