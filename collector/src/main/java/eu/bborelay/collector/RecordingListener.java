@@ -1,11 +1,13 @@
 package eu.bborelay.collector;
 
 import eu.bborelay.common.BookTicker;
+import eu.bborelay.common.EpochNanoClock;
 import eu.bborelay.common.Trade;
 import eu.bborelay.receiver.TickerListener;
 import eu.bborelay.recording.BinanceTables;
 import eu.bborelay.recording.BinanceTables.AggTrades;
 import eu.bborelay.recording.BinanceTables.Bbo;
+import eu.bborelay.recording.BinanceTables.FeedOutages;
 import eu.bborelay.recording.BinanceTables.Trades;
 import eu.bborelay.recording.Recorder;
 import eu.bborelay.recording.Row;
@@ -34,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * as gaps ({@link #restartGaps()}), which the receiver itself cannot see. So, per sender session:
  * {@code rows recorded + rows refused + receiver gaps + restart gaps = updates the sender took}.
  *
+ * <p>A feed outage the sender reports ({@link #onFeedOutage}) → {@code binance/feed_outages}, {@code recv_ts} = this
+ * host's wall clock at receipt (ns). It has no seq: it is not in the count above, and the session mark ignores it.
+ *
  * <p>Threading: called on the receiver's reader threads (one per sender connection); each thread fills its own
  * {@link Row}. Nothing is allocated per update after a connection's first.
  */
@@ -45,6 +50,7 @@ final class RecordingListener implements TickerListener {
         final Row bbo = new Row(BinanceTables.BBO);
         final Row trade = new Row(BinanceTables.TRADES);
         final Row aggTrade = new Row(BinanceTables.AGG_TRADES);
+        final Row outage = new Row(BinanceTables.FEED_OUTAGES);
         String session;
         long skipUpTo;
         long replayHigh;
@@ -55,6 +61,7 @@ final class RecordingListener implements TickerListener {
     private final ThreadLocal<PerConnection> perConnection = ThreadLocal.withInitial(PerConnection::new);
     private final LongAdder alreadyRecorded = new LongAdder();
     private final LongAdder restartGaps = new LongAdder();
+    private final LongAdder feedOutages = new LongAdder();
     /** The session whose seq the mark holds (the same String instance as its connection's {@code session}). */
     private volatile String markedSession;
     /** The session a previous run recorded and the highest seq it recorded; resumed at its first hello. */
@@ -183,6 +190,26 @@ final class RecordingListener implements TickerListener {
         if (recorder.append(row)) {
             recorded(c, seq);
         }
+    }
+
+    @Override
+    public void onFeedOutage(String symbol, long fromEpochMs, long toEpochMs, String reason) {
+        PerConnection c = perConnection.get();
+        Row row = c.outage.clear()
+                .setLong(FeedOutages.RECV_TS, EpochNanoClock.SYSTEM.epochNanos())
+                .setString(FeedOutages.SYMBOL, symbol)
+                .setLong(FeedOutages.FROM_MS, fromEpochMs)
+                .setLong(FeedOutages.TO_MS, toEpochMs)
+                .setString(FeedOutages.REASON, reason)
+                .setString(FeedOutages.SESSION, c.session == null ? "" : c.session);
+        if (recorder.append(row)) {
+            feedOutages.increment();
+        }
+    }
+
+    /** Feed outages recorded (rows of {@code binance/feed_outages}). */
+    long feedOutages() {
+        return feedOutages.sum();
     }
 
     /** False for an update a previous run recorded; counts a replayed update the crash had lost as not lost. */

@@ -68,6 +68,9 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_BUCKETS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_STEP_PCT),
         FrameDescriptor.utf8(FrameDescriptor.KEY_NUM_STEPS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_FROM_MS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_TO_MS),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_REASON),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -110,6 +113,9 @@ public final class FrameDecoder {
     private static final int ASK_BUCKETS = 38;
     private static final int STEP_PCT = 39;
     private static final int NUM_STEPS = 40;
+    private static final int FROM_MS = 41;
+    private static final int TO_MS = 42;
+    private static final int REASON = 43;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -125,6 +131,7 @@ public final class FrameDecoder {
     private static final int T_RESUME = 9;
     private static final int T_ACK = 10;
     private static final int T_DEPTH = 11;
+    private static final int T_OUTAGE = 12;
     private static final int SIDE_BUY = 1;
     private static final int SIDE_SELL = 2;
     private static final int[] TRADE_REQUIRED = {SEQ, TS, SYMBOL, PRICE, QTY, SIDE, TRADE_ID};
@@ -139,6 +146,7 @@ public final class FrameDecoder {
     private static final byte[] V_PONG = FrameDescriptor.utf8(FrameDescriptor.TYPE_PONG);
     private static final byte[] V_RESUME = FrameDescriptor.utf8(FrameDescriptor.TYPE_RESUME);
     private static final byte[] V_ACK = FrameDescriptor.utf8(FrameDescriptor.TYPE_ACK);
+    private static final byte[] V_OUTAGE = FrameDescriptor.utf8(FrameDescriptor.TYPE_OUTAGE);
     private static final byte[] V_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_TRADE);
     private static final byte[] V_AGG_TRADE = FrameDescriptor.utf8(FrameDescriptor.TYPE_AGG_TRADE);
     private static final byte[] V_BUY = FrameDescriptor.utf8(FrameDescriptor.SIDE_BUY);
@@ -161,6 +169,10 @@ public final class FrameDecoder {
     private long t3;
     private long controlSeq;
     private int frameLength;
+    private String outageSymbol;
+    private long outageFromMs;
+    private long outageToMs;
+    private String outageReason;
 
     /**
      * Decodes {@code payload[0, length)}.
@@ -266,6 +278,29 @@ public final class FrameDecoder {
         return controlSeq;
     }
 
+    /** The symbol of the last {@link FrameType#FEED_OUTAGE} decoded; null before. */
+    public String outageSymbol() {
+        return outageSymbol;
+    }
+
+    /** Start of the last feed outage decoded: ms since the epoch, the sender's wall clock. */
+    public long outageFromMs() {
+        return outageFromMs;
+    }
+
+    /** End of the last feed outage decoded: ms since the epoch, the sender's wall clock; at least {@code from_ms}. */
+    public long outageToMs() {
+        return outageToMs;
+    }
+
+    /**
+     * Why the last feed outage decoded happened: {@value FrameDescriptor#REASON_SENDER_RESTART},
+     * {@value FrameDescriptor#REASON_BINANCE_RECONNECT}, or another string a newer sender wrote ("" when absent).
+     */
+    public String outageReason() {
+        return outageReason;
+    }
+
     private FrameType decodeMap(BookTicker q, Trade trade, Depth depth) throws IOException {
         if (unpacker.getNextFormat().getValueType() != ValueType.MAP) {
             throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -310,6 +345,9 @@ public final class FrameDecoder {
         int askBuckets = 0;
         double stepPct = Double.NaN;
         long numSteps = -1;
+        long fromMs = 0;
+        long toMs = 0;
+        String reason = "";
         for (int i = 0; i < entries; i++) {
             if (unpacker.getNextFormat().getValueType() != ValueType.STRING) {
                 throw new FrameFormatException(FrameFormatException.Reason.MALFORMED_MSGPACK,
@@ -366,6 +404,9 @@ public final class FrameDecoder {
                 case ASK_BUCKETS -> askBuckets = readDoubles(key, depth, 5);
                 case STEP_PCT -> stepPct = readDouble(key);
                 case NUM_STEPS -> numSteps = readLong(key);
+                case FROM_MS -> fromMs = readLong(key);
+                case TO_MS -> toMs = readLong(key);
+                case REASON -> reason = readString(key);
                 default -> unpacker.skipValue();
             }
         }
@@ -462,6 +503,21 @@ public final class FrameDecoder {
                 }
                 controlSeq = seq;
                 return type == T_ACK ? FrameType.ACK : FrameType.RESUME;
+            case T_OUTAGE:
+                requireKeys(seen, "outage", SYMBOL, FROM_MS, TO_MS);
+                if (fromMs < 0 || toMs < fromMs) {
+                    throw new FrameFormatException(FrameFormatException.Reason.BAD_VALUE,
+                            "outage for " + symbol + " has from_ms " + fromMs + " and to_ms " + toMs
+                                    + ", expected 0 <= from_ms <= to_ms");
+                }
+                outageSymbol = symbol;
+                outageFromMs = fromMs;
+                outageToMs = toMs;
+                outageReason = FrameDescriptor.REASON_SENDER_RESTART.equals(reason)
+                        ? FrameDescriptor.REASON_SENDER_RESTART
+                        : FrameDescriptor.REASON_BINANCE_RECONNECT.equals(reason)
+                                ? FrameDescriptor.REASON_BINANCE_RECONNECT : reason;
+                return FrameType.FEED_OUTAGE;
             default:
                 return FrameType.UNKNOWN;
         }
@@ -516,6 +572,8 @@ public final class FrameDecoder {
             return T_ACK;
         } else if (eq(V_RESUME, len)) {
             return T_RESUME;
+        } else if (eq(V_OUTAGE, len)) {
+            return T_OUTAGE;
         } else if (eq(V_TRADE, len)) {
             return T_TRADE;
         } else if (eq(V_AGG_TRADE, len)) {

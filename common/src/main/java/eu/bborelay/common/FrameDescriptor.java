@@ -140,6 +140,23 @@ public final class FrameDescriptor {
     public static final String KEY_STEP_PCT = "step_pct";
     /** Buckets per side. */
     public static final String KEY_NUM_STEPS = "num_steps";
+    /**
+     * {@code type} of a sender's feed-outage control frame {@code {type, symbol, from_ms, to_ms, reason}}: a span of
+     * wall-clock time during which no sender was connected to Binance for {@code symbol}, so updates from that span
+     * are missing without a seq gap. A control frame: no {@code seq}, no {@code ts}. Receivers that do not know it
+     * ignore it (an unknown {@code type}).
+     */
+    public static final String TYPE_OUTAGE = "outage";
+    /** Outage key: start of the span, ms since the epoch (wall clock), inclusive. */
+    public static final String KEY_FROM_MS = "from_ms";
+    /** Outage key: end of the span, ms since the epoch (wall clock), exclusive. */
+    public static final String KEY_TO_MS = "to_ms";
+    /** Outage key: why there was no Binance connection, {@link #REASON_SENDER_RESTART} or {@link #REASON_BINANCE_RECONNECT}. */
+    public static final String KEY_REASON = "reason";
+    /** Outage reason: the sender process was down (a restart that kept its session through {@code JOURNAL_DIR}). */
+    public static final String REASON_SENDER_RESTART = "sender_restart";
+    /** Outage reason: the sender's Binance connection for the symbol dropped and was opened again. */
+    public static final String REASON_BINANCE_RECONNECT = "binance_reconnect";
 
     private FrameDescriptor() {
     }

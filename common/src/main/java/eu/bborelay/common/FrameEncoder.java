@@ -65,6 +65,10 @@ public final class FrameEncoder {
     private static final byte[] K_ASK_BUCKETS = FrameDescriptor.utf8(FrameDescriptor.KEY_ASK_BUCKETS);
     private static final byte[] K_STEP_PCT = FrameDescriptor.utf8(FrameDescriptor.KEY_STEP_PCT);
     private static final byte[] K_NUM_STEPS = FrameDescriptor.utf8(FrameDescriptor.KEY_NUM_STEPS);
+    private static final byte[] V_OUTAGE = FrameDescriptor.utf8(FrameDescriptor.TYPE_OUTAGE);
+    private static final byte[] K_FROM_MS = FrameDescriptor.utf8(FrameDescriptor.KEY_FROM_MS);
+    private static final byte[] K_TO_MS = FrameDescriptor.utf8(FrameDescriptor.KEY_TO_MS);
+    private static final byte[] K_REASON = FrameDescriptor.utf8(FrameDescriptor.KEY_REASON);
     private static final byte[] K_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_ID);
     private static final byte[] K_T1 = FrameDescriptor.utf8(FrameDescriptor.KEY_T1);
     private static final byte[] K_T2 = FrameDescriptor.utf8(FrameDescriptor.KEY_T2);
@@ -298,6 +302,32 @@ public final class FrameEncoder {
      */
     public int encodeAck(long seq) {
         return encodeControlSeq(V_ACK, seq);
+    }
+
+    /**
+     * Encodes a feed outage {@code {"type":"outage","symbol":..,"from_ms":..,"to_ms":..,"reason":..}} (sender to
+     * receiver): a wall-clock span, ms since the epoch, with no Binance connection for {@code symbol}. A control frame
+     * (no seq, no ts). Allocates only for the strings' encoding; outages are rare.
+     *
+     * @throws IllegalArgumentException if {@code fromMs < 0} or {@code toMs < fromMs}
+     */
+    public int encodeFeedOutage(String symbol, long fromMs, long toMs, String reason) {
+        if (fromMs < 0 || toMs < fromMs) {
+            throw new IllegalArgumentException("outage span must be 0 <= from_ms <= to_ms, got " + fromMs + ".." + toMs);
+        }
+        try {
+            begin();
+            packer.packMapHeader(5);
+            key(K_TYPE);
+            str(V_OUTAGE);
+            key(K_SYMBOL).packString(symbol);
+            key(K_FROM_MS).packLong(fromMs);
+            key(K_TO_MS).packLong(toMs);
+            key(K_REASON).packString(reason);
+            return end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private int encodeControlSeq(byte[] type, long seq) {

@@ -22,6 +22,12 @@ public enum FrameType {
     /** Receiver to sender (protocol 2): the highest seq delivered, {@link FrameDecoder#controlSeq()}. */
     ACK,
     /**
+     * Sender to receiver: a feed outage, a wall-clock span with no Binance connection for one symbol; see
+     * {@link FrameDecoder#outageSymbol()}, {@link FrameDecoder#outageFromMs()}, {@link FrameDecoder#outageToMs()},
+     * {@link FrameDecoder#outageReason()}. A control frame (no seq).
+     */
+    FEED_OUTAGE,
+    /**
      * The sender's order book of one symbol at an aligned second ({@code type} "depth", with {@code ts}): the
      * {@link Depth} was filled.
      */

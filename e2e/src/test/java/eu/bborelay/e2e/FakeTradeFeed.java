@@ -13,8 +13,9 @@ import org.java_websocket.server.WebSocketServer;
 /**
  * A fake Binance market-stream server on loopback (Java-WebSocket's own server, port 0) that sends {@code trades}
  * spot {@code @trade} messages for BTCUSDT with consecutive trade ids 1..trades at {@code perSecond}, in 10 ms steps,
- * to its first connection. Nothing else (no bookTicker). For tests that need to know exactly which trades Binance
- * sent: the trade id is the truth.
+ * to its first connection (or, with {@code everyConnection}, to each connection, the ids continuing where the previous
+ * one stopped: a sender that restarts finds the market went on). Nothing else (no bookTicker). For tests that need to
+ * know exactly which trades Binance sent: the trade id is the truth.
  */
 final class FakeTradeFeed extends WebSocketServer implements AutoCloseable {
     private final int trades;
@@ -26,11 +27,17 @@ final class FakeTradeFeed extends WebSocketServer implements AutoCloseable {
     });
     private final AtomicInteger connections = new AtomicInteger();
     private volatile int sent;
+    private final boolean everyConnection;
 
     FakeTradeFeed(int trades, int perSecond) {
+        this(trades, perSecond, false);
+    }
+
+    FakeTradeFeed(int trades, int perSecond, boolean everyConnection) {
         super(new InetSocketAddress("127.0.0.1", 0));
         this.trades = trades;
         this.perSecond = perSecond;
+        this.everyConnection = everyConnection;
         setReuseAddr(true);
     }
 
@@ -53,7 +60,7 @@ final class FakeTradeFeed extends WebSocketServer implements AutoCloseable {
 
     @Override
     public void onOpen(WebSocket conn, ClientHandshake handshake) {
-        if (connections.incrementAndGet() != 1) {
+        if (connections.incrementAndGet() != 1 && !everyConnection) {
             return; // the test asserts a single connection
         }
         int perTick = Math.max(1, perSecond / 100);
@@ -61,7 +68,7 @@ final class FakeTradeFeed extends WebSocketServer implements AutoCloseable {
             if (!conn.isOpen()) {
                 return;
             }
-            for (int i = 0; i < perTick && sent < trades; i++) {
+            for (int i = 0; i < perTick && sent < trades && conn.isOpen(); i++) {
                 int id = sent + 1;
                 long now = System.currentTimeMillis();
                 conn.send("{\"stream\":\"btcusdt@trade\",\"data\":{\"e\":\"trade\",\"E\":" + now

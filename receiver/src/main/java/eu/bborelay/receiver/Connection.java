@@ -30,8 +30,8 @@ import javax.net.ssl.SSLSocket;
  * {@link #awaitEnd(long)}.
  *
  * <p>Size: about 940 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
- * hello, quote and trade dispatch, pings and pongs, silence check, close), so that the per-quote path is one method
- * on one thread that can be read in one place; sequence tracking, latency recording, clock sync, exchange gaps and
+ * hello, quote and trade dispatch, pings and pongs, feed outages, silence check, close), so that the per-quote path
+ * is one method on one thread that can be read in one place; sequence tracking, latency recording, clock sync, exchange gaps and
  * the pending handshakes are their own classes, and so is the arbitrated delivery of A/B senders ({@link ArbiterTap};
  * here only the path's attachment and the branch to it, about 90 lines). The next seam to cut: the control writer
  * (the pinger thread's pings, the resume answer and the acknowledgements of protocol 2, about 150 lines), which owns
@@ -340,6 +340,7 @@ final class Connection implements Runnable {
                     case HEARTBEAT, PING -> {
                     }
                     case PONG -> onPong(ctx.config.clock().epochNanos());
+                    case FEED_OUTAGE -> onFeedOutage();
                     default -> counters.unknownFrames.increment();
                 }
             }
@@ -897,6 +898,24 @@ final class Connection implements Runnable {
         if (ctx.malformedLines.tryAcquire()) {
             LOG.warn("Skipped a malformed frame from {}: {} ({}); the connection stays open. At most one example"
                     + " is logged per stats interval; all are counted", peer, e.getMessage(), e.reason());
+        }
+    }
+
+    /** A sender's feed-outage report: counted, logged (rare: one per symbol and span) and passed on. */
+    private void onFeedOutage() {
+        String symbol = decoder.outageSymbol();
+        long from = decoder.outageFromMs();
+        long to = decoder.outageToMs();
+        String reason = decoder.outageReason();
+        counters.feedOutages.increment();
+        counters.feedOutageMillis.add(to - from);
+        LOG.info("Feed outage reported by {} (session {}): {} had no Binance connection for {} ms, {} to {} ({})",
+                peer, session == null ? "-" : session.id, symbol, to - from, java.time.Instant.ofEpochMilli(from),
+                java.time.Instant.ofEpochMilli(to), reason);
+        try {
+            listener.onFeedOutage(symbol, from, to, reason);
+        } catch (Throwable t) {
+            listenerFailed(t);
         }
     }
 

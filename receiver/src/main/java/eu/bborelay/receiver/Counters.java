@@ -60,6 +60,10 @@ final class Counters {
     final LongAdder badPongs = new LongAdder();
     /** onStale calls. */
     final LongAdder staleEvents = new LongAdder();
+    /** Feed-outage frames received (one per symbol and span). */
+    final LongAdder feedOutages = new LongAdder();
+    /** Their summed length, ms. */
+    final LongAdder feedOutageMillis = new LongAdder();
     private final LongAdder[] malformed = new LongAdder[FrameFormatException.Reason.values().length];
 
     Counters() {

@@ -19,7 +19,7 @@ import java.util.Objects;
  * uncorrected figures only. A percentile is 0
  * while nothing has been measured.
  *
- * <p>Size: about 780 lines of accessors, their javadoc, the builder's setters, {@code equals}, {@code hashCode} and
+ * <p>Size: about 810 lines of accessors, their javadoc, the builder's setters, {@code equals}, {@code hashCode} and
  * {@code toString}: one line of logic per counter, the price of a shape that grows without breaking embedders.
  */
 public final class ReceiverStats {
@@ -52,6 +52,8 @@ public final class ReceiverStats {
     private final long silenceTimeouts;
     private final long sendersNotAnswering;
     private final long staleEvents;
+    private final long feedOutages;
+    private final long feedOutageMillis;
     private final long handshakeTimeouts;
     private final int handshakesPending;
     private final long refusedPerAddress;
@@ -100,6 +102,8 @@ public final class ReceiverStats {
         this.silenceTimeouts = b.silenceTimeouts;
         this.sendersNotAnswering = b.sendersNotAnswering;
         this.staleEvents = b.staleEvents;
+        this.feedOutages = b.feedOutages;
+        this.feedOutageMillis = b.feedOutageMillis;
         this.handshakeTimeouts = b.handshakeTimeouts;
         this.handshakesPending = b.handshakesPending;
         this.refusedPerAddress = b.refusedPerAddress;
@@ -355,6 +359,19 @@ public final class ReceiverStats {
         return staleEvents;
     }
 
+    /**
+     * Feed outages reported by senders since start: spans of wall-clock time with no Binance connection for a symbol
+     * (a sender restart, a Binance reconnect), one per symbol and span; updates from them are missing without a gap.
+     */
+    public long feedOutages() {
+        return feedOutages;
+    }
+
+    /** The summed length of the {@link #feedOutages()}, ms (the senders' wall clock). */
+    public long feedOutageMillis() {
+        return feedOutageMillis;
+    }
+
     /** Trades ({@code type} "trade", Binance {@code @trade}) passed to {@link TickerListener#onTrade}. */
     public long tradesDelivered() {
         return tradesDelivered;
@@ -453,6 +470,8 @@ public final class ReceiverStats {
                 && silenceTimeouts == other.silenceTimeouts
                 && sendersNotAnswering == other.sendersNotAnswering
                 && staleEvents == other.staleEvents
+                && feedOutages == other.feedOutages
+                && feedOutageMillis == other.feedOutageMillis
                 && handshakeTimeouts == other.handshakeTimeouts
                 && handshakesPending == other.handshakesPending
                 && refusedPerAddress == other.refusedPerAddress
@@ -476,9 +495,9 @@ public final class ReceiverStats {
                 latencyClamped, p50OneWayNanos, p95OneWayNanos, p99OneWayNanos, maxOneWayNanos, symbols,
                 latencyUncorrected, p50OneWayUncorrectedNanos, p95OneWayUncorrectedNanos, p99OneWayUncorrectedNanos,
                 clockOffsetKnown, clockOffsetNanos, rttSamples, p50RttNanos, silenceTimeouts, sendersNotAnswering,
-                staleEvents, handshakeTimeouts, handshakesPending, refusedPerAddress, refusedPendingFull,
-                handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered, depthDelivered,
-                tradeIdGaps, aggIdGaps, exchangeGapsBackfilled, arbitration);
+                staleEvents, feedOutages, feedOutageMillis, handshakeTimeouts, handshakesPending, refusedPerAddress,
+                refusedPendingFull, handshakesEvicted, refusedAtConnectionLimit, tradesDelivered, aggTradesDelivered,
+                depthDelivered, tradeIdGaps, aggIdGaps, exchangeGapsBackfilled, arbitration);
     }
 
     @Override
@@ -500,7 +519,8 @@ public final class ReceiverStats {
                 + ", clockOffsetKnown=" + clockOffsetKnown + ", clockOffsetNanos=" + clockOffsetNanos
                 + ", rttSamples=" + rttSamples + ", p50RttNanos=" + p50RttNanos
                 + ", silenceTimeouts=" + silenceTimeouts + ", sendersNotAnswering=" + sendersNotAnswering
-                + ", staleEvents=" + staleEvents + ", handshakeTimeouts=" + handshakeTimeouts
+                + ", staleEvents=" + staleEvents + ", feedOutages=" + feedOutages
+                + ", feedOutageMillis=" + feedOutageMillis + ", handshakeTimeouts=" + handshakeTimeouts
                 + ", handshakesPending=" + handshakesPending + ", refusedPerAddress=" + refusedPerAddress
                 + ", refusedPendingFull=" + refusedPendingFull + ", handshakesEvicted=" + handshakesEvicted
                 + ", refusedAtConnectionLimit=" + refusedAtConnectionLimit + ", tradesDelivered=" + tradesDelivered
@@ -541,6 +561,8 @@ public final class ReceiverStats {
         private long silenceTimeouts;
         private long sendersNotAnswering;
         private long staleEvents;
+        private long feedOutages;
+        private long feedOutageMillis;
         private long handshakeTimeouts;
         private int handshakesPending;
         private long refusedPerAddress;
@@ -730,6 +752,16 @@ public final class ReceiverStats {
 
         public Builder sendersNotAnswering(long sendersNotAnswering) {
             this.sendersNotAnswering = sendersNotAnswering;
+            return this;
+        }
+
+        public Builder feedOutages(long feedOutages) {
+            this.feedOutages = feedOutages;
+            return this;
+        }
+
+        public Builder feedOutageMillis(long feedOutageMillis) {
+            this.feedOutageMillis = feedOutageMillis;
             return this;
         }
 

@@ -164,6 +164,8 @@ final class StatsReporter {
                 .silenceTimeouts(c.silenceTimeouts.sum())
                 .sendersNotAnswering(c.sendersNotAnswering.sum())
                 .staleEvents(c.staleEvents.sum())
+                .feedOutages(c.feedOutages.sum())
+                .feedOutageMillis(c.feedOutageMillis.sum())
                 .handshakeTimeouts(c.handshakeTimeouts.sum())
                 .handshakesPending(ctx.handshakes.size())
                 .refusedPerAddress(c.refusedPerAddress.sum())

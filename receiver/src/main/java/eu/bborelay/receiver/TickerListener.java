@@ -142,6 +142,21 @@ public interface TickerListener {
     }
 
     /**
+     * A sender reports a feed outage: from {@code fromEpochMs} to {@code toEpochMs} no sender was connected to
+     * Binance for {@code symbol}, so Binance's updates of that span are missing although no seq is (they never got
+     * one). Called on the connection's reader thread, in order with the updates; possibly more than once for the
+     * same span if the sender resends it after a reconnect. Default: nothing.
+     *
+     * @param symbol the symbol, e.g. {@code BTCUSDT}; never null
+     * @param fromEpochMs start of the span, ms since the epoch on the sender's wall clock (the last update before it)
+     * @param toEpochMs end of the span, ms since the epoch on the sender's wall clock (the first update after it);
+     *                  at least {@code fromEpochMs}
+     * @param reason {@code sender_restart} or {@code binance_reconnect} (a newer sender may send another word)
+     */
+    default void onFeedOutage(String symbol, long fromEpochMs, long toEpochMs, String reason) {
+    }
+
+    /**
      * The latest quote of {@code symbol} has become older than {@link ReceiverConfig#staleAfterNanos()}: do not
      * quote on it. Called once per stale period, on the thread {@code relay-receiver-staleness}, within about a
      * tenth of the stale age (at most 100 ms) after it is reached. Only symbols that delivered at least one quote

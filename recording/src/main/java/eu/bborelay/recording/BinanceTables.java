@@ -13,6 +13,7 @@ import java.util.List;
  * binance/trades:     recv_ts, exch_ts, symbol, price, qty, side, trade_id, seq, send_ts, event_ts?
  * binance/agg_trades: recv_ts, exch_ts, symbol, price, qty, side, agg_id, first_id, last_id, seq, send_ts, event_ts?,
  *                     backfilled
+ * binance/feed_outages: recv_ts, symbol, from_ms, to_ms, reason, session
  * </pre>
  * ({@code ?} = nullable.) {@code exch_ts} of bbo is the bookTicker's event time {@code E} (USD-M and COIN-M; spot
  * bookTicker has none: null); of trades the trade time {@code T}. {@code update_id} is the bookTicker's {@code u};
@@ -22,6 +23,12 @@ import java.util.List;
  * from Binance's REST ({@code GET /api/v3/aggTrades?fromId=}, {@code /fapi/v1/...}, {@code /dapi/v1/...}) to fill an
  * exchange gap in the stream (its {@code event_ts} is then null: REST gives no event time), false for one from the
  * stream.
+ *
+ * <p>{@code binance/feed_outages}: one row per feed outage a sender reported (the relay's {@code outage} frame): a
+ * wall-clock span {@code [from_ms, to_ms)} (the sender's clock, ms since the epoch) during which no sender was
+ * connected to Binance for {@code symbol}, so Binance's updates of that span are absent from the other tables
+ * although no {@code seq} is missing; {@code reason} is {@code sender_restart} or {@code binance_reconnect};
+ * {@code session} the sender session that reported it. A backtest treats the span as "no data", not as "no change".
  */
 public final class BinanceTables {
     /** Best bid/ask (bookTicker). */
@@ -46,8 +53,13 @@ public final class BinanceTables {
             .int64("seq").int64("send_ts").nullableInt64("event_ts").bool("backfilled")
             .build();
 
-    /** The three tables. */
-    public static final List<TableSchema> ALL = List.of(BBO, TRADES, AGG_TRADES);
+    /** Feed outages reported by the sender (no Binance connection for a symbol over a span). */
+    public static final TableSchema FEED_OUTAGES = TableSchema.builder("binance/feed_outages", "symbol")
+            .int64("recv_ts").string("symbol").int64("from_ms").int64("to_ms").string("reason").string("session")
+            .build();
+
+    /** The four tables. */
+    public static final List<TableSchema> ALL = List.of(BBO, TRADES, AGG_TRADES, FEED_OUTAGES);
 
     /** Column indexes of {@link #BBO}, for {@link Row} setters. */
     public static final class Bbo {
@@ -100,6 +112,19 @@ public final class BinanceTables {
         public static final int BACKFILLED = AGG_TRADES.index("backfilled");
 
         private AggTrades() {
+        }
+    }
+
+    /** Column indexes of {@link #FEED_OUTAGES}. */
+    public static final class FeedOutages {
+        public static final int RECV_TS = FEED_OUTAGES.index("recv_ts");
+        public static final int SYMBOL = FEED_OUTAGES.index("symbol");
+        public static final int FROM_MS = FEED_OUTAGES.index("from_ms");
+        public static final int TO_MS = FEED_OUTAGES.index("to_ms");
+        public static final int REASON = FEED_OUTAGES.index("reason");
+        public static final int SESSION = FEED_OUTAGES.index("session");
+
+        private FeedOutages() {
         }
     }
 

@@ -32,6 +32,19 @@ final class AckTracker {
         }
     }
 
+    /**
+     * Before the link starts, for a session continued from a journal: what the receiver had acknowledged, and the last
+     * seq of the earlier lives (their frames, evicted from the ring before a resend, are gaps at the receiver but in
+     * none of this life's counters: not noted as evicted).
+     */
+    void continueSession(long acked, long inheritedSeq) {
+        ackedSeq = acked;
+        this.inheritedSeq = inheritedSeq;
+    }
+
+    /** Seqs at or below this were taken by an earlier life of the session (journal); 0 otherwise. */
+    private long inheritedSeq;
+
     /** Reader thread: the receiver's answer to this connection's hello; also an acknowledgement. */
     void onResume(long seq) {
         resumeSeq = seq;
@@ -62,7 +75,7 @@ final class AckTracker {
     /** Writer: {@code seq} fell out of the resend buffer before it was acknowledged. Seqs arrive in increasing order. */
     void evicted(long seq) {
         evictedTotal++;
-        if (seq <= ackedSeq) {
+        if (seq <= ackedSeq || seq <= inheritedSeq) {
             return;
         }
         if (evictedSize == evicted.length) {

@@ -60,6 +60,8 @@ final class BinanceLeg implements AutoCloseable {
     private final BinanceLegSettings settings;
     private final ConnectionBudget budget;
     private final List<String> streamSymbols;
+    /** Where spans without a connection for this leg's symbols are noted; set before {@link #start()}. */
+    private FeedOutages outages = new FeedOutages();
     /** Whether this leg's streams include trades or aggregate trades. */
     private final boolean trades;
     /** Whether this leg's streams include bookTicker (all but USD-M's aggTrade-only connection). */
@@ -109,6 +111,11 @@ final class BinanceLeg implements AutoCloseable {
                 throw new IllegalArgumentException(streamSymbols.get(i) + " is not a symbol of the ingest");
             }
         }
+    }
+
+    /** Before {@link #start()}: the sender's feed outages (one for all legs). */
+    void outages(FeedOutages outages) {
+        this.outages = outages;
     }
 
     /** Schedules the first connection attempt now and the watchdog. */
@@ -369,8 +376,8 @@ final class BinanceLeg implements AutoCloseable {
         }
     }
 
-    private void scheduleReconnect(StreamClient c, boolean wasOpen, long upForNanos, int code, String reason,
-                                   boolean remote) {
+    private void scheduleReconnect(StreamClient c, boolean wasOpen, long upForNanos, long closedAtMs, int code,
+                                   String reason, boolean remote) {
         if (closed) {
             return;
         }
@@ -395,6 +402,9 @@ final class BinanceLeg implements AutoCloseable {
         }
         if (wasOpen && upForNanos >= Backoff.STABLE_AFTER.toNanos()) {
             backoff.reset();
+        }
+        if (wasOpen) { // no connection for these symbols from now until the reconnect opens: a feed outage
+            outages.down(streamSymbols, closedAtMs, eu.bborelay.common.FrameDescriptor.REASON_BINANCE_RECONNECT);
         }
         long delay = Math.max(backoff.nextDelayMillis(), honourRefusal(c));
         String why = why(c, code, reason, remote);
@@ -472,6 +482,7 @@ final class BinanceLeg implements AutoCloseable {
             }
             everConnected = true;
         }
+        outages.up(streamSymbols, System.currentTimeMillis());
         log.info("Connected to {} {} (HTTP {} {})", name, uri, handshake.getHttpStatus(),
                 handshake.getHttpStatusMessage());
         execute(() -> onOpenOnScheduler(c));
@@ -505,6 +516,7 @@ final class BinanceLeg implements AutoCloseable {
     }
 
     private void onClose(StreamClient c, int code, String reason, boolean remote) {
+        long closedAtMs = System.currentTimeMillis();
         boolean wasOpen = c.opened();
         long upForNanos = wasOpen ? System.nanoTime() - c.openedAtNanos() : 0;
         if (closed) {
@@ -518,7 +530,7 @@ final class BinanceLeg implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(upForNanos), code);
             return;
         }
-        execute(() -> scheduleReconnect(c, wasOpen, upForNanos, code, reason, remote));
+        execute(() -> scheduleReconnect(c, wasOpen, upForNanos, closedAtMs, code, reason, remote));
     }
 
     /**

@@ -130,6 +130,16 @@ final class LinkAccounting {
         dropped += toDropped;
     }
 
+    /**
+     * Before the writer starts, for a session continued from a journal: the earlier lives took seqs up to
+     * {@code takenSeq} (none of them is this life's to account: the receiver counts those it never got as gaps) and
+     * wrote up to {@code writtenSeq} (the next hello's {@code last_seq}).
+     */
+    void continueSession(long takenSeq, long writtenSeq) {
+        accountedSeq = takenSeq;
+        highestWrittenSeq = writtenSeq;
+    }
+
     /** Quotes the writer discarded itself (older quotes of a symbol in an opening batch); they become gaps. */
     void discarded(long quotes) {
         discardedByWriter += quotes;

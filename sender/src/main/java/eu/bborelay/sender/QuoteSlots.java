@@ -97,6 +97,8 @@ final class QuoteSlots {
     private volatile long displaced;
     private volatile boolean backlog;
     private final boolean multiProducer;
+    /** Where the last seq taken is kept across restarts ({@code JOURNAL_DIR}); null without one. Set before start. */
+    private SenderJournal journal;
     /** Where trades wait; null when the sender relays no trades. */
     private final TradeQueue trades;
     /** Symbols (quote slots); the depth slots, if any, follow them. */
@@ -230,6 +232,9 @@ final class QuoteSlots {
             // the writer took the chain meanwhile: retry against the empty slot
         }
         lastPublishedSeq = seq;
+        if (journal != null) {
+            journal.taken(seq, System.currentTimeMillis());
+        }
         return seq;
     }
 
@@ -258,6 +263,9 @@ final class QuoteSlots {
         trade.seq(seq);
         trades.offer(trade);
         lastPublishedSeq = seq; // after the queue's release of the trade: the writer's hi rule holds for trades
+        if (journal != null) {
+            journal.taken(seq, System.currentTimeMillis());
+        }
         return seq;
     }
 
@@ -272,6 +280,15 @@ final class QuoteSlots {
      */
     Entry take(int symbolIndex) {
         return slots.get(symbolIndex) == null ? null : slots.getAndSet(symbolIndex, null);
+    }
+
+    /**
+     * Before any producer starts: continue a session whose earlier lives took seqs up to {@code lastSeq}, and note
+     * every seq taken from now on in {@code journal} (two stores into its mapped header per update).
+     */
+    void continueSession(long lastSeq, SenderJournal journal) {
+        this.lastPublishedSeq = lastSeq;
+        this.journal = journal;
     }
 
     /** The highest seq whose quote is in a slot (or was taken, or displaced); 0 before the first. */

@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>This class is the writer loop and the baton; the parts it drives are their own classes: the connection and its
  * reader thread ({@link ReceiverConnection}), batch collection from the slots ({@link BatchCollector}) and the loss
  * accounting ({@link LinkAccounting}, unit-tested without sockets), and for protocol 2 the resend ring
- * ({@link UnackedFrames}), the acknowledged position ({@link AckTracker}) and the resend ({@link Resender}). What
- * remains (about 810 lines, a third of them javadoc) is one state machine on one thread: connect, wait for the
- * resume, resend, opening batch, streaming, pongs, heartbeats, the silence and write-stall checks; splitting it
- * further would spread one thread's transitions over classes that all need its state.
+ * ({@link UnackedFrames}, over the {@link SenderJournal} with {@code JOURNAL_DIR}), the acknowledged position
+ * ({@link AckTracker}), the resend ({@link Resender}) and the feed outages to report ({@link FeedOutages}). What
+ * remains (about 880 lines, a third of them javadoc) is one state machine on one thread: connect, wait for the
+ * resume, resend, opening batch, streaming, pongs, heartbeats, outage frames, the silence and write-stall checks;
+ * splitting it further would spread one thread's transitions over classes that all need its state.
  *
  * <p>On every connection the writer first writes a hello ({@code lastSeq} = the highest seq it wrote on any earlier
  * connection), then the latest quote of every symbol in seq order: the pending one if there is one, otherwise the
@@ -100,6 +101,8 @@ final class ReceiverLink implements AutoCloseable {
     private final AckTracker acks = new AckTracker();
     private final UnackedFrames unacked;
     private final Resender resender;
+    /** Feed outages waiting to be written to the receiver (control frames, no seq). */
+    private final FeedOutages outages;
     /**
      * Whether frames written on this connection are kept until acknowledged: the receiver answered the hello with
      * resume ({@link #ackConfirmed}), or it may still (tentative, until {@link #ackProbeDeadlineNanos}).
@@ -134,6 +137,16 @@ final class ReceiverLink implements AutoCloseable {
     private volatile Throwable failure;
 
     ReceiverLink(SenderConfig config, SSLContext sslContext, String sessionId, String senderName, QuoteSlots slots) {
+        this(config, sslContext, sessionId, senderName, slots, null, new FeedOutages());
+    }
+
+    /**
+     * @param journal the session's journal ({@code JOURNAL_DIR}), the resend buffer's backing; null without one.
+     *                With a previous life in it, this link continues that life's seq and resends its frames.
+     * @param outages the feed outages to report to the receiver
+     */
+    ReceiverLink(SenderConfig config, SSLContext sslContext, String sessionId, String senderName, QuoteSlots slots,
+                 SenderJournal journal, FeedOutages outages) {
         this.host = config.receiverHost();
         this.port = config.receiverPort();
         this.sslContext = sslContext;
@@ -149,10 +162,24 @@ final class ReceiverLink implements AutoCloseable {
         this.backoff = new Backoff(config.receiverReconnectMin().toMillis(), config.receiverReconnectMax().toMillis());
         this.accounting = new LinkAccounting(slots.symbols());
         this.collector = new BatchCollector(slots, accounting);
-        this.unacked = config.resendBufferBytes() == 0 ? null
-                : new UnackedFrames(config.resendBufferBytes(), config.resendBufferMaxAge().toNanos(), acks);
+        this.outages = outages;
+        long inheritedSeq = 0;
+        if (journal != null) {
+            SenderJournal.Recovered r = journal.recovered();
+            inheritedSeq = r.takenSeq();
+            this.unacked = new UnackedFrames(journal, config.resendBufferMaxAge().toNanos(), acks, slots.symbols());
+            if (r.sessionId() != null) {
+                acks.continueSession(r.ackedSeq(), r.takenSeq());
+                accounting.continueSession(r.takenSeq(), Math.max(r.ackedSeq(), r.lastEntrySeq()));
+                // The previous life kept these frames for a receiver that acknowledged: wait for its resume.
+                ackConfirmed = unacked.frames() > 0;
+            }
+        } else {
+            this.unacked = config.resendBufferBytes() == 0 ? null
+                    : new UnackedFrames(config.resendBufferBytes(), config.resendBufferMaxAge().toNanos(), acks);
+        }
         this.resender = unacked == null ? null
-                : new Resender(unacked, acks, accounting, config.clock(), slots.symbols());
+                : new Resender(unacked, acks, accounting, config.clock(), slots.symbols(), inheritedSeq);
         this.resumeWaitNanos = TimeUnit.MILLISECONDS.toNanos(RESUME_WAIT_MILLIS);
         this.thread = new Thread(this::run, THREAD_NAME);
         this.directWrites = config.directWrites();
@@ -317,6 +344,9 @@ final class ReceiverLink implements AutoCloseable {
             }
             up = false;
             slots.backlog(false);
+            if (unacked != null && ackConfirmed) { // the journal's header and head follow the last acks read
+                unacked.release(acks.ackedSeq());
+            }
             long hi = slots.lastPublishedSeq();
             if (hi > accounting.accountedSeq()) { // on stop: every seq not written by now is dropped
                 accounting.unwrittenAtStop(hi, collector.drainAtStop(), tradesDropped());
@@ -371,6 +401,10 @@ final class ReceiverLink implements AutoCloseable {
             }
             if (c.pendingPing.get() != null) { // a plain read on the usual path
                 writePong(c, c.pendingPing.getAndSet(null));
+                continue;
+            }
+            if (up && outages.hasPending()) { // rare: after a Binance reconnect or a restart
+                writeOutages(c);
                 continue;
             }
             // Checked before every batch, not only when idle: at high rates there is always a batch to write.
@@ -609,6 +643,10 @@ final class ReceiverLink implements AutoCloseable {
                     }
                     symbol = e.symbolIndex;
                 }
+                if (keep && seq > accounting.accountedSeq()) { // not a replay
+                    // before the write: with a journal, no frame reaches the socket that a kill could leave unjournaled
+                    unacked.append(seq, encoder.buffer(), len, symbol, now);
+                }
                 if (failed == null) {
                     try {
                         c.out.write(encoder.buffer(), 0, len);
@@ -620,9 +658,6 @@ final class ReceiverLink implements AutoCloseable {
                     }
                 } else if (!keep) {
                     break;
-                }
-                if (keep && seq > accounting.accountedSeq()) { // not a replay
-                    unacked.append(seq, encoder.buffer(), len, symbol, now);
                 }
             }
             if (failed == null) {
@@ -670,6 +705,27 @@ final class ReceiverLink implements AutoCloseable {
         SSLSession s = c.ssl.getSession();
         log.info("Connected to receiver {}:{} ({}, {}); hello lastSeq={}, {} latest quote(s) written", host, port,
                 s.getProtocol(), s.getCipherSuite(), helloLastSeq, firstBatch);
+    }
+
+    /**
+     * Writes the feed outages waiting, one flush each (rare). One that could not be written stays for the next
+     * connection; one written just before the connection broke may be lost (control frames are not acknowledged).
+     */
+    private void writeOutages(ReceiverConnection c) {
+        writeStartNanos = nonZeroNanoTime();
+        try {
+            for (FeedOutages.Outage o = outages.peek(); o != null; o = outages.peek()) {
+                int len = encoder.encodeFeedOutage(o.symbol(), o.fromMs(), o.toMs(), o.reason());
+                c.out.write(encoder.buffer(), 0, len);
+                c.out.flush();
+                outages.remove();
+            }
+            lastWriteNanos = System.nanoTime();
+        } catch (IOException e) {
+            disconnect(c, c.broken != null ? c.broken : e);
+        } finally {
+            writeStartNanos = 0;
+        }
     }
 
     private void writeHeartbeat(ReceiverConnection c) {
@@ -802,6 +858,16 @@ final class ReceiverLink implements AutoCloseable {
 
     Throwable failure() {
         return failure;
+    }
+
+    /** Frames of earlier lives of the session (journal) resent. */
+    long resentInherited() {
+        return resender == null ? 0 : resender.resentInherited();
+    }
+
+    /** Quotes of earlier lives of the session (journal) not resent because a newer one of their symbol was. */
+    long conflatedInherited() {
+        return resender == null ? 0 : resender.conflatedInherited();
     }
 
     private static long nonZeroNanoTime() {

@@ -31,6 +31,13 @@ final class Resender {
     private long countedBelowEntry;
 
     private volatile long resent;
+    /** Of {@link #resent}, frames an earlier life of the session took (recovered from the journal). */
+    private volatile long resentInherited;
+    private volatile long conflatedInherited;
+    /** The last seq of the session's earlier lives (the journal's); 0 without a journal. */
+    private final long inheritedSeq;
+    /** A copy of the frame being resent (the stored one keeps its bytes: a journal record's CRC covers them). */
+    private byte[] frame = new byte[512];
     private volatile long resentTrades;
     private volatile long conflated;
     private volatile long dropped;
@@ -39,6 +46,17 @@ final class Resender {
     private volatile long lastResendFrames;
 
     Resender(UnackedFrames unacked, AckTracker acks, LinkAccounting accounting, EpochNanoClock clock, int symbols) {
+        this(unacked, acks, accounting, clock, symbols, 0);
+    }
+
+    /**
+     * @param inheritedSeq the last seq taken by earlier lives of the session ({@code JOURNAL_DIR}); quotes up to it
+     *                     that are not resent are counted in {@link #conflatedInherited()}, not in this life's
+     *                     conflated (they were never in its sent)
+     */
+    Resender(UnackedFrames unacked, AckTracker acks, LinkAccounting accounting, EpochNanoClock clock, int symbols,
+             long inheritedSeq) {
+        this.inheritedSeq = inheritedSeq;
         this.unacked = unacked;
         this.acks = acks;
         this.accounting = accounting;
@@ -69,17 +87,29 @@ final class Resender {
         int written = 0;
         int trades = 0;
         long skipped = 0;
-        byte[] slab = unacked.slab();
+        long skippedInherited = 0;
         for (long e = first; e < end; e++) {
             int symbol = unacked.symbolIndex(e);
             if (symbol != UnackedFrames.TRADE && latestQuoteSeq[symbol] != unacked.seq(e)) {
                 if (e >= countedBelowEntry) {
-                    skipped++;
+                    if (unacked.seq(e) <= inheritedSeq) {
+                        skippedInherited++; // taken by an earlier life: in none of this life's counters
+                    } else {
+                        skipped++;
+                    }
                 }
                 continue;
             }
-            unacked.restamp(e, clock.epochNanos());
-            out.write(slab, unacked.offset(e), unacked.length(e));
+            int length = unacked.length(e);
+            if (frame.length < length) {
+                frame = new byte[Math.max(length, frame.length * 2)];
+            }
+            unacked.copyFrame(e, frame);
+            UnackedFrames.restamp(frame, clock.epochNanos());
+            out.write(frame, 0, length);
+            if (unacked.seq(e) <= inheritedSeq) {
+                resentInherited++;
+            }
             written++;
             if (symbol == UnackedFrames.TRADE) {
                 trades++;
@@ -90,6 +120,7 @@ final class Resender {
         resent += written;
         resentTrades += trades;
         conflated += skipped;
+        conflatedInherited += skippedInherited;
         dropped += lost;
         resends++;
         lastResendFrames = written;
@@ -116,6 +147,16 @@ final class Resender {
     /** Of {@link #resent()}, trades. */
     long resentTrades() {
         return resentTrades;
+    }
+
+    /** Of {@link #resent()}, frames taken by an earlier life of the session (recovered from the journal). */
+    long resentInherited() {
+        return resentInherited;
+    }
+
+    /** Quotes of an earlier life (journal) not resent because a newer one of their symbol was. */
+    long conflatedInherited() {
+        return conflatedInherited;
     }
 
     /** Quotes not resent because a newer one of their symbol was (moved from sent to conflated). */

@@ -57,6 +57,11 @@ public final class Sender implements AutoCloseable {
     private final ReceiverLink link;
     /** The order book relay ({@code INCLUDE_DEPTH}); null when depth is off. */
     private final DepthRelay depth;
+    /** The session's journal ({@code JOURNAL_DIR}); null without one. */
+    private final SenderJournal journal;
+    /** The last seq taken by earlier lives of this session (journal); 0 for a new session. */
+    private final long inheritedSeq;
+    private final FeedOutages outages = new FeedOutages();
     /** One per Binance connection (usually one); see {@link SenderConfig#binanceConnections()}. */
     private final List<BinanceLeg> binance;
     private final ScheduledExecutorService scheduler;
@@ -66,7 +71,11 @@ public final class Sender implements AutoCloseable {
 
     private Sender(SenderConfig config, SSLContext sslContext, BinanceLegSettings binanceSettings) {
         this.config = config;
-        this.sessionId = newSessionId();
+        this.journal = config.journalDir() == null ? null : SenderJournal.open(config.journalDir(),
+                SenderJournal.capacityFor(config.resendBufferBytes()), newSessionId(), config.symbols().hashCode());
+        SenderJournal.Recovered previous = journal == null ? null : journal.recovered();
+        this.sessionId = journal == null ? newSessionId() : journal.sessionId();
+        this.inheritedSeq = previous == null ? 0 : previous.takenSeq();
         List<SenderConfig.BinanceConnection> connections = config.binanceConnections();
         java.net.URI aggTrades = config.binanceAggTradesUri();
         this.backfill = aggTrades == null ? null
@@ -78,9 +87,30 @@ public final class Sender implements AutoCloseable {
                 config.maxBacklogAge().toNanos(), connections.size() + (backfill == null ? 0 : 1)
                         + (relaysDepth ? 1 : 0),
                 config.relaysTrades() ? new TradeQueue(config.tradeQueueCapacity()) : null, System::nanoTime);
-        this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots);
+        if (journal != null) {
+            slots.continueSession(inheritedSeq, journal);
+        }
+        this.link = new ReceiverLink(config, sslContext, sessionId, NAME, slots, journal, outages);
+        outages.onPending(link::wakeWriter);
         this.depth = relaysDepth ? new DepthRelay(config.depth(), config.binanceBaseUri(), config.binanceRestApiUri(),
                 config.symbols(), slots, link::wakeWriter) : null;
+        if (previous != null && previous.sessionId() != null) {
+            long lastFrame = previous.lastEntrySeq();
+            log.info("Journal {}: continuing session {} after seq {} (acknowledged up to {}); {} unacknowledged"
+                    + " frame(s) to resend{}; {} seq(s) taken after the last journaled or acknowledged one (the"
+                    + " receiver counts those it lacks as gaps){}", journal.file(), sessionId, inheritedSeq, previous.ackedSeq(),
+                    previous.entries().size(), previous.entries().isEmpty() ? ""
+                            : " (seq " + previous.entries().get(0).seq() + ".." + lastFrame + ")",
+                    inheritedSeq - Math.max(lastFrame, previous.ackedSeq()) > 0
+                            ? inheritedSeq - Math.max(lastFrame, previous.ackedSeq()) : 0,
+                    previous.cutBytes() > 0 ? "; a torn record of " + previous.cutBytes() + " bytes was cut off" : "");
+            if (previous.lastTakenEpochMs() > 0) {
+                outages.down(config.symbols(), previous.lastTakenEpochMs(),
+                        eu.bborelay.common.FrameDescriptor.REASON_SENDER_RESTART);
+            }
+        } else if (journal != null) {
+            log.info("Journal {}: new session {}", journal.file(), sessionId);
+        }
         this.ingest = new QuoteIngest(config.symbols(), slots, link::wake, link::wakeWriter,
                 System::currentTimeMillis, backfill);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -99,6 +129,7 @@ public final class Sender implements AutoCloseable {
                     binanceSettings, budget, c.symbols(), c.streams()));
         }
         this.binance = List.copyOf(legs);
+        binance.forEach(leg -> leg.outages(outages));
     }
 
     /**
@@ -162,7 +193,10 @@ public final class Sender implements AutoCloseable {
         }
     }
 
-    /** This process's session id: 128 random bits as 32 lower-case hex digits. */
+    /**
+     * The session id: 128 random bits as 32 lower-case hex digits, new for this process, or with {@code JOURNAL_DIR}
+     * the session an earlier life of this sender started and this one continues.
+     */
     public String sessionId() {
         return sessionId;
     }
@@ -181,7 +215,8 @@ public final class Sender implements AutoCloseable {
         long unaccounted = link.unaccountedDisplaced();
         long dropped = link.dropped() + link.unaccountedTradeDrops() + (up ? 0 : unaccounted);
         long conflated = link.conflated() + (up ? unaccounted : 0);
-        long taken = slots.lastPublishedSeq();
+        long lastSeq = slots.lastPublishedSeq();
+        long taken = lastSeq - inheritedSeq; // this life's: earlier lives' seqs are in none of its counters
         TradeQueue queue = slots.trades();
         SenderStats.Trades trades = queue == null ? SenderStats.Trades.NONE
                 : new SenderStats.Trades(true, ingest.tradesTaken(), ingest.aggTradesTaken(), link.tradesSent(),
@@ -189,7 +224,7 @@ public final class Sender implements AutoCloseable {
                         ingest.tradeIds().aggIdGaps(), ingest.aggTradesBackfilled(), backfillUnfilled(),
                         backfill == null ? 0 : backfill.requests(), backfill == null ? 0 : backfill.rateLimited());
         return new SenderStats(ingest.received(), taken, link.sent(), dropped, conflated, ingest.notData(), invalid,
-                sum(BinanceLeg::reconnects), link.reconnects(), taken, binanceConnected(), up, sessionId, trades,
+                sum(BinanceLeg::reconnects), link.reconnects(), lastSeq, binanceConnected(), up, sessionId, trades,
                 link.acks());
     }
 
@@ -296,6 +331,9 @@ public final class Sender implements AutoCloseable {
         }
         ingest.close();
         link.close();
+        if (journal != null) {
+            journal.close();
+        }
         logInvalidExample();
         log.info("{} {}", stats().logLine(), binanceLine());
         log.info("Stopped session {}", sessionId);
@@ -336,7 +374,27 @@ public final class Sender implements AutoCloseable {
         }
         return "binance{" + (binance.size() == 1 ? "" : "connections=" + binance.size() + " ") + "attempts="
                 + binanceAttempts() + " rollovers=" + binanceRollovers() + " duplicates=" + ingest.duplicates() + "} "
-                + latency + " direct_writes=" + link.directBatches() + (depth == null ? "" : " " + depth.statsLine());
+                + latency + " direct_writes=" + link.directBatches() + " feed_outages=" + outages.reported()
+                + " feed_outage_ms=" + outages.reportedMillis()
+                + (journal == null ? "" : " journal{inherited_seq=" + inheritedSeq + " resent_inherited="
+                        + link.resentInherited() + " conflated_inherited=" + link.conflatedInherited() + " syncs="
+                        + journal.forces() + "}")
+                + (depth == null ? "" : " " + depth.statsLine());
+    }
+
+    /** Feed outages that ended since start (reported to the receiver, or waiting to be written). */
+    long feedOutages() {
+        return outages.reported();
+    }
+
+    /** The summed length of {@link #feedOutages()}, ms. */
+    long feedOutageMillis() {
+        return outages.reportedMillis();
+    }
+
+    /** The last seq taken by earlier lives of this session ({@code JOURNAL_DIR}); 0 for a new session. */
+    long inheritedSeq() {
+        return inheritedSeq;
     }
 
     private void checkWriteStall() {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
  * the variable.
  *
- * <p>Size: about 830 lines because every one of its settings (now with the backfill and resend buffer ones) has a documented accessor and a documented
+ * <p>Size: about 860 lines because every one of its settings (now with the backfill, resend buffer and journal ones) has a documented accessor and a documented
  * builder method, and it lays the symbols out on Binance connections ({@link #binanceConnections()}); the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
  * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.binance}.
  */
@@ -64,6 +64,7 @@ public final class SenderConfig {
     private final Duration binanceReconnectMin;
     private final Duration binanceReconnectMax;
     private final Duration runDuration;
+    private final java.nio.file.Path journalDir;
     private final Duration receiverConnectTimeout;
     private final Duration receiverStartupWait;
     private final Duration heartbeatInterval;
@@ -97,6 +98,7 @@ public final class SenderConfig {
         this.binanceReconnectMin = b.binanceReconnectMin;
         this.binanceReconnectMax = b.binanceReconnectMax;
         this.runDuration = b.runDuration;
+        this.journalDir = b.journalDir;
         this.receiverConnectTimeout = b.receiverConnectTimeout;
         this.receiverStartupWait = b.receiverStartupWait;
         this.heartbeatInterval = b.heartbeatInterval;
@@ -185,6 +187,14 @@ public final class SenderConfig {
                 settings.integer(SenderSetting.RESEND_BUFFER_MAX_AGE_MS, 1_000, 3_600_000, "milliseconds"),
                 TimeUnit.MILLISECONDS);
         b.depth(DepthSettings.from(settings));
+        if (settings.isSet(SenderSetting.JOURNAL_DIR)) {
+            String dir = settings.text(SenderSetting.JOURNAL_DIR);
+            try {
+                b.journalDir(java.nio.file.Path.of(dir));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw SettingException.mustBe(SenderSetting.JOURNAL_DIR, dir, "a folder path (" + e.getMessage() + ")");
+            }
+        }
         b.runDuration(settings.integer(SenderSetting.RUN_SECONDS, 0, Integer.MAX_VALUE, "a number of seconds (0 = until"
                 + " stopped)"), TimeUnit.SECONDS);
         return b.build();
@@ -459,6 +469,14 @@ public final class SenderConfig {
         return resendBufferMaxAge;
     }
 
+    /**
+     * The folder of the sender journal ({@code JOURNAL_DIR}); null when there is none. With it a restarted sender
+     * continues its session and seq and resends what was not acknowledged ({@link SenderJournal}).
+     */
+    public java.nio.file.Path journalDir() {
+        return journalDir;
+    }
+
     @Override
     public String toString() {
         List<BinanceConnection> connections = binanceConnections();
@@ -494,6 +512,7 @@ public final class SenderConfig {
         private Duration binanceReconnectMin = Duration.ofMillis(BINANCE_RECONNECT_MIN_MS);
         private Duration binanceReconnectMax = Duration.ofMillis(defaultInt(SenderSetting.BINANCE_RECONNECT_MAX_MS));
         private Duration runDuration = Duration.ofSeconds(defaultInt(SenderSetting.RUN_SECONDS));
+        private java.nio.file.Path journalDir;
         private Duration receiverConnectTimeout = Duration.ofSeconds(5);
         private Duration receiverStartupWait = Duration.ofSeconds(5);
         private Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -608,6 +627,12 @@ public final class SenderConfig {
         }
 
         /** How long the daemon runs; 0 until stopped. Not used by {@link Sender} itself. */
+        /** See {@link SenderConfig#journalDir()}; null (the default) for none. */
+        public Builder journalDir(java.nio.file.Path dir) {
+            this.journalDir = dir;
+            return this;
+        }
+
         public Builder runDuration(long duration, TimeUnit unit) {
             this.runDuration = Duration.ofNanos(unit.toNanos(duration));
             return this;
@@ -751,6 +776,10 @@ public final class SenderConfig {
             }
             if (runDuration.isNegative()) {
                 throw new SettingException("runDuration must be 0 (until stopped) or positive, got " + runDuration);
+            }
+            if (journalDir != null && resendBufferBytes == 0) {
+                throw new SettingException("JOURNAL_DIR needs RESEND_BUFFER_BYTES above 0: the journal is the resend"
+                        + " buffer's backing");
             }
             positive("receiverConnectTimeout", receiverConnectTimeout);
             if (receiverConnectTimeout.toMillis() > Integer.MAX_VALUE) {

@@ -79,7 +79,7 @@ final class SenderOps {
     /** Every metric of the sender; one line each. */
     static StatsMetrics<Snapshot> metrics(Sender sender) {
         return new StatsMetrics<>(PREFIX, () -> new Snapshot(sender.stats(), sender.nanosSinceLastUpdate(),
-                        sender.depthStats()))
+                        sender.depthStats(), sender.feedOutages(), sender.feedOutageMillis(), sender.inheritedSeq()))
                 .counter("received", "WebSocket messages received from Binance, of any kind", x -> x.s.received())
                 .counter("taken", "Valid updates taken: quotes, trades and depth frames (each got a seq)", x -> x.s.taken())
                 .counter("sent", "Updates written to the receiver", x -> x.s.sent())
@@ -132,11 +132,18 @@ final class SenderOps {
                 .counter("resend_dropped", "Frames the receiver lacked that had fallen out of the resend buffer (part"
                         + " of dropped)", x -> x.s.acks().resendDropped())
                 .gauge("last_update_age_seconds", "Seconds since the latest valid Binance update; -1 before the first",
-                        x -> x.sinceLastUpdateNanos < 0 ? -1 : x.sinceLastUpdateNanos / NANOS_PER_SECOND);
+                        x -> x.sinceLastUpdateNanos < 0 ? -1 : x.sinceLastUpdateNanos / NANOS_PER_SECOND)
+                .counter("feed_outages", "Feed outages reported: spans without a Binance connection for a symbol"
+                        + " (sender restart with JOURNAL_DIR, Binance reconnect), one per symbol and span",
+                        x -> x.feedOutages)
+                .counter("feed_outage_ms", "Summed length of the feed outages, ms", x -> x.feedOutageMillis)
+                .gauge("inherited_seq", "The last seq taken by earlier lives of this session (JOURNAL_DIR); 0 for a"
+                        + " new session (last_seq - inherited_seq = taken)", x -> x.inheritedSeq);
     }
 
     /** What one scrape reads. */
-    record Snapshot(SenderStats s, long sinceLastUpdateNanos, DepthRelayStats depth) {
+    record Snapshot(SenderStats s, long sinceLastUpdateNanos, DepthRelayStats depth, long feedOutages,
+                    long feedOutageMillis, long inheritedSeq) {
     }
 
 

@@ -91,6 +91,10 @@ public enum SenderSetting implements Setting {
             + " futures also depth@500ms, depth@0ms"),
     DEPTH_SNAPSHOT_LIMIT("1000", "With INCLUDE_DEPTH: levels per side of the REST snapshot a book syncs from (5, 10,"
             + " 20, 50, 100, 500, 1000; spot also 5000); at least DEPTH_LEVELS"),
+    JOURNAL_DIR("", "Folder of the sender journal (sender.journal, memory-mapped, about RESEND_BUFFER_BYTES x 1.25):"
+            + " a restarted sender continues its session and seq, resends what the receiver had not acknowledged and"
+            + " reports the time without a Binance connection as a feed outage. Empty = none (a restart starts a new"
+            + " session). Needs RESEND_BUFFER_BYTES above 0"),
     RUN_SECONDS("0", "Stop after this many seconds; 0 runs until SIGTERM or Ctrl-C");
 
     private final String defaultValue;

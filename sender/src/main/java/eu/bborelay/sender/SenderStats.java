@@ -11,7 +11,8 @@ import java.util.Objects;
  * {@code sent + dropped + conflated == taken}.
  *
  * @param received WebSocket messages received from Binance, of any kind
- * @param taken valid updates taken, quotes and trades; each got a {@code seq} (equals {@code lastSeq})
+ * @param taken valid updates taken by this process, quotes and trades; each got a {@code seq} (equals {@code lastSeq},
+ *              less the seqs of earlier lives of a session continued from {@code JOURNAL_DIR})
  * @param sent updates written to the receiver (the first write of each seq; replays after a reconnect not counted)
  * @param dropped updates never written because the receiver was unreachable (or a write failed), including quotes
  *                waiting while it is down, and trades the full trade queue dropped
@@ -21,7 +22,8 @@ import java.util.Objects;
  * @param invalid rejected bookTicker messages by reason; every reason is present
  * @param binanceReconnects Binance connections opened after the first one
  * @param receiverReconnects receiver connections established after the first one
- * @param lastSeq the last seq assigned, 0 before the first update
+ * @param lastSeq the last seq assigned, 0 before the first update (a session continued from {@code JOURNAL_DIR}
+ *                starts after the previous life's last one)
  * @param binanceConnected whether the Binance WebSocket is open
  * @param receiverConnected whether the receiver link is up
  * @param sessionId this process's random 128-bit session id, 32 hex digits

@@ -99,6 +99,7 @@ class BinanceLegFaultTest extends EndToEndSupport {
         Await.until("updates flow", WAIT, () -> sender.stats().taken() > 1_000, sender::stats);
         assertEquals(1, replay.injectAbruptClose());
         // recovery within the backoff cap (300 ms here) plus a handshake
+        long closedAtMs = System.currentTimeMillis();
         Await.until("reconnected", WAIT, () -> sender.stats().binanceReconnects() == 1
                 && sender.stats().binanceConnected(), sender::stats);
         long before = sender.stats().taken();
@@ -108,6 +109,14 @@ class BinanceLegFaultTest extends EndToEndSupport {
         assertEquals(s.taken(), s.sent() + s.dropped() + s.conflated());
         assertEquals(0, s.dropped() + s.conflated(), s.logLine());
         assertSubsequenceOnce(quotesReceived(s.taken()));
+        // the time without a Binance connection is reported once, as a feed outage of the symbol
+        assertEquals(1, receiver.outages().size(), receiver.outages().toString());
+        String[] o = receiver.outages().get(0).split(" ");
+        assertEquals(List.of("BTCUSDT", "binance_reconnect"), List.of(o[0], o[1]));
+        long from = Long.parseLong(o[2]);
+        long to = Long.parseLong(o[3]);
+        assertTrue(from <= closedAtMs + 1_000 && to >= from && to - from < 10_000, receiver.outages().toString());
+        assertEquals(1, sender.feedOutages());
     }
 
     @Test
@@ -126,6 +135,10 @@ class BinanceLegFaultTest extends EndToEndSupport {
         SenderStats s = sender.stats();
         assertEquals(0, s.dropped() + s.conflated(), s.logLine());
         assertSubsequenceOnce(quotesReceived(s.taken()));
+        // if the old connection died before the rollover began, the sender was without a connection for a moment
+        for (String o : receiver.outages()) {
+            assertTrue(o.startsWith("BTCUSDT binance_reconnect "), receiver.outages().toString());
+        }
     }
 
     @Test

@@ -50,6 +50,8 @@ final class RecordingFrameServer implements AutoCloseable {
     private final List<Throwable> errors = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicLong heartbeats = new AtomicLong();
+    /** Feed outages received: "SYMBOL reason from_ms to_ms", kept apart from {@link #frames} (control frames). */
+    private final List<String> outages = new CopyOnWriteArrayList<>();
     private final Object readGate = new Object();
     private volatile boolean reading = true;
     private final boolean requireClientCert;
@@ -133,6 +135,11 @@ final class RecordingFrameServer implements AutoCloseable {
         return handshakeFailures;
     }
 
+    /** Feed outage frames received, as "SYMBOL reason from_ms to_ms", in order. */
+    List<String> outages() {
+        return outages;
+    }
+
     List<Throwable> errors() {
         return errors;
     }
@@ -207,6 +214,8 @@ final class RecordingFrameServer implements AutoCloseable {
                     case QUOTE -> frames.add(new Frame(type, quote.copy(), null, id));
                     case HELLO -> frames.add(new Frame(type, null, decoder.hello(), id));
                     case HEARTBEAT -> heartbeats.incrementAndGet();
+                    case FEED_OUTAGE -> outages.add(decoder.outageSymbol() + " " + decoder.outageReason() + " "
+                            + decoder.outageFromMs() + " " + decoder.outageToMs());
                     default -> errors.add(new AssertionError("unexpected frame type " + type));
                 }
             }

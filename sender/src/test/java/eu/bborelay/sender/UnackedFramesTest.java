@@ -74,8 +74,11 @@ class UnackedFramesTest {
         for (long seq : new long[] {1, 200, 70_000, 5_000_000_000L}) { // every msgpack width of seq
             appendTrade(u, seq, 0);
             long e = u.end() - 1;
-            u.restamp(e, 1_800_000_000_123_456_789L);
-            Trade t = decodeTrade(u, e);
+            byte[] copy = new byte[u.length(e)];
+            u.copyFrame(e, copy);
+            UnackedFrames.restamp(copy, 1_800_000_000_123_456_789L);
+            Trade t = decodeTrade(copy);
+            assertEquals(seq, decodeTrade(u, e).seq(), "the stored frame keeps its bytes");
             assertEquals(seq, t.seq());
             assertEquals(1_800_000_000_123_456_789L, t.sendEpochNanos());
             assertEquals(1000 + seq, t.tradeId());
@@ -136,7 +139,13 @@ class UnackedFramesTest {
     }
 
     private static Trade decodeTrade(UnackedFrames u, long e) {
-        byte[] frame = java.util.Arrays.copyOfRange(u.slab(), u.offset(e) + 4, u.offset(e) + u.length(e));
+        byte[] copy = new byte[u.length(e)];
+        u.copyFrame(e, copy);
+        return decodeTrade(copy);
+    }
+
+    private static Trade decodeTrade(byte[] lengthPrefixed) {
+        byte[] frame = java.util.Arrays.copyOfRange(lengthPrefixed, 4, lengthPrefixed.length);
         Trade t = new Trade();
         try {
             assertEquals(FrameType.TRADE, new FrameDecoder().decode(frame, frame.length, new BookTicker(), t));

@@ -144,6 +144,10 @@ public final class ReceiverOps {
                         + " half-open)", ReceiverStats::silenceTimeouts)
                 .counter("stale_events", "Times a symbol's latest quote became older than staleAfter",
                         ReceiverStats::staleEvents)
+                .counter("feed_outages", "Feed outages reported by senders: spans with no Binance connection for a"
+                        + " symbol (sender restart, Binance reconnect), one per symbol and span", ReceiverStats::feedOutages)
+                .counter("feed_outage_ms", "Summed length of the feed outages, ms (sender wall clock)",
+                        ReceiverStats::feedOutageMillis)
                 .gauge("symbol_one_way_latency_seconds", "One-way latency since start per symbol, by quantile",
                         "symbol", "quantile", ReceiverOps::symbolLatencyQuantiles)
                 .counter("merged_gaps", "A/B arbitration (ARBITRATION=true): updates no sender delivered, by type:"
