@@ -16,6 +16,7 @@ import eu.bborelay.sender.SenderStats;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -97,10 +98,17 @@ class ReceiverRestartTest {
                 assertSameAsRecorded(byUpdateId.get(q.updateId()), q);
             }
         }
+        // Quotes the first receiver delivered but had not acknowledged when it closed: at the reconnect the sender
+        // resends only the newest quote of the symbol, moves the older ones from sent to conflated, and the new
+        // receiver counts them as gaps. Delivered there and a gap here: counted twice below, once in sent.
+        List<Long> firstSeqs = before.quotes.stream().map(BookTicker::seq).toList();
+        long deliveredAndGap = after.inGaps(firstSeqs);
         // Delivered + gaps covers every seq the sender took, apart from frames written into the first
         // receiver's socket as it closed (sent, never read).
-        long lostInSocket = s.sent() - before.size() - after.size();
-        assertTrue(lostInSocket >= 0 && lostInSocket < 1_000, "lost in the closing socket: " + lostInSocket);
-        assertEquals(taken, before.size() + after.size() + firstStats.gaps() + r.gaps() + lostInSocket);
+        long lostInSocket = s.sent() - (before.size() - deliveredAndGap) - after.size();
+        assertTrue(lostInSocket >= 0 && lostInSocket < 1_000, "lost in the closing socket: " + lostInSocket
+                + " (delivered by the first receiver and a gap at the second: " + deliveredAndGap + ")");
+        assertEquals(taken, before.size() - deliveredAndGap + after.size() + firstStats.gaps() + r.gaps()
+                + lostInSocket);
     }
 }

@@ -15,6 +15,8 @@ class RecordingTickerListener implements TickerListener {
     final List<Trade> trades = new CopyOnWriteArrayList<>();
     final AtomicLong gapCalls = new AtomicLong();
     final AtomicLong missing = new AtomicLong();
+    /** Every gap as {@code [expectedSeq, receivedSeq)}: the seqs it says are missing. */
+    final List<long[]> gapRanges = new CopyOnWriteArrayList<>();
 
     @Override
     public void onBookTicker(BookTicker quote) {
@@ -30,6 +32,21 @@ class RecordingTickerListener implements TickerListener {
     public void onGap(long expectedSeq, long receivedSeq) {
         gapCalls.incrementAndGet();
         missing.addAndGet(receivedSeq - expectedSeq);
+        gapRanges.add(new long[] {expectedSeq, receivedSeq});
+    }
+
+    /** How many of {@code seqs} lie in a gap this listener was told about. */
+    long inGaps(java.util.Collection<Long> seqs) {
+        long n = 0;
+        for (long seq : seqs) {
+            for (long[] g : gapRanges) {
+                if (seq >= g[0] && seq < g[1]) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     int size() {
