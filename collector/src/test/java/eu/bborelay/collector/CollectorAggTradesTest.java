@@ -1,6 +1,6 @@
 package eu.bborelay.collector;
 
-import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.S3ProxyExtension;
 import eu.bborelay.recording.testing.Duck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,12 +29,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The acceptance run with aggTrades (issue 9): a recording with {@code @aggTrade} streams through binance-replay →
@@ -51,27 +49,11 @@ class CollectorAggTradesTest {
             + "\"s\":\"([A-Z0-9_]+)\".*?\"f\":(\\d+),\"l\":(\\d+)");
     private static final Pattern STREAM_SYMBOL = Pattern.compile("\"stream\":\"([a-z0-9_]+)@bookTicker\"");
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static S3ProxyServer s3;
-    private static S3Client client;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3ProxyServer();
-        client = s3.client();
-        System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.CREDENTIAL);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        client.close();
-        s3.close();
-    }
 
     @Test
     @Timeout(120)
@@ -126,10 +108,10 @@ class CollectorAggTradesTest {
      */
     private Path acceptance(Path recording, String name, Withhold withhold) throws Exception {
         Expected expected = Expected.of(recording);
-        client.createBucket(b -> b.bucket(name));
+        S3.client().createBucket(b -> b.bucket(name));
         Path data = dir.resolve(name + "-data");
         Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                CollectorFixture.uploader(data, s3, name), Duration.ofSeconds(30));
+                CollectorFixture.uploader(data, S3.server(), name), Duration.ofSeconds(30));
         SenderStats sent;
         BinanceReplayServer.Builder replayBuilder = BinanceReplayServer.builder().recording(recording).speed(0);
         if (withhold != null) {
@@ -158,7 +140,7 @@ class CollectorAggTradesTest {
         assertEquals(0, collector.uploader().pendingFiles(), "uploaded at shutdown");
 
         Path bucket = dir.resolve(name + "-bucket");
-        List<String> keys = CollectorFixture.download(client, name, bucket);
+        List<String> keys = CollectorFixture.download(S3.client(), name, bucket);
         for (String k : keys) {
             assertTrue(k.matches("collector/binance/(bbo|agg_trades)/symbol=[A-Z0-9_]+/date=\\d{4}-\\d\\d-\\d\\d/"
                     + "hour=\\d\\d/data_\\d{3}\\.parquet"), k);

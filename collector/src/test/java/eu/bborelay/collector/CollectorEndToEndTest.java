@@ -1,6 +1,6 @@
 package eu.bborelay.collector;
 
-import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.S3ProxyExtension;
 import eu.bborelay.recording.testing.Duck;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,12 +16,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The acceptance run in one JVM, every part real: binance-replay (the spot capture across midnight, two files) →
@@ -32,35 +30,19 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class CollectorEndToEndTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static S3ProxyServer s3;
-    static S3Client client;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3ProxyServer();
-        client = s3.client();
-        System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.CREDENTIAL);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        client.close();
-        s3.close();
-    }
-
     @Test
     @Timeout(120)
     void everyBookTickerOfTheMidnightCaptureLandsInS3ExactlyOnce() throws Exception {
-        client.createBucket(b -> b.bucket("acceptance"));
+        S3.client().createBucket(b -> b.bucket("acceptance"));
         Path data = dir.resolve("data");
         Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                CollectorFixture.uploader(data, s3, "acceptance"), Duration.ofSeconds(30));
+                CollectorFixture.uploader(data, S3.server(), "acceptance"), Duration.ofSeconds(30));
         SenderStats sent;
         try (BinanceReplayServer replay = CollectorFixture.replay(CollectorFixture.SPEED);
              Sender sender = Sender.start(CollectorFixture.sender(replay, collector.receiver().port()).build())) {
@@ -81,7 +63,7 @@ class CollectorEndToEndTest {
         assertEquals(0, collector.uploader().pendingFiles(), "uploaded at shutdown");
 
         Path bucket = dir.resolve("bucket");
-        List<String> keys = CollectorFixture.download(client, "acceptance", bucket);
+        List<String> keys = CollectorFixture.download(S3.client(), "acceptance", bucket);
         assertFalse(keys.isEmpty());
         for (String k : keys) {
             assertTrue(k.matches("collector/binance/(bbo|trades)/symbol=BTCUSDT/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/"
@@ -121,12 +103,12 @@ class CollectorEndToEndTest {
     @Test
     @Timeout(120)
     void filesWaitWhileS3IsDownAndAllArriveWhenItIsBack() throws Exception {
-        client.createBucket(b -> b.bucket("outage"));
+        S3.client().createBucket(b -> b.bucket("outage"));
         Path data = dir.resolve("data");
         MutableClock clock = new MutableClock(Instant.now());
-        s3.stop();
+        S3.server().stop();
         Collector collector = Collector.start(CollectorFixture.receiverConfig(),
-                CollectorFixture.recorder(data).withClock(clock), CollectorFixture.uploader(data, s3, "outage"),
+                CollectorFixture.recorder(data).withClock(clock), CollectorFixture.uploader(data, S3.server(), "outage"),
                 Duration.ofSeconds(30));
         try (BinanceReplayServer replay = CollectorFixture.replay(CollectorFixture.SPEED);
              Sender sender = Sender.start(CollectorFixture.sender(replay, collector.receiver().port()).build())) {
@@ -146,7 +128,7 @@ class CollectorEndToEndTest {
             assertFalse(late.healthy());
             assertTrue(late.reason().startsWith("upload to S3 failing: a file has waited"), late.reason());
 
-            s3.start();
+            S3.server().start();
             Await.until("the backlog uploaded", WAIT, () -> collector.uploader().pendingFiles() == 0,
                     () -> collector.uploader().lastError());
         } finally {
@@ -154,7 +136,7 @@ class CollectorEndToEndTest {
         }
         assertEquals(0, collector.gaps());
         Path bucket = dir.resolve("bucket");
-        CollectorFixture.download(client, "outage", bucket);
+        CollectorFixture.download(S3.client(), "outage", bucket);
         try (Duck duck = new Duck()) {
             assertEquals(List.of(List.of(73_174L, 73_174L)), duck.rows("SELECT count(*), count(DISTINCT update_id)"
                     + " FROM " + Duck.hive(bucket.resolve("collector/binance/bbo"))));

@@ -5,18 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import eu.bborelay.common.testing.Await;
 import eu.bborelay.recording.testing.Duck;
-import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.S3ProxyExtension;
 import eu.bborelay.replay.BinanceReplayServer;
 import eu.bborelay.sender.Sender;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A feed outage lands in Parquet: a sender with {@code JOURNAL_DIR} relays part of the spot capture to the collector,
@@ -26,36 +24,20 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class CollectorFeedOutageTest {
     static final Duration WAIT = Duration.ofSeconds(60);
-    static S3ProxyServer s3;
-    static S3Client client;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3ProxyServer();
-        client = s3.client();
-        System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.CREDENTIAL);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        client.close();
-        s3.close();
-    }
-
     @Test
     @Timeout(120)
     void aSenderRestartIsRecordedAsOneFeedOutageRow() throws Exception {
-        client.createBucket(b -> b.bucket("outages"));
+        S3.client().createBucket(b -> b.bucket("outages"));
         Path data = dir.resolve("data");
         Path journal = dir.resolve("journal");
         Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                CollectorFixture.uploader(data, s3, "outages"), Duration.ofSeconds(30));
+                CollectorFixture.uploader(data, S3.server(), "outages"), Duration.ofSeconds(30));
         String session;
         long stoppedAtMs;
         long restartedAtMs;
@@ -83,7 +65,7 @@ class CollectorFeedOutageTest {
         assertEquals(0, collector.uploader().pendingFiles(), "uploaded at shutdown");
 
         Path bucket = dir.resolve("bucket");
-        List<String> keys = CollectorFixture.download(client, "outages", bucket);
+        List<String> keys = CollectorFixture.download(S3.client(), "outages", bucket);
         assertTrue(keys.stream().anyMatch(k -> k.matches("collector/binance/feed_outages/symbol=BTCUSDT/"
                 + "date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/data_000\\.parquet")), keys.toString());
         try (Duck duck = new Duck()) {

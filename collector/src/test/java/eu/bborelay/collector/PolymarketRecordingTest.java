@@ -1,6 +1,6 @@
 package eu.bborelay.collector;
 
-import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.S3ProxyExtension;
 import eu.bborelay.recording.testing.Duck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,12 +24,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Polymarket recorded by the collector, every part real: the local Polymarket server (polymarket-replay) replaying the
@@ -45,27 +43,11 @@ class PolymarketRecordingTest {
     static final String NO = "54179564009642723353355316176091991063553046330768303687769988635499280029688";
     static final String MARKET = "0x285746de0e4f751fd4dc8f9dc2cecd0101ba9ad0096a43145ed9643b09514f01";
     static final Duration WAIT = Duration.ofSeconds(30);
-    static S3ProxyServer s3;
-    static S3Client client;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3ProxyServer();
-        client = s3.client();
-        System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.CREDENTIAL);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        client.close();
-        s3.close();
-    }
 
     static Path burst() {
         Path p = SharedData.dataDir().resolve("polymarket").resolve(CROSSING_BURST);
@@ -83,14 +65,14 @@ class PolymarketRecordingTest {
     @Test
     @Timeout(120)
     void theCrossingBurstIsRecordedRowPerBookChangeAndTheLastRowIsTheClosingBook() throws Exception {
-        client.createBucket(b -> b.bucket("poly"));
+        S3.client().createBucket(b -> b.bucket("poly"));
         Path data = dir.resolve("data");
         Path down = dir.resolve("down");
         try (PolymarketReplayServer server = PolymarketReplayServer.builder()
                 .recording(Recording.read(burst(), true)).build()) {
             server.start();
             Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                    CollectorFixture.uploader(data, s3, "poly"),
+                    CollectorFixture.uploader(data, S3.server(), "poly"),
                     new PolymarketSource.Config(List.of(YES, NO), server.uri(), 0), Duration.ofSeconds(30));
             try {
                 PolymarketSource p = collector.polymarket();
@@ -111,7 +93,7 @@ class PolymarketRecordingTest {
             }
             assertEquals(0, collector.uploader().pendingFiles(), "uploaded at shutdown");
         }
-        List<String> keys = CollectorFixture.download(client, "poly", down);
+        List<String> keys = CollectorFixture.download(S3.client(), "poly", down);
         assertTrue(keys.stream().anyMatch(k -> k.matches("collector/polymarket/l2/token=" + YES
                 + "/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/data_000\\.parquet")), keys.toString());
         assertTrue(keys.stream().anyMatch(k -> k.startsWith("collector/polymarket/trades/token=" + YES + "/")),
@@ -155,7 +137,7 @@ class PolymarketRecordingTest {
     @Test
     @Timeout(120)
     void topFiveLevelsKeepTheBestFiveAndSkipChangesBelowThem() throws Exception {
-        client.createBucket(b -> b.bucket("top5"));
+        S3.client().createBucket(b -> b.bucket("top5"));
         Path data = dir.resolve("data");
         Path down = dir.resolve("down");
         long skipped;
@@ -163,7 +145,7 @@ class PolymarketRecordingTest {
                 .recording(Recording.read(burst(), true)).build()) {
             server.start();
             Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                    CollectorFixture.uploader(data, s3, "top5"),
+                    CollectorFixture.uploader(data, S3.server(), "top5"),
                     new PolymarketSource.Config(List.of(YES, NO), server.uri(), 5), Duration.ofSeconds(30));
             try {
                 PolymarketSource p = collector.polymarket();
@@ -175,7 +157,7 @@ class PolymarketRecordingTest {
                 collector.close();
             }
         }
-        CollectorFixture.download(client, "top5", down);
+        CollectorFixture.download(S3.client(), "top5", down);
         Book closingYes = Book.of(Files.readAllLines(burst(), StandardCharsets.UTF_8).get(50));
         String l2 = Duck.hive(down.resolve("collector/polymarket/l2")).replace("hive_partitioning=true",
                 "hive_partitioning=true, file_row_number=true");
@@ -204,7 +186,7 @@ class PolymarketRecordingTest {
         }
         Path data = dir.resolve("data");
         Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                CollectorFixture.uploader(data, s3, "absent"), new PolymarketSource.Config(List.of(YES),
+                CollectorFixture.uploader(data, S3.server(), "absent"), new PolymarketSource.Config(List.of(YES),
                         java.net.URI.create("ws://127.0.0.1:" + closedPort + "/ws/market"), 0), Duration.ZERO);
         try {
             Health h = CollectorOps.health(collector, 10, 3600);
@@ -264,14 +246,14 @@ class PolymarketRecordingTest {
 
     private Size measure(int levels, int rounds) throws Exception {
         String bucket = "size" + levels + "x" + rounds;
-        client.createBucket(b -> b.bucket(bucket));
+        S3.client().createBucket(b -> b.bucket(bucket));
         Path data = dir.resolve("data" + bucket);
         Path down = dir.resolve("down" + bucket);
         try (PolymarketReplayServer server = PolymarketReplayServer.builder()
                 .recording(Recording.read(burst(), true)).loop(rounds > 1).rate(2000).build()) {
             server.start();
             Collector collector = Collector.start(CollectorFixture.receiverConfig(), CollectorFixture.recorder(data),
-                    CollectorFixture.uploader(data, s3, bucket),
+                    CollectorFixture.uploader(data, S3.server(), bucket),
                     new PolymarketSource.Config(List.of(YES, NO), server.uri(), levels), Duration.ofSeconds(30));
             try {
                 Await.until(rounds + " rounds sent", WAIT, () -> server.position() >= 52 * rounds);
@@ -284,7 +266,7 @@ class PolymarketRecordingTest {
                 collector.close();
             }
         }
-        CollectorFixture.download(client, bucket, down);
+        CollectorFixture.download(S3.client(), bucket, down);
         Path l2 = down.resolve("collector/polymarket/l2");
         long fileBytes;
         long files;

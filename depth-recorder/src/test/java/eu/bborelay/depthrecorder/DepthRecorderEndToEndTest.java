@@ -1,6 +1,6 @@
 package eu.bborelay.depthrecorder;
 
-import eu.bborelay.recording.testing.S3ProxyServer;
+import eu.bborelay.recording.testing.S3ProxyExtension;
 import eu.bborelay.recording.testing.Duck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,14 +31,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -49,27 +48,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 class DepthRecorderEndToEndTest {
     private static final long WITHHELD = 2500;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static S3ProxyServer s3;
-    private static S3Client client;
+    @RegisterExtension
+    static final S3ProxyExtension S3 = new S3ProxyExtension();
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startS3() throws Exception {
-        s3 = new S3ProxyServer();
-        client = s3.client();
-        client.createBucket(b -> b.bucket("depth"));
-        System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);
-        System.setProperty("aws.secretAccessKey", S3ProxyServer.CREDENTIAL);
-    }
-
-    @AfterAll
-    static void stopS3() {
-        System.clearProperty("aws.accessKeyId");
-        System.clearProperty("aws.secretAccessKey");
-        client.close();
-        s3.close();
+    static void createBucket() {
+        S3.client().createBucket(b -> b.bucket("depth"));
     }
 
     /** A bucket sink as the Bigtable one plugs in: keeps copies. */
@@ -120,7 +107,7 @@ class DepthRecorderEndToEndTest {
             env.put("S3_BUCKET", "depth");
             env.put("S3_PREFIX", prefix);
             env.put("S3_REGION", "us-east-1");
-            env.put("S3_ENDPOINT", s3.endpoint().toString());
+            env.put("S3_ENDPOINT", S3.server().endpoint().toString());
             env.put("HTTP_PORT", "0");
             DepthRecorderConfig config = DepthRecorderConfig.parse(Settings.of(env))
                     .withMinSnapshotBackoff(Duration.ofMillis(50));
@@ -211,10 +198,10 @@ class DepthRecorderEndToEndTest {
 
     private Path download(String prefix, Path into) throws Exception {
         int files = 0;
-        for (S3Object o : client.listObjectsV2Paginator(b -> b.bucket("depth").prefix(prefix + "/")).contents()) {
+        for (S3Object o : S3.client().listObjectsV2Paginator(b -> b.bucket("depth").prefix(prefix + "/")).contents()) {
             Path target = into.resolve(o.key().substring(prefix.length() + 1));
             Files.createDirectories(target.getParent());
-            client.getObject(b -> b.bucket("depth").key(o.key()), ResponseTransformer.toFile(target));
+            S3.client().getObject(b -> b.bucket("depth").key(o.key()), ResponseTransformer.toFile(target));
             files++;
         }
         assertTrue(files >= 3, "files uploaded: " + files);
