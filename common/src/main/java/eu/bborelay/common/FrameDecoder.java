@@ -24,6 +24,11 @@ import org.msgpack.value.ValueType;
  * and sizes of equal length per side) and the two bucket arrays (of equal length, {@code num_steps} when present).
  * Quote, trade and depth decoding allocate nothing in steady state: keys are compared as bytes and symbols
  * are interned. Not thread-safe: one decoder per connection, used by the thread that reads it.
+ *
+ * <p>Size: about 710 lines because every frame type is read in one pass over one map (a key is matched once, as
+ * bytes, whatever the type), so the key table, the per-key reads and each type's required keys sit together; the
+ * javadoc of the accessors is a third. The next seam: the per-type checks after the pass (required keys, value
+ * ranges, the depth arrays' lengths, about 150 lines) into a validator fed the seen-key mask.
  */
 public final class FrameDecoder {
     private static final byte[][] KEYS = {

@@ -29,7 +29,7 @@ import javax.net.ssl.SSLSocket;
  * <p>Other threads only call {@link #close(String)} (closes the socket, which ends the reader) and
  * {@link #awaitEnd(long)}.
  *
- * <p>Size: about 940 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
+ * <p>Size: about 990 lines because the reader thread's whole life is here on purpose (handshake outcome, frame loop,
  * hello, quote and trade dispatch, pings and pongs, feed outages, silence check, close), so that the per-quote path
  * is one method on one thread that can be read in one place; sequence tracking, latency recording, clock sync, exchange gaps and
  * the pending handshakes are their own classes, and so is the arbitrated delivery of A/B senders ({@link ArbiterTap};

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * <p>The rollover's state (which connection is the new one, why, how many completed) and its overlap rule are
  * {@link Rollover}; the WebSocket client, Retry-After and the trades' overlap bookkeeping are their own classes
  * ({@code eu.bborelay.binance.BinanceStreamClient}, {@code UpgradeRefusal}, {@link TradeOverlap}). This class keeps
- * the reconnects, the scheduling of the rollover's steps and the owner hand-over between two connections.
+ * the reconnects, the scheduling of the rollover's steps and the owner hand-over between two connections, and
+ * reports when its symbols had no connection ({@link FeedOutages}). About 610 lines, 40 % javadoc and comments on
+ * the threading; the next seam, if it grows: the owner hand-over (buffer, drain, flag) into a class of its own.
  */
 final class BinanceLeg implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BinanceLeg.class);

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * accounting ({@link LinkAccounting}, unit-tested without sockets), and for protocol 2 the resend ring
  * ({@link UnackedFrames}, over the {@link SenderJournal} with {@code JOURNAL_DIR}), the acknowledged position
  * ({@link AckTracker}), the resend ({@link Resender}) and the feed outages to report ({@link FeedOutages}). What
- * remains (about 880 lines, a third of them javadoc) is one state machine on one thread: connect, wait for the
+ * remains (about 890 lines, a third of them javadoc) is one state machine on one thread: connect, wait for the
  * resume, resend, opening batch, streaming, pongs, heartbeats, outage frames, the silence and write-stall checks;
  * splitting it further would spread one thread's transitions over classes that all need its state.
  *

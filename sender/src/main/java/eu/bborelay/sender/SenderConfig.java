@@ -25,9 +25,12 @@ import java.util.concurrent.TimeUnit;
  * validated once, in {@link Builder#build()} or {@link #fromEnvironment}, with a message that names the field or
  * the variable.
  *
- * <p>Size: about 860 lines because every one of its settings (now with the backfill, resend buffer and journal ones) has a documented accessor and a documented
- * builder method, and it lays the symbols out on Binance connections ({@link #binanceConnections()}); the variables live in {@link SenderSetting}, the parsing rules in the daemons' shared parser
- * ({@code eu.bborelay.ops.settings}), and the stream selection in {@code eu.bborelay.binance}.
+ * <p>Size: about 900 lines because every one of its settings (now with the backfill, resend buffer and journal ones)
+ * has a documented accessor and a documented builder method, and it lays the symbols out on Binance connections
+ * ({@link #binanceConnections()}); the variables live in {@link SenderSetting}, the parsing rules in the daemons'
+ * shared parser ({@code eu.bborelay.ops.settings}), the depth settings in {@link DepthSettings}, and the stream
+ * selection in {@code eu.bborelay.binance}. The next seam: the resend buffer and journal settings into a group of
+ * their own, as the depth ones are.
  */
 public final class SenderConfig {
     /**
