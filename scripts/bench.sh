@@ -25,6 +25,8 @@
 #   scripts/bench.sh --jmh
 #   DIRECT_WRITES=true scripts/bench.sh --repeat 3  # the sender with DIRECT_WRITES=true (default false)
 #   BENCH_EXTRA_DAEMON_FLAGS=-Dbborelay.warmup=false scripts/bench.sh --scenario cold   # appended to both daemons' flags
+#   BENCH_DAEMON_JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java scripts/bench.sh --scenario cold   # daemons on JDK 25
+#   BENCH_SENDER_FLAGS=... BENCH_RECEIVER_FLAGS=...  # appended to one daemon's flags (an AOT cache is per program)
 set -euo pipefail
 
 # JVM flags of the deployment images: MUST equal JAVA_OPTS in sender/Dockerfile and receiver/Dockerfile; change
@@ -58,7 +60,7 @@ while [ $# -gt 0 ]; do
     --recording) recording="$2"; shift ;;
     --scenario|--repeat|--out|--stop-receiver-ms|--rate|--messages|--warmup-messages) runner_args+=("$1" "$2"); shift ;;
     --jmh) jmh=1; shift; jmh_args=("$@"); break ;;
-    -h|--help) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown option $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -93,7 +95,12 @@ fi
 
 echo "Machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(java -version 2>&1 | head -1)"
 echo "Daemon JVM flags ($label): ${flags:-<JVM defaults>}"
+[ -z "${BENCH_DAEMON_JAVA:-}" ] || echo "Daemon JVM: $("$BENCH_DAEMON_JAVA" -version 2>&1 | head -1) ($BENCH_DAEMON_JAVA)"
+[ -z "${BENCH_SENDER_FLAGS:-}${BENCH_RECEIVER_FLAGS:-}" ] \
+  || echo "Sender only: ${BENCH_SENDER_FLAGS:-}; receiver only: ${BENCH_RECEIVER_FLAGS:-}"
 exec java -cp "$bench_jar" eu.bborelay.bench.BenchRunner \
   --sender-jar "$sender_jar" --certs "$certs" --recording "$recording" \
-  --daemon-jvm-flags "$flags" --generator-jvm-flags "$GENERATOR_JVM_FLAGS" --label "$label" \
+  --daemon-jvm-flags "$flags" --daemon-java "${BENCH_DAEMON_JAVA:-}" \
+  --sender-jvm-flags "${BENCH_SENDER_FLAGS:-}" --receiver-jvm-flags "${BENCH_RECEIVER_FLAGS:-}" \
+  --generator-jvm-flags "$GENERATOR_JVM_FLAGS" --label "$label" \
   ${runner_args[@]+"${runner_args[@]}"}

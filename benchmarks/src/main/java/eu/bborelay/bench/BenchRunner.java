@@ -73,6 +73,9 @@ public final class BenchRunner {
             "  --repeat N             runs per scenario; the JSON holds every run and their medians (default 1)",
             "  --daemon-jvm-flags S   JVM flags of sender and receiver (default: none = the JVM's defaults)",
             "  --generator-jvm-flags S JVM flags of the load generator (default: -Xmx1g)",
+            "  --daemon-java FILE     java executable of sender and receiver (default: this JVM's; e.g. a JDK 25)",
+            "  --sender-jvm-flags S   appended to the sender's flags only (e.g. its -XX:AOTCache=...)",
+            "  --receiver-jvm-flags S appended to the receiver's flags only",
             "  --stop-receiver-ms N   SIGSTOP the receiver for N ms during the measured phase (proves loss counting)",
             "  --out FILE             JSON result (default run/bench-<time>.json); logs go to FILE minus .json/",
             "  --jfr                  also record a JFR file (settings=profile) of sender and receiver per run",
@@ -114,6 +117,9 @@ public final class BenchRunner {
         doc.put("label", a.value("--label", ""));
         doc.put("machine", machine());
         doc.put("daemon_jvm_flags", c.daemonFlags);
+        doc.put("daemon_java", c.daemonJava);
+        doc.put("sender_jvm_flags", c.senderFlags);
+        doc.put("receiver_jvm_flags", c.receiverFlags);
         doc.put("sender_direct_writes", SENDER_DIRECT_WRITES);
         doc.put("generator_jvm_flags", c.generatorFlags);
         doc.put("sender_jar", c.senderJar.toString());
@@ -168,6 +174,10 @@ public final class BenchRunner {
         final Path out;
         final Path logDir;
         final String daemonFlags;
+        /** java executable of the daemons. */
+        final String daemonJava;
+        final String senderFlags;
+        final String receiverFlags;
         final String generatorFlags;
         final long stopReceiverMs;
         final boolean jfr;
@@ -183,6 +193,10 @@ public final class BenchRunner {
             String base = out.getFileName().toString().replaceFirst("\\.json$", "");
             logDir = out.resolveSibling(base);
             daemonFlags = a.value("--daemon-jvm-flags", "").trim();
+            String java = a.value("--daemon-java", "").trim();
+            daemonJava = java.isEmpty() ? thisJava() : java;
+            senderFlags = a.value("--sender-jvm-flags", "").trim();
+            receiverFlags = a.value("--receiver-jvm-flags", "").trim();
             generatorFlags = a.value("--generator-jvm-flags", "-Xmx1g").trim();
             stopReceiverMs = a.longValue("--stop-receiver-ms", 0);
             jfr = a.flag("--jfr");
@@ -276,9 +290,18 @@ public final class BenchRunner {
         }
     }
 
+    /** The java executable of this JVM. */
+    static String thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     static List<String> java(String flags, String... rest) {
+        return javaWith(thisJava(), flags, rest);
+    }
+
+    static List<String> javaWith(String javaExecutable, String flags, String... rest) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(javaExecutable);
         if (!flags.isBlank()) {
             cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
         }
@@ -291,9 +314,9 @@ public final class BenchRunner {
         Path genTimes = c.logDir.resolve(tag + "-generator.bin");
         Path recvTimes = c.logDir.resolve(tag + "-receiver.bin");
         int capacity = (int) Math.min(Integer.MAX_VALUE - 8, s.warmupMessages() + s.messages() + 10_000);
-        String receiverFlags = c.daemonFlags + jfrFlag(c, tag + "-receiver");
-        String senderFlags = c.daemonFlags + jfrFlag(c, tag + "-sender");
-        try (Child receiver = new Child("receiver", java(receiverFlags, "-cp", c.benchClasspath,
+        String receiverFlags = c.daemonFlags + " " + c.receiverFlags + jfrFlag(c, tag + "-receiver");
+        String senderFlags = c.daemonFlags + " " + c.senderFlags + jfrFlag(c, tag + "-sender");
+        try (Child receiver = new Child("receiver", javaWith(c.daemonJava, receiverFlags, "-cp", c.benchClasspath,
                 BenchReceiver.class.getName(), "--certs", c.certs.toString(), "--capacity",
                 Integer.toString(capacity)), Map.of(), c.logDir.resolve(tag + "-receiver.log"))) {
             int receiverPort = Integer.parseInt(receiver.await("RECV_LISTENING", 30_000)[1]);
@@ -317,7 +340,7 @@ public final class BenchRunner {
                 env.put("STATS_INTERVAL_SECONDS", "1"); // one short line a second: its counters go into the JSON
                 env.put("RUN_SECONDS", "0");
                 env.put("DIRECT_WRITES", SENDER_DIRECT_WRITES);
-                try (Child sender = new Child("sender", java(senderFlags, "-jar", c.senderJar.toString()), env,
+                try (Child sender = new Child("sender", javaWith(c.daemonJava, senderFlags, "-jar", c.senderJar.toString()), env,
                         c.logDir.resolve(tag + "-sender.log"))) {
                     generator.await("GEN_CONNECTED", 30_000);
                     long firstId = Long.parseLong(generator.await("GEN_MEASURE_START",
@@ -392,7 +415,7 @@ public final class BenchRunner {
     /** Dumps the JFR recording of a live process (the sender halts in its shutdown hook: no dump on exit). */
     private static void dumpJfr(Config c, Child child, String name) throws IOException, InterruptedException {
         if (c.jfr) {
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            Path jcmd = Path.of(c.daemonJava).resolveSibling("jcmd"); // the daemon's JDK: attach needs the same
             new ProcessBuilder(jcmd.toString(), Long.toString(child.pid()), "JFR.dump", "name=bench",
                     "filename=" + c.logDir.resolve(name + ".jfr")).redirectErrorStream(true)
                     .redirectOutput(c.logDir.resolve(name + "-jcmd.log").toFile()).start().waitFor();
