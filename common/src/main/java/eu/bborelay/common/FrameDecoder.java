@@ -76,6 +76,8 @@ public final class FrameDecoder {
         FrameDescriptor.utf8(FrameDescriptor.KEY_FROM_MS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_TO_MS),
         FrameDescriptor.utf8(FrameDescriptor.KEY_REASON),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_PREV_ID),
+        FrameDescriptor.utf8(FrameDescriptor.KEY_PREV_WRITE_NS),
     };
     private static final int SEQ = 0;
     private static final int TS = 1;
@@ -121,6 +123,8 @@ public final class FrameDecoder {
     private static final int FROM_MS = 41;
     private static final int TO_MS = 42;
     private static final int REASON = 43;
+    private static final int PREV_ID = 44;
+    private static final int PREV_WRITE_NS = 45;
     private static final int UNKNOWN_KEY = -1;
     private static final String[] REQUIRED_NAMES = {"seq", "ts", "symbol", "bid", "ask"};
 
@@ -172,6 +176,8 @@ public final class FrameDecoder {
     private long t1;
     private long t2;
     private long t3;
+    private long prevPingId;
+    private long prevWriteNanos;
     private long controlSeq;
     private int frameLength;
     private String outageSymbol;
@@ -276,6 +282,22 @@ public final class FrameDecoder {
     /** t3 of the last pong decoded: the sender's clock when it wrote the pong, ns since the epoch. */
     public long t3() {
         return t3;
+    }
+
+    /**
+     * {@code prev_id} of the last pong decoded: the ping id its sender answered with the pong before it on this
+     * connection; 0 when the pong did not carry it (a sender before this key, the first pong of a connection).
+     */
+    public long prevPingId() {
+        return prevPingId;
+    }
+
+    /**
+     * {@code prev_write_ns} of the last pong decoded: ns from that earlier pong's {@code t3} to the return of its
+     * write (sender's monotonic clock); 0 when {@link #prevPingId()} is 0.
+     */
+    public long prevWriteNanos() {
+        return prevWriteNanos;
     }
 
     /** The {@code seq} of the last {@link FrameType#RESUME} or {@link FrameType#ACK} decoded. */
@@ -388,6 +410,8 @@ public final class FrameDecoder {
                 case T1 -> t1 = readLong(key);
                 case T2 -> t2 = readLong(key);
                 case T3 -> t3 = readLong(key);
+                case PREV_ID -> prevPingId = readLong(key);
+                case PREV_WRITE_NS -> prevWriteNanos = readLong(key);
                 case PRICE -> price = readDouble(key);
                 case QTY -> qty = readDouble(key);
                 case SIDE -> side = readSide();
@@ -498,6 +522,10 @@ public final class FrameDecoder {
                 return FrameType.PING;
             case T_PONG:
                 requireKeys(seen, "pong", ID, T1, T2, T3);
+                if ((seen & (1L << PREV_ID)) == 0 || (seen & (1L << PREV_WRITE_NS)) == 0 || prevWriteNanos < 0) {
+                    prevPingId = 0; // optional, both or neither: a pong of a sender without them, or a bad value
+                    prevWriteNanos = 0;
+                }
                 return FrameType.PONG;
             case T_RESUME:
             case T_ACK:

@@ -87,6 +87,19 @@ public final class FrameDescriptor {
     public static final String KEY_T2 = "t2";
     /** Sender clock when it wrote the pong, ns since the epoch. */
     public static final String KEY_T3 = "t3";
+    /**
+     * Pong key (optional): the id of the ping this sender answered with its previous pong on this connection. With
+     * {@link #KEY_PREV_WRITE_NS}, the interleaved transmit stamp of NTP (RFC 5905, interleaved mode): {@code t3} is
+     * stamped before the pong is encoded, encrypted and written, so the exact send time of a pong is only known after
+     * its write and travels in the next pong.
+     */
+    public static final String KEY_PREV_ID = "prev_id";
+    /**
+     * Pong key (optional): how long after its {@code t3} the previous pong's write (encode, encrypt, write, flush)
+     * returned, ns (monotonic clock, {@code >= 0}). The receiver moves that pong's {@code t3} by it, as it moves each
+     * ping's {@code t1} to when the ping's write returned: both legs then start when the bytes left.
+     */
+    public static final String KEY_PREV_WRITE_NS = "prev_write_ns";
 
     /** {@code type} of a best bid/ask quote (Binance bookTicker). */
     public static final String TYPE_BBO = "bbo";

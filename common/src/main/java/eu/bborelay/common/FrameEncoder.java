@@ -73,6 +73,8 @@ public final class FrameEncoder {
     private static final byte[] K_T1 = FrameDescriptor.utf8(FrameDescriptor.KEY_T1);
     private static final byte[] K_T2 = FrameDescriptor.utf8(FrameDescriptor.KEY_T2);
     private static final byte[] K_T3 = FrameDescriptor.utf8(FrameDescriptor.KEY_T3);
+    private static final byte[] K_PREV_ID = FrameDescriptor.utf8(FrameDescriptor.KEY_PREV_ID);
+    private static final byte[] K_PREV_WRITE_NS = FrameDescriptor.utf8(FrameDescriptor.KEY_PREV_WRITE_NS);
 
     private final FrameOutput output = new FrameOutput();
     private final MessagePacker packer;
@@ -273,15 +275,33 @@ public final class FrameEncoder {
      * @param t3EpochNanos the sender's clock when it writes this pong, ns since the epoch
      */
     public int encodePong(long id, long t1EpochNanos, long t2EpochNanos, long t3EpochNanos) {
+        return encodePong(id, t1EpochNanos, t2EpochNanos, t3EpochNanos, 0, 0);
+    }
+
+    /**
+     * Encodes a pong that also carries when the previous pong left ({@code "prev_id"}, {@code "prev_write_ns"}, see
+     * {@link FrameDescriptor#KEY_PREV_ID}); with {@code prevPingId <= 0} the same 5 keys as
+     * {@link #encodePong(long, long, long, long)}.
+     *
+     * @param prevPingId the ping id the previous pong on this connection answered; 0: none
+     * @param prevWriteNanos ns from that pong's {@code t3} to the return of its write and flush (monotonic), {@code >= 0}
+     */
+    public int encodePong(long id, long t1EpochNanos, long t2EpochNanos, long t3EpochNanos, long prevPingId,
+            long prevWriteNanos) {
         try {
             begin();
-            packer.packMapHeader(5);
+            boolean prev = prevPingId > 0 && prevWriteNanos >= 0;
+            packer.packMapHeader(prev ? 7 : 5);
             key(K_TYPE);
             str(V_PONG);
             key(K_ID).packLong(id);
             key(K_T1).packLong(t1EpochNanos);
             key(K_T2).packLong(t2EpochNanos);
             key(K_T3).packLong(t3EpochNanos);
+            if (prev) {
+                key(K_PREV_ID).packLong(prevPingId);
+                key(K_PREV_WRITE_NS).packLong(prevWriteNanos);
+            }
             return end();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

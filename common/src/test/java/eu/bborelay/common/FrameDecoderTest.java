@@ -77,6 +77,37 @@ class FrameDecoderTest {
     }
 
     @Test
+    void aPongCarriesWhenThePreviousPongLeftAndOnlyBothKeysCount() throws Exception {
+        FrameEncoder enc = new FrameEncoder();
+        int n = enc.encodePong(9, 11, 22, 33, 8, 45_000);
+        byte[] pong = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        assertEquals(java.util.Set.of("type", "id", "t1", "t2", "t3", "prev_id", "prev_write_ns"),
+                unpack(pong).keySet());
+        assertEquals(FrameType.PONG, decoder.decode(pong, pong.length, quote));
+        assertEquals(9, decoder.pingId());
+        assertEquals(33, decoder.t3());
+        assertEquals(8, decoder.prevPingId());
+        assertEquals(45_000, decoder.prevWriteNanos());
+        // the first pong of a connection: the same 5 keys as before, and the last pong's values do not linger
+        n = enc.encodePong(1, 11, 22, 33, 0, 0);
+        byte[] first = java.util.Arrays.copyOfRange(enc.buffer(), 4, n);
+        assertEquals(java.util.Set.of("type", "id", "t1", "t2", "t3"), unpack(first).keySet());
+        assertEquals(FrameType.PONG, decoder.decode(first, first.length, quote));
+        assertEquals(0, decoder.prevPingId());
+        assertEquals(0, decoder.prevWriteNanos());
+        // one key without the other, or a negative duration: ignored, the pong itself still counts
+        byte[] half = pack(Map.of("type", "pong", "id", 3, "t1", 2, "t2", 3, "t3", 4, "prev_id", 2));
+        decoder.decode(pong, pong.length, quote);
+        assertEquals(FrameType.PONG, decoder.decode(half, half.length, quote));
+        assertEquals(0, decoder.prevPingId());
+        byte[] negative = pack(Map.of("type", "pong", "id", 3, "t1", 2, "t2", 3, "t3", 4, "prev_id", 2,
+                "prev_write_ns", -5));
+        assertEquals(FrameType.PONG, decoder.decode(negative, negative.length, quote));
+        assertEquals(0, decoder.prevPingId());
+        assertEquals(0, decoder.prevWriteNanos());
+    }
+
+    @Test
     void pongMissingT3IsRejectedNamingTheKey() throws Exception {
         FrameEncoder enc = new FrameEncoder();
         int n = enc.encodePong(1, 2, 3, 4);

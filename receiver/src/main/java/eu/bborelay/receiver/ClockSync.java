@@ -10,12 +10,19 @@ package eu.bborelay.receiver;
  *   offset = ((t2 - t1) + (t3 - t4)) / 2      = sender clock - receiver clock
  * </pre>
  *
- * <p><b>Sample selection.</b> A sample's offset is wrong by half the asymmetry of its round trip, and every stamp
- * errs in the direction that lengthens the round trip ({@code t1} and {@code t3} are taken before the bytes are
- * encrypted and written, {@code t2} and {@code t4} after they were read and decrypted), so queueing, a descheduled
- * thread or a frame waiting behind others only ever adds to the RTT. Of the last {@link #WINDOW} samples (about
- * half a minute at the default 1 s ping interval) the one with the lowest RTT is used, preferring samples taken
- * while neither side was busy:
+ * <p><b>Where the stamps are taken.</b> A sample's offset is wrong by half the asymmetry of its round trip. Both legs
+ * are measured the same way, from when the write that carried the bytes returned to when the reader had them read
+ * and decrypted: {@code t2} and {@code t4} are stamped after the read; {@code t1} and {@code t3} are stamped before
+ * the frame is encoded, encrypted and written, and are moved to the write's return once it is known: {@code t1} by
+ * the pinger's own measure of its write (the caller passes the moved {@code t1}), {@code t3} by the sender's, which
+ * arrives in the next pong ({@link #pongWrittenLate}; NTP's interleaved mode). Without that, a ping written once a
+ * second on a cold path and a pong written by the sender's hot writer made the ping leg look tens of µs longer and
+ * the offset that much too high on one host (docs/BENCHMARKS.md). What the stamps cannot see (a reader woken from a
+ * deeper sleep on one side) still errs in the direction that lengthens the round trip, as do queueing, a descheduled
+ * thread or a frame waiting behind others.
+ *
+ * <p><b>Sample selection.</b> Of the last {@link #WINDOW} samples (about half a minute at the default 1 s ping
+ * interval) the one with the lowest RTT is used, preferring samples taken while neither side was busy:
  * <ul>
  *   <li>the receiver was busy when the pong was read right after another frame ({@code receiverBusy}: it may have
  *       waited in the socket behind it, so {@code t4} is late) or its ping write took long (the caller says so);
@@ -44,11 +51,14 @@ final class ClockSync {
     /** Samples after which a window of busy samples is used anyway. */
     static final int TRUSTED_AFTER_SAMPLES = 3;
 
+    private final long[] ids = new long[WINDOW];
     private final long[] rtts = new long[WINDOW];
     private final long[] offsets = new long[WINDOW];
     private final boolean[] busy = new boolean[WINDOW];
     private int samples;
     private int next;
+    /** Window index of the last sample added; -1 before the first. */
+    private int last = -1;
     private long offsetNanos;
     private long rttNanos;
     private long busySamples;
@@ -58,18 +68,28 @@ final class ClockSync {
     /** Lower bound on the offset proven by quotes since the chosen sample changed; MIN_VALUE: none. */
     private long floorNanos = Long.MIN_VALUE;
 
-    /** Adds a sample taken while the receiver was idle; see {@link #onPong(long, long, long, long, boolean)}. */
+    /** Adds a sample taken while the receiver was idle; see {@link #onPong(long, long, long, long, long, boolean)}. */
     boolean onPong(long t1, long t2, long t3, long t4) {
-        return onPong(t1, t2, t3, t4, false);
+        return onPong(0, t1, t2, t3, t4, false);
+    }
+
+    /** {@link #onPong(long, long, long, long, long, boolean)} without a ping id. */
+    boolean onPong(long t1, long t2, long t3, long t4, boolean receiverBusy) {
+        return onPong(0, t1, t2, t3, t4, receiverBusy);
     }
 
     /**
      * Adds one sample and chooses the estimate again.
      *
+     * @param pingId the ping's id, for {@link #pongWrittenLate}; 0: none
+     * @param t1 receiver clock when the ping's write returned (or, not known, when it was stamped), ns since the epoch
+     * @param t2 sender clock when it read the ping, ns since the epoch
+     * @param t3 sender clock when it stamped the pong, ns since the epoch
+     * @param t4 receiver clock when the pong was read, ns since the epoch
      * @param receiverBusy whether the receiver was busy around this sample (see the class comment)
      * @return false (sample ignored) when its timestamps are impossible: a negative round trip
      */
-    boolean onPong(long t1, long t2, long t3, long t4, boolean receiverBusy) {
+    boolean onPong(long pingId, long t1, long t2, long t3, long t4, boolean receiverBusy) {
         long rtt = (t4 - t1) - (t3 - t2);
         if (rtt < 0 || t3 < t2) {
             return false;
@@ -78,11 +98,40 @@ final class ClockSync {
         if (wasBusy) {
             busySamples++;
         }
+        ids[next] = pingId;
         rtts[next] = rtt;
         offsets[next] = Math.floorDiv((t2 - t1) + (t3 - t4), 2);
         busy[next] = wasBusy;
+        last = next;
         next = (next + 1) % WINDOW;
         samples = Math.min(samples + 1, WINDOW);
+        choose();
+        return true;
+    }
+
+    /**
+     * The sender says its pong of ping {@code pingId} left {@code writeNanos} after its {@code t3}: when that pong is
+     * the last sample added, its {@code t3} moves by that much (the RTT shrinks by it, the offset grows by half of
+     * it) and the estimate is chosen again. Ignored for any other sample (a pong that was not accepted, or one
+     * replaced since) and when the move would make the RTT negative.
+     *
+     * @param pingId the {@code prev_id} of a pong
+     * @param writeNanos its {@code prev_write_ns}, ns
+     * @return whether a sample moved
+     */
+    boolean pongWrittenLate(long pingId, long writeNanos) {
+        if (last < 0 || pingId <= 0 || ids[last] != pingId || writeNanos < 0 || writeNanos > rtts[last]) {
+            return false;
+        }
+        ids[last] = 0; // once
+        rtts[last] -= writeNanos;
+        offsets[last] += writeNanos / 2;
+        choose();
+        return true;
+    }
+
+    /** Picks the sample of the estimate: the lowest RTT, idle samples first (see the class comment). */
+    private void choose() {
         int best = -1;
         int bestBusy = -1;
         for (int i = 0; i < samples; i++) {
@@ -105,7 +154,6 @@ final class ClockSync {
         offsetNanos = Math.max(offsets[best], floorNanos);
         rttNanos = rtts[best];
         chosenBusy = busy[best];
-        return true;
     }
 
     /**

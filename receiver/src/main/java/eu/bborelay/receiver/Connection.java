@@ -473,8 +473,18 @@ final class Connection implements Runnable {
             return; // pings start at the hello, which sets the session: not reached
         }
         ClockSync clockSync = s.clockSync;
+        // The previous pong left prev_write_ns after its t3 (the sender's measure, NTP's interleaved mode)
+        clockSync.pongWrittenLate(decoder.prevPingId(), decoder.prevWriteNanos());
         boolean busy = receiverBusy(id, t4EpochNanos);
-        if (!clockSync.onPong(decoder.t1(), decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
+        // t1 went out in the ping, stamped before its encode, encryption and write: take the ping as sent when the
+        // write returned, as the sender's pong once it tells (above). Both legs then start when the bytes left.
+        long t1 = decoder.t1();
+        long writtenId = pingWrittenId; // the pinger stores the time first, then the id
+        long writeNanos = pingWriteNanos;
+        if (writtenId == id && writeNanos > 0) {
+            t1 += writeNanos;
+        }
+        if (!clockSync.onPong(id, t1, decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
             counters.badPongs.increment();
             return;
         }

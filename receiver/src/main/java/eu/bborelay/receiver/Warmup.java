@@ -128,7 +128,7 @@ public final class Warmup {
         public int clientFrame(FrameEncoder encoder, long round) {
             if (lastPing != 0) { // answer the last ping, as the sender does
                 long t2 = clock.epochNanos();
-                int len = encoder.encodePong(lastPing, lastPingT1, t2, clock.epochNanos());
+                int len = encoder.encodePong(lastPing, lastPingT1, t2, clock.epochNanos(), lastPing - 1, 20_000);
                 lastPing = 0;
                 return len;
             }
@@ -165,7 +165,9 @@ public final class Warmup {
             } else if (type == FrameType.HELLO) {
                 sink += serverDecoder.hello().lastSeq();
             } else if (type == FrameType.PONG) {
-                clockSync.onPong(serverDecoder.t1(), serverDecoder.t2(), serverDecoder.t3(), now, false);
+                clockSync.pongWrittenLate(serverDecoder.prevPingId(), serverDecoder.prevWriteNanos());
+                clockSync.onPong(serverDecoder.pingId(), serverDecoder.t1(), serverDecoder.t2(), serverDecoder.t3(),
+                        now, false);
             }
         }
 

@@ -48,6 +48,45 @@ class ClockSyncTest {
     }
 
     @Test
+    void bothLegsStartWhenTheWriteReturned() {
+        // One host (skew 0), each leg 40 µs on the wire; the receiver's ping write took 70 µs after its t1 stamp
+        // (a cold pinger), the sender's pong write 10 µs after t3 (a hot writer): stamped before the writes, the
+        // ping leg looks 60 µs longer and the offset comes out 30 µs high.
+        long t1 = 1_000_000_000L;
+        long t2 = t1 + 70_000 + 40_000;
+        long t3 = t2 + 5_000;
+        long t4 = t3 + 10_000 + 40_000;
+        ClockSync uncorrected = new ClockSync();
+        assertTrue(uncorrected.onPong(1, t1, t2, t3, t4, false));
+        assertEquals(30_000, uncorrected.offsetNanos());
+
+        ClockSync sync = new ClockSync();
+        assertTrue(sync.onPong(1, t1 + 70_000, t2, t3, t4, false)); // the receiver knows its own write at once
+        assertEquals(-5_000, sync.offsetNanos());
+        assertEquals(90_000, sync.rttNanos());
+        assertTrue(sync.pongWrittenLate(1, 10_000)); // the next pong says when this one left
+        assertEquals(0, sync.offsetNanos());
+        assertEquals(80_000, sync.rttNanos());
+        assertFalse(sync.pongWrittenLate(1, 10_000), "once");
+    }
+
+    @Test
+    void aLateWriteMovesOnlyTheLatestSampleOfItsPing() {
+        ClockSync sync = new ClockSync();
+        assertTrue(sync.onPong(1, 0, 100_000, 100_000, 210_000, false)); // offset -5 µs, rtt 210 µs
+        assertTrue(sync.onPong(2, 1_000_000_000L, 1_000_120_000L, 1_000_120_000L, 1_000_200_000L, false));
+        assertFalse(sync.pongWrittenLate(1, 50_000), "ping 1 is no longer the latest sample");
+        assertFalse(sync.pongWrittenLate(3, 50_000), "never seen");
+        assertFalse(sync.pongWrittenLate(2, 300_000), "longer than the round trip: impossible");
+        assertFalse(sync.pongWrittenLate(2, -1));
+        assertEquals(200_000, sync.rttNanos());
+        assertEquals(20_000, sync.offsetNanos(), "the 200 µs sample of ping 2: (120 + -80) / 2");
+        assertTrue(sync.pongWrittenLate(2, 60_000)); // rtt 140 µs: now the lowest
+        assertEquals(140_000, sync.rttNanos());
+        assertEquals(50_000, sync.offsetNanos());
+    }
+
+    @Test
     void impossibleSamplesAreIgnored() {
         ClockSync sync = new ClockSync();
         assertFalse(sync.onPong(100, 50, 40, 200)); // t3 before t2

@@ -48,6 +48,10 @@ final class ReceiverConnection {
     volatile long lastHeardNanos;
     /** The latest unanswered ping {id, t1, t2}, set by the reader, taken by the writer. */
     final AtomicReference<long[]> pendingPing = new AtomicReference<>();
+    /** Writer thread only: the ping id the last pong on this connection answered; 0 before the first pong. */
+    long lastPongId;
+    /** Writer thread only: ns from the last pong's {@code t3} stamp to the return of its write and flush. */
+    long lastPongWriteNanos;
 
     private ReceiverConnection(Socket raw, SSLSocket ssl, EpochNanoClock clock, Thread writer, AckTracker acks)
             throws IOException {

@@ -489,14 +489,22 @@ final class ReceiverLink implements AutoCloseable {
         return ReceiverRefusal.attemptFailed(e, describe(e), host);
     }
 
-    /** Answers a ping: {@code t3} is stamped as late as possible, just before the write. */
+    /**
+     * Answers a ping: {@code t3} is stamped just before the encode and write, and how long after it the write
+     * returned goes out in the next pong ({@code prev_id}, {@code prev_write_ns}; NTP's interleaved transmit stamp),
+     * so the receiver can take the pong as sent when its bytes left, as it takes its own pings.
+     */
     private void writePong(ReceiverConnection c, long[] ping) {
         writeStartNanos = nonZeroNanoTime();
         try {
-            int len = encoder.encodePong(ping[0], ping[1], ping[2], clock.epochNanos());
+            long t3 = clock.epochNanos();
+            long stamped = System.nanoTime();
+            int len = encoder.encodePong(ping[0], ping[1], ping[2], t3, c.lastPongId, c.lastPongWriteNanos);
             c.out.write(encoder.buffer(), 0, len);
             c.out.flush();
             lastWriteNanos = System.nanoTime();
+            c.lastPongWriteNanos = lastWriteNanos - stamped;
+            c.lastPongId = ping[0];
             pongsSent++;
         } catch (IOException e) {
             disconnect(c, c.broken != null ? c.broken : e);

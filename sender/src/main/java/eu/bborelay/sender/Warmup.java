@@ -241,7 +241,8 @@ final class Warmup {
         @Override
         public int clientFrame(FrameEncoder encoder, long round) {
             if (pingId != 0) { // answer the last ping as the link does
-                int len = encoder.encodePong(pingId, pingT1, pingT2, clock.epochNanos());
+                // with prev_id and prev_write_ns, as the link's pongs after the first
+                int len = encoder.encodePong(pingId, pingT1, pingT2, clock.epochNanos(), pingId - 1, 20_000);
                 pingId = 0;
                 return len;
             }
