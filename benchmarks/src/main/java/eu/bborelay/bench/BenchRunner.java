@@ -509,6 +509,9 @@ public final class BenchRunner {
         long duplicates = 0;
         long negative = 0;
         long stallsFirstSecond = 0;
+        long slowFirstHop = 0;
+        long slowSecondHop = 0;
+        long slowBothHops = 0;
         long outsideMeasured = 0;
         long lastReceive = Long.MIN_VALUE;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(recvFile),
@@ -546,6 +549,11 @@ public final class BenchRunner {
                 }
                 record(toSenderWriteNanos, senderTs - writeNanos[(int) idx]);
                 record(fromSenderWriteNanos, recv - senderTs);
+                boolean slowIn = senderTs - writeNanos[(int) idx] > SLOW_HOP_NANOS;
+                boolean slowOut = recv - senderTs > SLOW_HOP_NANOS;
+                slowFirstHop += slowIn ? 1 : 0;
+                slowSecondHop += slowOut ? 1 : 0;
+                slowBothHops += slowIn && slowOut ? 1 : 0;
                 lastReceive = Math.max(lastReceive, recv);
             }
         }
@@ -567,8 +575,20 @@ public final class BenchRunner {
         run.put("first_second_latency_us", percentiles(firstSecondNanos));
         run.put("first_second_over_5ms", stallsFirstSecond);
         run.put("after_5s_latency_us", percentiles(after5sNanos));
+        // Slow hops (> 2 ms): generator -> sender ts, sender ts -> listener, both for the same message, and how many
+        // would be slow on both if the two hops' delays were independent. Far more than that: a stall of the whole
+        // machine (every thread of every process), not of one relay thread (docs/BENCHMARKS.md).
+        Map<String, Object> slow = new LinkedHashMap<>();
+        slow.put("first_hop", slowFirstHop);
+        slow.put("second_hop", slowSecondHop);
+        slow.put("both", slowBothHops);
+        slow.put("both_if_independent", round(delivered > 0 ? (double) slowFirstHop * slowSecondHop / delivered : 0, 1));
+        run.put("hops_over_2ms", slow);
         return run;
     }
+
+    /** A hop slower than this counts in {@code hops_over_2ms}. */
+    private static final long SLOW_HOP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private static void record(Histogram h, long nanos) {
         h.recordValue(Math.max(0, Math.min(nanos, h.getHighestTrackableValue())));
@@ -635,6 +655,10 @@ public final class BenchRunner {
         Object first = run.get("first_second_latency_us");
         if (first instanceof Map<?, ?> f) {
             sb.append(String.format(" | 1st s max=%s over5ms=%s", f.get("max"), run.get("first_second_over_5ms")));
+        }
+        if (run.get("hops_over_2ms") instanceof Map<?, ?> h) {
+            sb.append(String.format(" | hops>2ms in=%s out=%s both=%s (independent: %s)", h.get("first_hop"),
+                    h.get("second_hop"), h.get("both"), h.get("both_if_independent")));
         }
         if (run.get("receiver_clock") instanceof Map<?, ?> clk) {
             sb.append(String.format(" | clock offset=%sus corr-uncorr p50=%sus clamped=%s", clk.get("offset_us"),
