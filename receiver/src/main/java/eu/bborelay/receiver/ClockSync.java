@@ -14,8 +14,10 @@ package eu.bborelay.receiver;
  * are measured the same way, from when the write that carried the bytes returned to when the reader had them read
  * and decrypted: {@code t2} and {@code t4} are stamped after the read; {@code t1} and {@code t3} are stamped before
  * the frame is encoded, encrypted and written, and are moved to the write's return once it is known: {@code t1} by
- * the pinger's own measure of its write (the caller passes the moved {@code t1}), {@code t3} by the sender's, which
- * arrives in the next pong ({@link #pongWrittenLate}; NTP's interleaved mode). Without that, a ping written once a
+ * the pinger's own measure of its write, {@code t3} by the sender's, which arrives in the next pong
+ * ({@link #pongWrittenLate}; NTP's interleaved mode). The moves change a sample's offset, not the RTT it is chosen
+ * by: a write that was descheduled after its bytes left would move the stamp too far, and choosing by the moved RTT
+ * would favour exactly those samples. Without that, a ping written once a
  * second on a cold path and a pong written by the sender's hot writer made the ping leg look tens of µs longer and
  * the offset that much too high on one host (docs/BENCHMARKS.md). What the stamps cannot see (a reader woken from a
  * deeper sleep on one side) still errs in the direction that lengthens the round trip, as do queueing, a descheduled
@@ -48,6 +50,12 @@ final class ClockSync {
     /** A sender that held a ping longer than this before answering was busy: 1 ms. */
     static final long SENDER_BUSY_NANOS = 1_000_000;
 
+    /**
+     * A ping or pong whose write returned this long after its stamp was busy: 100 µs. Its correction is still applied,
+     * but a write that long was likely descheduled after the bytes left, and the correction would then overshoot.
+     */
+    static final long WRITE_BUSY_NANOS = 100_000;
+
     /** Samples after which a window of busy samples is used anyway. */
     static final int TRUSTED_AFTER_SAMPLES = 3;
 
@@ -68,39 +76,41 @@ final class ClockSync {
     /** Lower bound on the offset proven by quotes since the chosen sample changed; MIN_VALUE: none. */
     private long floorNanos = Long.MIN_VALUE;
 
-    /** Adds a sample taken while the receiver was idle; see {@link #onPong(long, long, long, long, long, boolean)}. */
+    /** Adds a sample taken while the receiver was idle; see {@link #onPong(long, long, long, long, long, long, boolean)}. */
     boolean onPong(long t1, long t2, long t3, long t4) {
-        return onPong(0, t1, t2, t3, t4, false);
+        return onPong(0, t1, 0, t2, t3, t4, false);
     }
 
-    /** {@link #onPong(long, long, long, long, long, boolean)} without a ping id. */
+    /** {@link #onPong(long, long, long, long, long, long, boolean)} without a ping id or write time. */
     boolean onPong(long t1, long t2, long t3, long t4, boolean receiverBusy) {
-        return onPong(0, t1, t2, t3, t4, receiverBusy);
+        return onPong(0, t1, 0, t2, t3, t4, receiverBusy);
     }
 
     /**
      * Adds one sample and chooses the estimate again.
      *
      * @param pingId the ping's id, for {@link #pongWrittenLate}; 0: none
-     * @param t1 receiver clock when the ping's write returned (or, not known, when it was stamped), ns since the epoch
+     * @param t1 receiver clock when the ping was stamped (before its encode and write), ns since the epoch
+     * @param pingWriteNanos how long after {@code t1} the ping's write returned, ns ({@code >= 0}; 0: not known)
      * @param t2 sender clock when it read the ping, ns since the epoch
      * @param t3 sender clock when it stamped the pong, ns since the epoch
      * @param t4 receiver clock when the pong was read, ns since the epoch
      * @param receiverBusy whether the receiver was busy around this sample (see the class comment)
      * @return false (sample ignored) when its timestamps are impossible: a negative round trip
      */
-    boolean onPong(long pingId, long t1, long t2, long t3, long t4, boolean receiverBusy) {
+    boolean onPong(long pingId, long t1, long pingWriteNanos, long t2, long t3, long t4, boolean receiverBusy) {
         long rtt = (t4 - t1) - (t3 - t2);
-        if (rtt < 0 || t3 < t2) {
+        if (rtt < 0 || t3 < t2 || pingWriteNanos < 0 || pingWriteNanos > rtt) {
             return false;
         }
-        boolean wasBusy = receiverBusy || t3 - t2 > SENDER_BUSY_NANOS;
+        boolean wasBusy = receiverBusy || t3 - t2 > SENDER_BUSY_NANOS || pingWriteNanos > WRITE_BUSY_NANOS;
         if (wasBusy) {
             busySamples++;
         }
         ids[next] = pingId;
         rtts[next] = rtt;
-        offsets[next] = Math.floorDiv((t2 - t1) + (t3 - t4), 2);
+        // the offset as if the ping left when its write returned; the RTT (the choice) as stamped: see the class comment
+        offsets[next] = Math.floorDiv((t2 - (t1 + pingWriteNanos)) + (t3 - t4), 2);
         busy[next] = wasBusy;
         last = next;
         next = (next + 1) % WINDOW;
@@ -111,9 +121,10 @@ final class ClockSync {
 
     /**
      * The sender says its pong of ping {@code pingId} left {@code writeNanos} after its {@code t3}: when that pong is
-     * the last sample added, its {@code t3} moves by that much (the RTT shrinks by it, the offset grows by half of
-     * it) and the estimate is chosen again. Ignored for any other sample (a pong that was not accepted, or one
-     * replaced since) and when the move would make the RTT negative.
+     * the last sample added, its offset grows by half of it (as if {@code t3} were when the write returned), a write
+     * longer than {@link #WRITE_BUSY_NANOS} marks the sample busy, and the estimate is chosen again. The RTT, by
+     * which samples are chosen, stays as stamped. Ignored for any other sample (a pong that was not accepted, or one
+     * replaced since) and when the write took longer than the round trip.
      *
      * @param pingId the {@code prev_id} of a pong
      * @param writeNanos its {@code prev_write_ns}, ns
@@ -124,8 +135,11 @@ final class ClockSync {
             return false;
         }
         ids[last] = 0; // once
-        rtts[last] -= writeNanos;
         offsets[last] += writeNanos / 2;
+        if (writeNanos > WRITE_BUSY_NANOS && !busy[last]) {
+            busy[last] = true;
+            busySamples++;
+        }
         choose();
         return true;
     }

@@ -478,13 +478,12 @@ final class Connection implements Runnable {
         boolean busy = receiverBusy(id, t4EpochNanos);
         // t1 went out in the ping, stamped before its encode, encryption and write: take the ping as sent when the
         // write returned, as the sender's pong once it tells (above). Both legs then start when the bytes left.
-        long t1 = decoder.t1();
         long writtenId = pingWrittenId; // the pinger stores the time first, then the id
         long writeNanos = pingWriteNanos;
-        if (writtenId == id && writeNanos > 0) {
-            t1 += writeNanos;
+        if (writtenId != id || writeNanos < 0) {
+            writeNanos = 0;
         }
-        if (!clockSync.onPong(id, t1, decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
+        if (!clockSync.onPong(id, decoder.t1(), writeNanos, decoder.t2(), decoder.t3(), t4EpochNanos, busy)) {
             counters.badPongs.increment();
             return;
         }

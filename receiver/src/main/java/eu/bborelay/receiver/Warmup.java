@@ -166,8 +166,8 @@ public final class Warmup {
                 sink += serverDecoder.hello().lastSeq();
             } else if (type == FrameType.PONG) {
                 clockSync.pongWrittenLate(serverDecoder.prevPingId(), serverDecoder.prevWriteNanos());
-                clockSync.onPong(serverDecoder.pingId(), serverDecoder.t1(), serverDecoder.t2(), serverDecoder.t3(),
-                        now, false);
+                clockSync.onPong(serverDecoder.pingId(), serverDecoder.t1(), 10_000, serverDecoder.t2(),
+                        serverDecoder.t3(), now, false);
             }
         }
 

@@ -57,33 +57,41 @@ class ClockSyncTest {
         long t3 = t2 + 5_000;
         long t4 = t3 + 10_000 + 40_000;
         ClockSync uncorrected = new ClockSync();
-        assertTrue(uncorrected.onPong(1, t1, t2, t3, t4, false));
+        assertTrue(uncorrected.onPong(1, t1, 0, t2, t3, t4, false));
         assertEquals(30_000, uncorrected.offsetNanos());
 
         ClockSync sync = new ClockSync();
-        assertTrue(sync.onPong(1, t1 + 70_000, t2, t3, t4, false)); // the receiver knows its own write at once
+        assertTrue(sync.onPong(1, t1, 70_000, t2, t3, t4, false)); // the receiver knows its own write at once
         assertEquals(-5_000, sync.offsetNanos());
-        assertEquals(90_000, sync.rttNanos());
+        assertEquals(160_000, sync.rttNanos(), "the RTT as stamped");
         assertTrue(sync.pongWrittenLate(1, 10_000)); // the next pong says when this one left
         assertEquals(0, sync.offsetNanos());
-        assertEquals(80_000, sync.rttNanos());
+        assertEquals(160_000, sync.rttNanos());
+        assertEquals(0, sync.busySamples());
         assertFalse(sync.pongWrittenLate(1, 10_000), "once");
     }
 
     @Test
-    void aLateWriteMovesOnlyTheLatestSampleOfItsPing() {
+    void aLateWriteMovesTheOffsetOfTheLatestSampleOnlyAndNeverTheChoice() {
         ClockSync sync = new ClockSync();
-        assertTrue(sync.onPong(1, 0, 100_000, 100_000, 210_000, false)); // offset -5 µs, rtt 210 µs
-        assertTrue(sync.onPong(2, 1_000_000_000L, 1_000_120_000L, 1_000_120_000L, 1_000_200_000L, false));
+        assertTrue(sync.onPong(1, 0, 0, 100_000, 100_000, 200_000, false)); // offset 0, rtt 200 µs
+        assertTrue(sync.onPong(2, 1_000_000_000L, 0, 1_000_120_000L, 1_000_120_000L, 1_000_210_000L, false));
         assertFalse(sync.pongWrittenLate(1, 50_000), "ping 1 is no longer the latest sample");
         assertFalse(sync.pongWrittenLate(3, 50_000), "never seen");
         assertFalse(sync.pongWrittenLate(2, 300_000), "longer than the round trip: impossible");
         assertFalse(sync.pongWrittenLate(2, -1));
+        assertEquals(0, sync.offsetNanos(), "ping 1: the lower RTT");
+        // a pong write of 150 µs (descheduled after the bytes left?) would make ping 2's round trip the shorter one
+        // if the choice went by the moved stamps: it does not, and the sample is marked busy
+        assertTrue(sync.pongWrittenLate(2, 150_000));
+        assertEquals(0, sync.offsetNanos());
         assertEquals(200_000, sync.rttNanos());
-        assertEquals(20_000, sync.offsetNanos(), "the 200 µs sample of ping 2: (120 + -80) / 2");
-        assertTrue(sync.pongWrittenLate(2, 60_000)); // rtt 140 µs: now the lowest
-        assertEquals(140_000, sync.rttNanos());
-        assertEquals(50_000, sync.offsetNanos());
+        assertEquals(1, sync.busySamples());
+        // a ping whose write took 120 µs is busy as well, and its offset is moved by half of it
+        ClockSync slowPing = new ClockSync();
+        assertTrue(slowPing.onPong(1, 0, 120_000, 200_000, 200_000, 300_000, false));
+        assertEquals((80_000 - 100_000) / 2, slowPing.offsetNanos());
+        assertEquals(1, slowPing.busySamples());
     }
 
     @Test
