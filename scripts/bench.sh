@@ -34,7 +34,7 @@ set -euo pipefail
 # quota and a 256M memory limit, which this script does not impose.)
 IMAGE_JVM_FLAGS="-XX:+UseSerialGC -XX:ActiveProcessorCount=1 -Xms32m -Xmx96m -XX:MaxMetaspaceSize=64m"
 IMAGE_JVM_FLAGS+=" -XX:ReservedCodeCacheSize=32m -XX:+ExitOnOutOfMemoryError"
-IMAGE_JVM_FLAGS+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=19"
+IMAGE_JVM_FLAGS+=" -XX:ThreadPriorityPolicy=1 -XX:CompilerThreadPriority=10"
 # The load generator is not under test: heap for frames queued at a fixed rate the relay cannot take.
 GENERATOR_JVM_FLAGS="-Xmx1g"
 
