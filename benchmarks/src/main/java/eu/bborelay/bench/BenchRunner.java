@@ -33,6 +33,11 @@ import org.HdrHistogram.Histogram;
  * for the generator's warm-up to end, measures, lets the relay drain, matches every measured update id from the
  * generator's write times to the receiver's listener times, and writes one JSON file with every run and, per
  * scenario, the median of the runs. Run through {@code scripts/bench.sh}; {@code --help} lists the options.
+ *
+ * <p>Size: about 730 lines, a tool rather than the relay: the orchestration of one run (three child processes and
+ * their marker lines) and its analysis (latency histograms, the per-hop split, slow hops, CPU and RSS, the JSON and
+ * the console line). The next seam: the analysis of one run's two time files ({@code analyse} and its helpers,
+ * about 200 lines) into its own class.
  */
 public final class BenchRunner {
     /** The sender's DIRECT_WRITES: this process's DIRECT_WRITES environment variable, else the default false. */

@@ -27,10 +27,12 @@ package eu.bborelay.receiver;
  * interval) the one with the lowest RTT is used, preferring samples taken while neither side was busy:
  * <ul>
  *   <li>the receiver was busy when the pong was read right after another frame ({@code receiverBusy}: it may have
- *       waited in the socket behind it, so {@code t4} is late) or its ping write took long (the caller says so);
+ *       waited in the socket behind it, so {@code t4} is late) or its ping write took longer than
+ *       {@link #WRITE_BUSY_NANOS};
  *   <li>the sender was busy when it held the ping for more than {@link #SENDER_BUSY_NANOS} before answering
  *       ({@code t3 - t2}: its writer was writing a batch, or the machine was short of CPU, which also delays the
- *       reading of the ping, {@code t2}).
+ *       reading of the ping, {@code t2}), or its pong write took longer than {@link #WRITE_BUSY_NANOS}
+ *       ({@link #pongWrittenLate}).
  * </ul>
  * Busy samples are used only while the window holds no other. The window keeps one estimate per sender session
  * (a {@link Session} holds it), so a reconnect starts from the previous connection's samples instead of from the

@@ -57,8 +57,6 @@ final class Connection implements Runnable {
     static final int UNANSWERED_PINGS_LIMIT = 3;
     /** A pong read this soon after a quote may have waited behind it: 250 µs. */
     static final long RECEIVER_BUSY_NANOS = 250_000;
-    /** A ping whose encode, write and flush took longer than this left later than its t1 says: 100 µs. */
-    static final long PING_WRITE_BUSY_NANOS = 100_000;
 
     private final FrameDecoder decoder = new FrameDecoder();
     /** Receive time (wall clock, ns) of the last quote frame; a pong read soon after it may have waited behind it. */
@@ -475,7 +473,9 @@ final class Connection implements Runnable {
         ClockSync clockSync = s.clockSync;
         // The previous pong left prev_write_ns after its t3 (the sender's measure, NTP's interleaved mode)
         clockSync.pongWrittenLate(decoder.prevPingId(), decoder.prevWriteNanos());
-        boolean busy = receiverBusy(id, t4EpochNanos);
+        // read within RECEIVER_BUSY_NANOS of a quote: the pong may have waited behind it (a slow ping write is
+        // ClockSync's to judge, from writeNanos below)
+        boolean busy = t4EpochNanos - lastQuoteEpochNanos < RECEIVER_BUSY_NANOS;
         // t1 went out in the ping, stamped before its encode, encryption and write: take the ping as sent when the
         // write returned, as the sender's pong once it tells (above). Both legs then start when the bytes left.
         long writtenId = pingWrittenId; // the pinger stores the time first, then the id
@@ -497,19 +497,6 @@ final class Connection implements Runnable {
                     + " is corrected from now on", peer, StatsFormat.signedMillis(offsetNanos),
                     StatsFormat.millis(clockSync.rttNanos()));
         }
-    }
-
-    /**
-     * Whether this receiver was busy around the pong of ping {@code id}: the pong was read within
-     * {@link #RECEIVER_BUSY_NANOS} of a quote (it may have waited behind it), or writing the ping took longer than
-     * {@link #PING_WRITE_BUSY_NANOS} (its {@code t1} is early by that much). See {@link ClockSync}.
-     */
-    private boolean receiverBusy(long id, long t4EpochNanos) {
-        if (t4EpochNanos - lastQuoteEpochNanos < RECEIVER_BUSY_NANOS) {
-            return true;
-        }
-        long writeNanos = pingWriteNanos;
-        return pingWrittenId == id && writeNanos > PING_WRITE_BUSY_NANOS;
     }
 
     private void onQuote(long receiveEpochNanos) {
